@@ -1,0 +1,61 @@
+# The README's two commands: `make run` installs and runs the app; `make test` installs and runs every test.
+# Everything they need they install themselves: a virtual environment (.venv), the Python packages,
+# the front-end packages from the npm registry (node_modules), and Debian's Chromium for the browser tests.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test setup setup-test chromium lint bench translations
+
+run: setup
+	$(PY) run.py $(ARGS)
+
+test: setup-test
+	$(PY) -m ruff check .
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+setup: $(VENV)/.runtime node_modules/.installed
+
+setup-test: setup $(VENV)/.dev chromium
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Debian's Chromium (Playwright's own browser download does not work on our machines).
+chromium:
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+lint: $(VENV)/.dev
+	$(PY) -m ruff check .
+
+# The broadcast benchmark of docs/performance.md (a script, not a test): the app against a bare python-socketio
+# server, 1,000 phones, 30 rounds each. BENCH_ARGS adds options, e.g. `make bench BENCH_ARGS="--phones 50 --rounds 3"`.
+# It needs the Python packages only (no browser, no front-end packages).
+bench: $(VENV)/.bench
+	$(PY) bench/broadcast.py $(BENCH_ARGS)
+
+$(VENV)/.bench: requirements-bench.txt $(VENV)/.runtime
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	touch $@
+
+# Developers: after changing UI texts, extract them and update the Dutch catalogue (then translate the new
+# entries in eventapp/translations/nl/LC_MESSAGES/messages.po; the app compiles it on start).
+translations: $(VENV)/.runtime
+	$(VENV)/bin/pybabel extract --no-location --omit-header -F babel.cfg -k _l -o eventapp/translations/messages.pot .
+	test -f eventapp/translations/nl/LC_MESSAGES/messages.po || \
+	  $(VENV)/bin/pybabel init -i eventapp/translations/messages.pot -d eventapp/translations -l nl
+	$(VENV)/bin/pybabel update --no-fuzzy-matching --omit-header -i eventapp/translations/messages.pot -d eventapp/translations -l nl

@@ -1,0 +1,72 @@
+"""The event orchestration app: one controller, many sites, every screen a live view of it."""
+
+import warnings
+
+from flask import Flask, request
+from sqlalchemy import event as sa_event
+from sqlalchemy.engine import Engine
+
+from eventapp.extensions import babel, db, migrate, socketio
+from eventapp.models.base import render_migration_type
+from eventapp.settings import PROJECT_ROOT, instance_path, load_settings
+
+LANGUAGES = ("nl", "en")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: settings, extensions, blueprints, CLI commands.
+
+    `config` overrides settings (tests). The database is migrated here when MIGRATE_ON_START is set,
+    and the demo event is loaded into an empty database when LOAD_DEMO is set.
+    """
+    app = Flask(__name__, instance_path=instance_path(), instance_relative_config=True,
+                template_folder=str(PROJECT_ROOT / "templates"), static_folder=str(PROJECT_ROOT / "static"))
+    load_settings(app, config)
+
+    # eventlet is in maintenance mode and says so on import; the choice is deliberate (README, "Async mode").
+    warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "eventapp" / "migrations"),
+                     render_as_batch=True, compare_type=True, render_item=render_migration_type)
+    babel.init_app(app, locale_selector=select_language)
+    from eventapp.realtime import handlers
+
+    handlers.register()
+    socketio.init_app(app, async_mode=app.config["ASYNC_MODE"],
+                      message_queue=app.config.get("MESSAGE_QUEUE_URL"),
+                      cors_allowed_origins=[], logger=False, engineio_logger=False)
+
+    from eventapp import cli, i18n, models  # noqa: F401  (models: registers the tables)
+    from eventapp.web import register_blueprints
+
+    i18n.compile_translations()
+    register_blueprints(app)
+    cli.register(app)
+
+    if app.config["MIGRATE_ON_START"]:
+        from eventapp.database import prepare_database
+
+        prepare_database(app)
+    return app
+
+
+def select_language() -> str:
+    """The page language: ?lang=, then the person's earlier choice (cookie), then the app's default."""
+    from flask import current_app, has_request_context
+
+    if not has_request_context():  # the CLI, background tasks
+        return current_app.config["DEFAULT_LANGUAGE"]
+    chosen = request.args.get("lang") or request.cookies.get("lang")
+    return chosen if chosen in LANGUAGES else current_app.config["DEFAULT_LANGUAGE"]
+
+
+@sa_event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """SQLite: write-ahead log, enforced foreign keys, waiting for locks instead of failing at once."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()

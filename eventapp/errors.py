@@ -1,0 +1,36 @@
+"""Domain errors: raised by the controller and turned into clear replies by the web and socket layers."""
+
+
+class AppError(Exception):
+    """A refused request: `status` is the HTTP status, `message` says what is wrong in plain words."""
+
+    status = 400
+
+    def __init__(self, message: str, details: list | None = None):
+        super().__init__(message)
+        self.message = message
+        self.details = details or []
+
+
+class BadInput(AppError):
+    """The request's data is malformed or breaks a rule."""
+
+    status = 400
+
+
+class Forbidden(AppError):
+    """The caller may not do this."""
+
+    status = 403
+
+
+class NotFound(AppError):
+    """The thing asked for does not exist."""
+
+    status = 404
+
+
+class Conflict(AppError):
+    """The request does not fit the current state (e.g. deleting the segment that is on now)."""
+
+    status = 409

@@ -1,0 +1,245 @@
+"""Shared fixtures: the app on a fresh database, its test clients, the demo's links, the real server
+(`python run.py` as a subprocess), headless Chromium, and PostgreSQL when it answers."""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+from flask_babel import force_locale
+
+from eventapp import create_app
+from eventapp.extensions import db
+from eventapp.links import event_links
+from eventapp.lookup import event_by_slug
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+DEMO_SLUG = "pow-2021-11-01"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+POSTGRES_ADMIN_URL = os.environ.get("EVENTAPP_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+ENV_SETTINGS = ("EVENTAPP_DATABASE_URL", "EVENTAPP_SECRET_KEY", "EVENTAPP_PUBLIC_BASE_URL",
+                "EVENTAPP_MESSAGE_QUEUE_URL", "EVENTAPP_ASYNC_MODE", "EVENTAPP_PORT", "EVENTAPP_HOST")
+TEST_SETTINGS = {"TESTING": True, "ASYNC_MODE": "threading", "PUBLIC_BASE_URL": "http://test.local"}
+
+
+@pytest.fixture(autouse=True)
+def _isolated_instance(tmp_path, monkeypatch):
+    """Every test gets its own instance folder (database, secret key), never the developer's."""
+    monkeypatch.setenv("EVENTAPP_INSTANCE_PATH", str(tmp_path / "instance"))
+    for name in ENV_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def demo_instance(tmp_path_factory) -> Path:
+    """An instance folder with a migrated database holding the demo event, made once and copied per test."""
+    folder = tmp_path_factory.mktemp("demo-instance")
+    previous = os.environ.get("EVENTAPP_INSTANCE_PATH")
+    os.environ["EVENTAPP_INSTANCE_PATH"] = str(folder)
+    try:
+        app = create_app(dict(TEST_SETTINGS))
+        with app.app_context():
+            db.engine.dispose()
+    finally:
+        if previous is None:
+            del os.environ["EVENTAPP_INSTANCE_PATH"]
+        else:
+            os.environ["EVENTAPP_INSTANCE_PATH"] = previous
+    return folder
+
+
+@pytest.fixture
+def app(demo_instance, tmp_path):
+    """The app on its own copy of a migrated SQLite database with the demo event loaded."""
+    shutil.copytree(demo_instance, tmp_path / "instance", dirs_exist_ok=True)
+    app = create_app(dict(TEST_SETTINGS))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def empty_app():
+    """The app on a fresh, migrated database without any event."""
+    app = create_app({**TEST_SETTINGS, "LOAD_DEMO": False})
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    """Flask's test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def english(app):
+    """Messages in English for the whole test, also from code called without a request (the default is Dutch):
+    for tests that match English wording."""
+    with force_locale("en"):
+        yield
+
+
+@pytest.fixture
+def runner(app):
+    """Flask's CLI runner."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def demo(app):
+    """The demo event."""
+    return event_by_slug(DEMO_SLUG)
+
+
+@pytest.fixture
+def links(app, demo):
+    """Every link of the demo event, with paths relative to the test client."""
+    return event_links(demo)
+
+
+def local_path(url: str) -> str:
+    """A link's path and query, for Flask's test client."""
+    return "/" + url.split("://", 1)[1].split("/", 1)[1]
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class RealServer:
+    """`python run.py` in a subprocess, on 127.0.0.1 and a free port, with its own instance folder."""
+
+    def __init__(self, instance: Path, env: dict | None = None, port: int | None = None):
+        self.instance = instance
+        self.port = port or free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "EVENTAPP_INSTANCE_PATH": str(instance), "PYTHONUNBUFFERED": "1",
+                    **(env or {})}
+        self.process = None
+        self.log_path = instance.parent / f"server-{self.port}.log"
+
+    def start(self, timeout: float = 30) -> "RealServer":
+        """Start the server and wait until it answers HTTP."""
+        self.instance.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("ab") as log:  # the child keeps its own copy of the file
+            self.process = subprocess.Popen(
+                [sys.executable, "run.py", "--host", "127.0.0.1", "--port", str(self.port)],
+                cwd=PROJECT_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the server stopped at start:\n{self.log()}")
+            try:
+                requests.get(self.base_url + "/", timeout=1)
+                return self
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        raise RuntimeError(f"the server did not answer within {timeout}s:\n{self.log()}")
+
+    def stop(self) -> None:
+        """Stop the server (SIGTERM, then SIGKILL)."""
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+
+    def kill(self) -> None:
+        """kill -9: the crash a power cut or the OOM killer causes."""
+        self.process.kill()
+        self.process.wait(10)
+
+    def log(self) -> str:
+        """What the server printed so far."""
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def links(self, slug: str = DEMO_SLUG) -> dict:
+        """The event's links, through the CLI (`flask --app eventapp links SLUG --json`), as scripts get them."""
+        out = subprocess.run([sys.executable, "-m", "flask", "--app", "eventapp", "links", slug, "--json"],
+                             cwd=PROJECT_ROOT, env={**self.env, "EVENTAPP_PORT": str(self.port)},
+                             capture_output=True, text=True, timeout=60, check=True)
+        return json.loads(out.stdout)
+
+
+@pytest.fixture
+def real_server(tmp_path):
+    """A started real server with the demo event; stopped when the test ends."""
+    server = RealServer(tmp_path / "server-instance").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium, driven by Playwright."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM} (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    """A fresh browser page (1920x1080) that fails the test on any script error in it."""
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    yield page
+    context.close()
+    assert not errors, f"the page reported errors: {errors}"
+
+
+@pytest.fixture
+def artifacts(request) -> Path:
+    """The folder for this test's screenshots (kept as CI artifacts under test-artifacts/)."""
+    folder = ARTIFACTS / request.node.name.replace("[", "-").replace("]", "")
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh, empty PostgreSQL database on 127.0.0.1:5432, dropped afterwards; skipped when none answers."""
+    import sqlalchemy
+
+    admin = sqlalchemy.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            name = f"eventapp_test_{uuid.uuid4().hex[:12]}"
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except sqlalchemy.exc.OperationalError as error:
+        admin.dispose()
+        pytest.skip(f"PostgreSQL does not answer at {POSTGRES_ADMIN_URL} ({str(error).splitlines()[0]}); "
+                    "set EVENTAPP_TEST_POSTGRES to a server's admin URL to run these tests")
+    yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
