@@ -1,0 +1,122 @@
+"""Access: the secret links of the chair, hosts and screens, join codes, and participant tokens.
+
+A link's token is HMAC(secret key, random nonce), 128 bits, and only its SHA-256 is stored, so a copy of
+the database alone opens nothing; with the instance's secret the links command can print it again.
+"""
+
+import hashlib
+import hmac
+import secrets
+from base64 import urlsafe_b64encode
+from dataclasses import dataclass
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
+
+from eventapp.extensions import db
+from eventapp.models import AccessToken, Event, Participant, Role, Site
+
+TOKEN_BYTES = 16  # 128 bits
+JOIN_CODE_DIGITS = 6
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling, once their token checked out."""
+
+    role: Role
+    event: Event
+    site: Site | None = None
+    #: Phones that joined: who they are.
+    participant: Participant | None = None
+
+    @property
+    def label(self) -> str:
+        """How the caller appears in the event log: 'chair', 'host:enschede', 'participant:17', ..."""
+        if self.participant is not None:
+            return f"participant:{self.participant.id}"
+        return self.role.value if self.site is None else f"{self.role.value}:{self.site.key}"
+
+
+def derive_token(nonce: str) -> str:
+    """The token of a nonce under this instance's secret key."""
+    digest = hmac.new(current_app.config["SECRET_KEY"].encode(), b"access:" + nonce.encode(), hashlib.sha256)
+    return urlsafe_b64encode(digest.digest()[:TOKEN_BYTES]).rstrip(b"=").decode()
+
+
+def hash_token(token: str) -> str:
+    """What is stored of a token: its SHA-256, hex."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(event: Event, role: Role, site: Site | None) -> AccessToken:
+    """Create the access token of a role (and site) of an event, replacing the one it had."""
+    existing = db.session.scalar(select(AccessToken).filter_by(event_id=event.id, role=role,
+                                                                site_id=site.id if site else None))
+    if existing is not None:
+        db.session.delete(existing)
+        db.session.flush()
+    nonce = secrets.token_hex(16)
+    row = AccessToken(event=event, role=role, site=site, nonce=nonce, token_hash=hash_token(derive_token(nonce)))
+    db.session.add(row)
+    return row
+
+
+def issue_all_tokens(event: Event) -> None:
+    """Give an event its chair token and a host and screen token for every site."""
+    issue_token(event, Role.CHAIR, None)
+    for site in event.sites:
+        issue_token(event, Role.HOST, site)
+        issue_token(event, Role.SCREEN, site)
+
+
+def token_of(row: AccessToken) -> str:
+    """The token of a stored access token; refuses when the secret key no longer matches its hash."""
+    token = derive_token(row.nonce)
+    if hash_token(token) != row.token_hash:
+        raise LookupError("the secret key has changed since this link was made; "
+                          "make new links with: flask --app eventapp rotate-links SLUG --all")
+    return token
+
+
+def identify(event: Event, token: str | None) -> Caller | None:
+    """The caller a chair, host or screen token stands for within this event, or None."""
+    caller = identify_any(token)
+    return caller if caller is not None and caller.event.id == event.id else None
+
+
+def identify_any(token: str | None) -> Caller | None:
+    """The caller a chair, host or screen token stands for, in whichever event it belongs to."""
+    if not token or not isinstance(token, str) or len(token) > 100:
+        return None
+    row = db.session.scalar(select(AccessToken).where(AccessToken.token_hash == hash_token(token)))
+    return Caller(role=row.role, event=row.event, site=row.site) if row is not None else None
+
+
+def participant_token(participant: Participant) -> str:
+    """The signed token a phone keeps (localStorage) to stay the same participant across reloads."""
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="participant").dumps({"p": participant.public_id})
+
+
+def identify_participant(token: str | None) -> Caller | None:
+    """The participant a phone's signed token stands for, or None."""
+    if not token or not isinstance(token, str) or len(token) > 200:
+        return None
+    try:
+        data = URLSafeSerializer(current_app.config["SECRET_KEY"], salt="participant").loads(token)
+    except BadSignature:
+        return None
+    participant = db.session.scalar(select(Participant).where(Participant.public_id == str(data.get("p"))))
+    if participant is None:
+        return None
+    site = db.session.get(Site, participant.site_id)
+    return Caller(role=Role.PARTICIPANT, event=site.event, site=site, participant=participant)
+
+
+def new_join_code() -> str:
+    """A join code no site has yet: digits only, easy to type on a phone."""
+    while True:
+        code = "".join(secrets.choice("0123456789") for _ in range(JOIN_CODE_DIGITS))
+        if code[0] != "0" and db.session.scalar(select(Site.id).where(Site.join_code == code)) is None:
+            return code

@@ -1,0 +1,121 @@
+"""Flask CLI commands: print an event's links, rotate them, import and export programmes."""
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from eventapp.access import issue_all_tokens, issue_token
+from eventapp.errors import AppError
+from eventapp.eventlog import record
+from eventapp.extensions import db
+from eventapp.links import event_links
+from eventapp.lookup import event_by_slug, site_by_key
+from eventapp.models import Event, Role
+from eventapp.programme.store import SlugTaken, export_programme, import_programme
+from eventapp.programme.yamlfile import ProgrammeError, dump_programme, read_programme
+
+DEMO_SLUG = "pow-2021-11-01"
+
+
+def register(app: Flask) -> None:
+    """Attach the commands to the app's CLI."""
+    app.cli.add_command(links_command)
+    app.cli.add_command(rotate_links_command)
+    app.cli.add_command(programme_group)
+
+
+def _event(slug: str) -> Event:
+    try:
+        return event_by_slug(slug)
+    except AppError as error:
+        known = ", ".join(db.session.scalars(select(Event.slug))) or "none"
+        raise click.ClickException(f"{error.message} Known events: {known}.") from None
+
+
+@click.command("links")
+@click.argument("slug", default=DEMO_SLUG)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (the shape of DESIGN.md) instead of a table.")
+def links_command(slug: str, as_json: bool) -> None:
+    """Print every access link of an event (the demo event when no SLUG is given)."""
+    try:
+        links = event_links(_event(slug))
+    except LookupError as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(json.dumps(links, indent=2))
+        return
+    click.echo(f"Event {links['event']}")
+    click.echo(f"  {'chair':<28} {links['chair']['url']}")
+    for key, site in links["sites"].items():
+        click.echo(f"  {key + ' host':<28} {site['host']['url']}")
+        click.echo(f"  {key + ' screen':<28} {site['screen']['url']}")
+        click.echo(f"  {key + ' join (code ' + site['join']['code'] + ')':<28} {site['join']['url']}")
+
+
+@click.command("rotate-links")
+@click.argument("slug")
+@click.option("--all", "rotate_all", is_flag=True, help="Replace every link of the event.")
+@click.option("--role", type=click.Choice(["chair", "host", "screen"]), help="The link to replace.")
+@click.option("--site", "site_key", help="The site of a host or screen link.")
+def rotate_links_command(slug: str, rotate_all: bool, role: str | None, site_key: str | None) -> None:
+    """Replace links with new ones; the old ones stop working at once."""
+    event = _event(slug)
+    if rotate_all:
+        issue_all_tokens(event)
+    elif role == "chair" and not site_key:
+        issue_token(event, Role.CHAIR, None)
+    elif role in ("host", "screen") and site_key:
+        try:
+            issue_token(event, Role(role), site_by_key(event, site_key))
+        except AppError as error:
+            raise click.ClickException(error.message) from None
+    else:
+        raise click.UsageError("give --all, --role chair, or --role host/screen with --site")
+    record(event.id, "cli", "access:rotated", {"role": role or "all", "site": site_key})
+    db.session.commit()
+    click.echo("New links:")
+    links_command.callback(slug, as_json=False)
+
+
+@click.group("programme")
+def programme_group() -> None:
+    """Import and export programme files (docs/programme-format.md)."""
+
+
+@programme_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_command(path: Path) -> None:
+    """Import a programme file as a new event; nothing is kept when it has any problem."""
+    try:
+        programme = read_programme(path.read_text(encoding="utf-8"), str(path))
+        event = import_programme(programme)
+    except ProgrammeError as error:
+        click.echo(f"{path}: not imported, {len(error.problems)} problem(s):", err=True)
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    except (SlugTaken, UnicodeDecodeError) as error:
+        raise click.ClickException(f"{path}: not imported: {error}") from None
+    except SQLAlchemyError as error:  # import_programme rolled back: nothing of the file is kept
+        reason = getattr(error, "orig", None) or error
+        raise click.ClickException(f"{path}: not imported: the database refused it ({reason})") from None
+    click.echo(f"Imported '{event.title}' as {event.slug}: {len(event.segments)} segments, "
+               f"{len(event.sites)} sites. Its links: flask --app eventapp links {event.slug}")
+
+
+@programme_group.command("export")
+@click.argument("slug")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: stdout).")
+def export_command(slug: str, output: Path | None) -> None:
+    """Export an event's programme in the programme file format."""
+    text = dump_programme(export_programme(_event(slug)))
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {output}")
+    else:
+        click.echo(text, nl=False)

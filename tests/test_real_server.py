@@ -1,0 +1,199 @@
+"""The real server (`python run.py`, eventlet) over HTTP: every page with its link, refusals, the API's state
+and OpenAPI document, vendored JavaScript, the links printed at start, and a restart that keeps the event."""
+
+import re
+import sqlite3
+
+import pytest
+import requests
+
+from tests.conftest import DEMO_SLUG, RealServer
+
+pytestmark = pytest.mark.server
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """One real server with the demo event, shared by this module's tests (they only read)."""
+    started = RealServer(tmp_path_factory.mktemp("shared-server") / "instance").start()
+    yield started
+    started.stop()
+
+
+@pytest.fixture(scope="module")
+def server_links(server):
+    """The demo's links, as a script gets them: `flask --app eventapp links --json`."""
+    return server.links()
+
+
+def get(server: RealServer, path: str, **kwargs) -> requests.Response:
+    """GET a path of the server."""
+    return requests.get(server.base_url + path, timeout=10, **kwargs)
+
+
+def every_page_url(links: dict) -> list[str]:
+    """The URL of every page the demo's links open: the chair's three pages, and per site host, screen, join."""
+    chair = links["chair"]["url"]
+    urls = [chair, chair.replace("/control?", "/programme?"), chair.replace("/control?", "/links?")]
+    for site in links["sites"].values():
+        urls += [site["host"]["url"], site["screen"]["url"], site["join"]["url"]]
+    return urls
+
+
+def test_the_links_point_at_the_server(server, server_links):
+    for url in every_page_url(server_links):
+        assert url.startswith(server.base_url + "/"), url
+
+
+def test_every_page_opens_with_its_link(server_links):
+    urls = every_page_url(server_links)
+    assert len(urls) == 3 + 3 * 4
+    for url in urls:
+        response = requests.get(url, timeout=10)
+        assert response.status_code == 200, url
+        assert response.headers["Content-Type"].startswith("text/html")
+        assert "<title>" in response.text
+
+
+@pytest.mark.parametrize(("path", "what"), [
+    (f"/e/{DEMO_SLUG}/control", "the control panel"),
+    (f"/e/{DEMO_SLUG}/control?token=", "the control panel"),
+    (f"/e/{DEMO_SLUG}/control?token=not-a-token", "the control panel"),
+    (f"/e/{DEMO_SLUG}/programme?token=not-a-token", "the control panel"),
+    (f"/e/{DEMO_SLUG}/links?token=not-a-token", "the control panel"),
+    (f"/e/{DEMO_SLUG}/host/enschede?token=not-a-token", "the host panel of Enschede"),
+    (f"/e/{DEMO_SLUG}/screen/online", "the screen of Online"),
+])
+def test_a_wrong_or_missing_token_gets_a_clear_403_page(server, path, what):
+    response = get(server, path, params={"lang": "en"})
+    assert response.status_code == 403
+    assert "This link does not give access" in response.text
+    assert f"This link is not valid for {what}" in response.text
+    assert "ask the chair for the current link" in response.text
+
+
+@pytest.mark.parametrize(("surface", "owner", "page"), [
+    ("host", "enschede", "host/den-haag"),
+    ("screen", "enschede", "screen/eindhoven"),
+    ("host", "enschede", "screen/enschede"),
+    ("screen", "online", "control"),
+    ("host", "den-haag", "links"),
+])
+def test_another_sites_or_roles_token_gets_a_403_that_says_whose_it_is(server, server_links, surface, owner, page):
+    token = server_links["sites"][owner][surface]["token"]
+    response = get(server, f"/e/{DEMO_SLUG}/{page}", params={"token": token, "lang": "en"})
+    assert response.status_code == 403
+    assert "This link belongs to the " + ("host panel" if surface == "host" else "screen") in response.text
+
+
+@pytest.mark.parametrize(("path", "named"), [
+    ("/e/no-such-event/control?token=x", "no-such-event"),
+    (f"/e/{DEMO_SLUG}/screen/utrecht", "utrecht"),
+    (f"/e/{DEMO_SLUG}/host/utrecht", "utrecht"),
+    ("/j/999999", "999999"),
+    ("/no/such/page", "Not found"),
+])
+def test_an_unknown_event_site_or_code_gets_a_404_that_names_it(server, server_links, path, named):
+    response = get(server, path, params={"token": server_links["chair"]["token"], "lang": "en"})
+    assert response.status_code == 404
+    assert named in response.text
+
+
+def test_the_state_api_gives_version_segment_and_on_air(server, server_links):
+    response = get(server, f"/api/v1/events/{DEMO_SLUG}/state",
+                   headers={"Authorization": f"Bearer {server_links['chair']['token']}"})
+    assert response.status_code == 200
+    state = response.json()
+    assert type(state["version"]) is int and state["version"] >= 0
+    assert "segment" in state and "on_air" in state
+    assert state["segment"] is None or set(state["segment"]) >= {"id", "kind", "title"}
+    assert state["on_air"] is None or state["on_air"] in server_links["sites"]
+
+
+@pytest.mark.parametrize("role", ["host", "screen"])
+def test_hosts_and_screens_read_the_state_too(server, server_links, role):
+    token = server_links["sites"]["eindhoven"][role]["token"]
+    response = get(server, f"/api/v1/events/{DEMO_SLUG}/state", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    assert type(response.json()["version"]) is int
+
+
+@pytest.mark.parametrize("header", [None, "Bearer not-a-token", "Basic dXNlcjpwYXNz", "Bearer "])
+def test_the_state_api_refuses_a_missing_or_wrong_token_with_a_json_error(server, header):
+    headers = {"Authorization": header} if header else {}
+    response = get(server, f"/api/v1/events/{DEMO_SLUG}/state", headers=headers)
+    assert response.status_code == 403
+    assert response.headers["Content-Type"].startswith("application/json")
+    assert response.json()["error"]
+
+
+def test_the_state_api_gives_404_for_an_unknown_event(server, server_links):
+    response = get(server, "/api/v1/events/no-such-event/state",
+                   headers={"Authorization": f"Bearer {server_links['chair']['token']}"})
+    assert response.status_code == 404
+    assert "no-such-event" in response.json()["error"]
+
+
+def test_the_openapi_document_is_valid_json_with_the_paths(server):
+    response = get(server, "/api/v1/openapi.json")
+    assert response.status_code == 200
+    document = response.json()
+    assert document["openapi"].startswith("3.")
+    paths = document["paths"]
+    for path in ("/api/v1/events/{slug}/state", "/api/v1/events/{slug}/links",
+                 "/api/v1/events/{slug}/links/rotate", "/api/v1/events/{slug}/programme"):
+        assert path in paths, sorted(paths)
+    assert "get" in paths["/api/v1/events/{slug}/state"]
+    assert "post" in paths["/api/v1/events/{slug}/links/rotate"]
+
+
+def test_socket_io_client_is_served_from_the_app(server):
+    response = get(server, "/vendor/socket.io.min.js")
+    assert response.status_code == 200
+    assert "javascript" in response.headers["Content-Type"]
+    assert len(response.content) > 10_000
+    assert "io" in response.text[:5000]
+    assert get(server, "/vendor/left-pad.js").status_code == 404
+
+
+def test_the_static_css_is_served(server):
+    for name in ("app.css", "screen.css"):
+        response = get(server, f"/static/css/{name}")
+        assert response.status_code == 200
+        assert response.headers["Content-Type"].startswith("text/css")
+
+
+def test_the_first_start_prints_every_link(server, server_links):
+    log = server.log()
+    assert f"control panel        {server_links['chair']['url']}" in log
+    for key, site in server_links["sites"].items():
+        assert f"{key:<12} host     {site['host']['url']}" in log
+        assert f"{key:<12} screen   {site['screen']['url']}" in log
+        assert f"{key:<12} join     {site['join']['url']}  (code {site['join']['code']})" in log
+    assert f"Serving on {server.base_url}" in log
+    assert log.count("loaded the demo event") == 1
+
+
+def count_events(instance) -> int:
+    """The number of events in an instance's SQLite database."""
+    with sqlite3.connect(instance / "eventapp.sqlite3") as connection:
+        return connection.execute("SELECT count(*) FROM event").fetchone()[0]
+
+
+def printed_chair_token(log: str) -> str:
+    """The chair's token in the links a start printed."""
+    return re.search(r"control panel +\S+/control\?token=(\S+)", log).group(1)
+
+
+def test_a_second_start_keeps_the_event_and_its_links(real_server):
+    first_token = printed_chair_token(real_server.log())
+    real_server.stop()
+    again = RealServer(real_server.instance).start()
+    try:
+        assert count_events(real_server.instance) == 1
+        assert "loaded the demo event" not in again.log()
+        assert printed_chair_token(again.log()) == first_token
+        response = get(again, f"/e/{DEMO_SLUG}/control", params={"token": first_token})
+        assert response.status_code == 200
+    finally:
+        again.stop()
