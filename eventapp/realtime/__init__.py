@@ -1,0 +1,1 @@
+"""Realtime: Socket.IO rooms and the one module that emits (publish.py)."""

@@ -1,0 +1,118 @@
+"""The one choke point that emits to clients; controller functions call it after they commit."""
+
+from eventapp.extensions import db, socketio
+from eventapp.models import Event
+from eventapp.realtime.rooms import audience_room, crew_room, role_room
+from eventapp.snapshot import crew_snapshot, presence_by_site, public_snapshot
+
+
+def state_changed(event_id: int) -> None:
+    """Push the new state: the public snapshot to screens and phones, the crew snapshot to chair and hosts.
+
+    The crew goes first: its few connections are then written before the thousand of the audience, so the chair
+    sees the result of an action (and its acknowledgement) at once instead of after the last phone
+    (docs/performance.md). The phones lose nothing by it: no connection is written before both are queued.
+    """
+    event = db.session.get(Event, event_id)
+    public = public_snapshot(event)
+    socketio.emit("state:changed", crew_snapshot(event, public).model_dump(mode="json"), to=crew_room(event_id))
+    socketio.emit("state:changed", public.model_dump(mode="json"), to=audience_room(event_id))
+
+
+def programme_changed(event_id: int, version: int) -> None:
+    """The run sheet changed (programme editor): every view takes the new state, the editor reloads its list."""
+    state_changed(event_id)
+    socketio.emit("programme:changed", {"version": version}, to=crew_room(event_id))
+
+
+def presence_changed(event_id: int) -> None:
+    """Someone connected or left: the crew's presence view changes (this is not a state change: no version)."""
+    event = db.session.get(Event, event_id)
+    by_site = presence_by_site(event)
+    presence = {key: view.model_dump(mode="json") for key, view in by_site.items()}
+    socketio.emit("presence:changed", {"presence": presence}, to=crew_room(event_id))
+    poll_voters(event, by_site=by_site)  # the screens' "12 of 40 voted" follows the phones that join
+
+
+def poll_results(event_id: int, poll_id: int) -> None:
+    """A poll's results: always to the crew; to screens and phones once they are revealed."""
+    from eventapp.models import Poll
+    from eventapp.results import for_audience, pending_open_answers
+    from eventapp.results import poll_results as compute
+
+    poll = db.session.get(Poll, poll_id)
+    if poll is None:
+        return
+    results = compute(poll)
+    crew = {**results, "pending": pending_open_answers(poll)} if poll.kind.value == "open" else results
+    socketio.emit("poll:results", crew, to=crew_room(event_id))
+    if poll.results_visible:
+        socketio.emit("poll:results", for_audience(poll, results), to=audience_room(event_id))
+    event = db.session.get(Event, event_id)
+    _emit_voters(event, poll.id, results["total"]["voters"],
+                 {key: figures["voters"] for key, figures in results["sites"].items()}, presence_by_site(event))
+
+
+def poll_voters(event: Event, by_site=None, to: str | None = None) -> None:
+    """How many have voted on each poll on the screens, and how many phones are connected per site: to the room
+    screens only (a few connections), which show "12 of 40 voted" while the results are still hidden."""
+    from sqlalchemy import func, select
+
+    from eventapp.models import LiveState, Site, Vote
+
+    polls = _polls_on_screens(event)
+    if not polls:
+        return
+    by_site = by_site if by_site is not None else presence_by_site(event)
+    mode = db.session.get(LiveState, event.id).mode
+    for poll in polls:
+        counts = dict(db.session.execute(
+            select(Site.key, func.count()).select_from(Vote).join(Site, Site.id == Vote.site_id)
+            .where(Vote.poll_id == poll.id, Vote.mode == mode, Vote.moderation != "hidden").group_by(Site.key)).all())
+        keys = [site.key for site in event.sites if poll.site_id is None or site.id == poll.site_id]
+        _emit_voters(event, poll.id, sum(counts.values()), {key: counts.get(key, 0) for key in keys}, by_site, to)
+
+
+def _emit_voters(event: Event, poll_id: int, voters: int, sites: dict, by_site, to: str | None = None) -> None:
+    socketio.emit("poll:voters", {
+        "poll_id": poll_id, "voters": voters, "sites": sites,
+        "participants": {key: view.participants for key, view in by_site.items()},
+    }, to=to or role_room(event.id, "screen"))
+
+
+def _polls_on_screens(event: Event) -> list:
+    from eventapp.models import Poll, SiteScene
+
+    poll_ids = {scene.poll_id for scene in db.session.scalars(db.select(SiteScene).where(
+        SiteScene.event_id == event.id, SiteScene.poll_id.is_not(None)))}
+    return [db.session.get(Poll, poll_id) for poll_id in sorted(poll_ids)]
+
+
+def questions(event_id: int) -> None:
+    """The question list: every question to the crew, the approved ones to screens and phones."""
+    from eventapp.results import question_list
+
+    event = db.session.get(Event, event_id)
+    socketio.emit("questions:changed", {"questions": question_list(event, approved_only=False)}, to=crew_room(event_id))
+    socketio.emit("questions:changed", {"questions": question_list(event, approved_only=True)},
+                  to=audience_room(event_id))
+
+
+def reactions(event_id: int, counts) -> None:
+    """A burst of reactions per site, for the screens to animate."""
+    burst: dict[str, dict[str, int]] = {}
+    for (site_key, kind), count in counts.items():
+        burst.setdefault(site_key, {})[kind] = count
+    socketio.emit("reactions:burst", {"sites": burst}, to=audience_room(event_id))
+    socketio.emit("reactions:burst", {"sites": burst}, to=crew_room(event_id))
+
+
+def results_on_screens(event: Event, crew: bool) -> list[dict]:
+    """The results of the polls on the sites' screens, for a client that (re)connects: the crew gets every
+    one, screens and phones the revealed ones."""
+    from eventapp.results import for_audience
+    from eventapp.results import poll_results as compute
+
+    polls = _polls_on_screens(event)
+    return [compute(poll) if crew else for_audience(poll, compute(poll)) for poll in polls
+            if crew or poll.results_visible]

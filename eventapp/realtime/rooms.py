@@ -1,0 +1,25 @@
+"""Names of the Socket.IO rooms, from one place.
+
+Every connection joins its event's audience room (screens, phones) or crew room (chair, hosts), its site's
+room, and its role's room.
+"""
+
+
+def audience_room(event_id: int) -> str:
+    """Screens and phones: they get the public snapshot."""
+    return f"event:{event_id}:audience"
+
+
+def crew_room(event_id: int) -> str:
+    """The chair and the hosts: they get the crew snapshot."""
+    return f"event:{event_id}:crew"
+
+
+def site_room(event_id: int, site_key: str) -> str:
+    """Everyone at one site of an event."""
+    return f"site:{event_id}:{site_key}"
+
+
+def role_room(event_id: int, role: str) -> str:
+    """Everyone of one role (chair, host, screen, participant) of an event."""
+    return f"role:{role}:{event_id}"

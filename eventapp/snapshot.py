@@ -1,0 +1,379 @@
+"""The snapshot of an event's live state: everything a view needs to show the truth after (re)connecting.
+
+Two views of one state: the public snapshot goes to screens and phones; the crew snapshot (chair, hosts) adds
+the run sheet with its timing, the cues and who is connected. Every state message is a whole snapshot with
+its version, so a client that missed one simply takes the next.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+from pydantic import BaseModel
+from sqlalchemy import func, select
+
+from eventapp.extensions import db
+from eventapp.models import (
+    Cue,
+    Event,
+    LiveState,
+    Poll,
+    PollState,
+    Presence,
+    Question,
+    Role,
+    Segment,
+    SegmentKind,
+    SegmentRun,
+    Site,
+    SiteScene,
+    Vote,
+)
+from eventapp.models.base import utcnow
+from eventapp.schedule import planned_slots, run_date
+
+#: A screen or panel whose heartbeat is older than this counts as gone.
+PRESENCE_TIMEOUT = timedelta(seconds=45)
+RECENT_CUES = 30
+
+
+class PartView(BaseModel):
+    """A site's own part of the regional segment on now."""
+
+    format: str
+    title: str
+    items: list[str]
+
+
+class SegmentView(BaseModel):
+    """The segment on now (or next), as screens show it."""
+
+    id: int
+    position: int
+    kind: str
+    title: str
+    planned_minutes: int
+    started_at: datetime | None = None
+    #: started_at plus the planned length: when the countdown reaches zero.
+    planned_end: datetime | None = None
+    origin: str | None = None
+    site: str | None = None
+    order: list[str] = []
+    object_title: str | None = None
+    object_image: str | None = None
+    video_url: str | None = None
+    parts: dict[str, PartView] = {}
+
+
+class OptionView(BaseModel):
+    """An answer option; a quiz's right answers are only told once its results are revealed and it is closed."""
+
+    id: int
+    label: str
+    correct: bool | None = None
+
+
+class ScaleView(BaseModel):
+    """A scale poll's range and end labels."""
+
+    min: int
+    max: int
+    min_label: str
+    max_label: str
+
+
+class PollView(BaseModel):
+    """A poll as screens, phones and panels show it (its results come separately, in `poll:results`)."""
+
+    id: int
+    key: str
+    kind: str
+    question: str
+    #: The site a site's own poll belongs to; None for the whole event.
+    site: str | None
+    options: list[OptionView]
+    scale: ScaleView | None
+    state: str
+    allow_change: bool
+    results_visible: bool
+    reveal_at: datetime | None
+    reveal_order: list[str]
+    reveal_step: int | None
+    #: The crew's view only: how many have voted.
+    voters: int | None = None
+
+
+class QuestionView(BaseModel):
+    """A question from the audience."""
+
+    id: int
+    site: str
+    text: str
+    upvotes: int
+
+
+class SiteView(BaseModel):
+    """One site: what its screen shows and what its host signals."""
+
+    key: str
+    name: str
+    venue: str
+    kind: str
+    scene: str = "programme"
+    holding_text: str = ""
+    message: str = ""
+    host_status: str = "standby"
+    item_index: int | None = None
+    timer_ends_at: datetime | None = None
+    #: The poll on this site's screen and phones.
+    poll: PollView | None = None
+
+
+class VideoView(BaseModel):
+    """The video: playing from `position` seconds at `changed_at`, or paused/stopped there."""
+
+    state: str
+    position: float
+    changed_at: datetime | None
+
+
+class Snapshot(BaseModel):
+    """The public snapshot (screens and phones)."""
+
+    event: str
+    title: str
+    #: IANA time zone of the event: clocks on screens show local time there.
+    timezone: str
+    status: str
+    mode: str
+    version: int
+    server_time: datetime
+    started_at: datetime | None
+    ended_at: datetime | None
+    segment: SegmentView | None
+    next: SegmentView | None
+    on_air: str | None
+    split: bool
+    video: VideoView
+    sites: list[SiteView]
+    featured_question: QuestionView | None = None
+
+
+class CueView(BaseModel):
+    """A cue and its answer."""
+
+    id: int
+    site: str | None
+    text: str
+    state: str
+    sent_at: datetime
+    answered_at: datetime | None
+
+
+class PresenceView(BaseModel):
+    """Who is connected at a site."""
+
+    hosts: int = 0
+    screens: int = 0
+    participants: int = 0
+    screen_last_seen: datetime | None = None
+
+
+class RunsheetRow(BaseModel):
+    """A segment's plan against what happened."""
+
+    id: int
+    position: int
+    kind: str
+    title: str
+    planned_start: datetime
+    planned_end: datetime
+    planned_minutes: int
+    actual_start: datetime | None
+    actual_end: datetime | None
+    #: actual_start minus planned_start, in seconds (positive: late).
+    drift_seconds: int | None
+
+
+class CrewSnapshot(Snapshot):
+    """The chair's and hosts' snapshot: the public one plus run sheet, cues and presence."""
+
+    runsheet: list[RunsheetRow]
+    planned_end: datetime | None
+    projected_end: datetime | None
+    cues: list[CueView]
+    presence: dict[str, PresenceView]
+    chairs: int
+    #: Every poll of the event, with its number of voters.
+    polls: list[PollView]
+
+
+def public_snapshot(event: Event) -> Snapshot:
+    """The public view of the event's live state."""
+    return Snapshot(**_public_fields(event, db.session.get(LiveState, event.id)))
+
+
+def crew_snapshot(event: Event, public: Snapshot | None = None) -> CrewSnapshot:
+    """The crew's view of the event's live state (built on `public` when the caller has it already)."""
+    live = db.session.get(LiveState, event.id)
+    fields = dict(public) if public is not None else _public_fields(event, live)
+    runsheet = _runsheet(event, live)
+    now = utcnow()
+    return CrewSnapshot(
+        **fields, runsheet=runsheet, planned_end=runsheet[-1].planned_end if runsheet else None,
+        projected_end=_projected_end(runsheet, live, now), cues=_cues(event),
+        presence=presence_by_site(event), chairs=_count_present(event, Role.CHAIR), polls=_all_polls(event, live),
+    )
+
+
+def _public_fields(event: Event, live: LiveState) -> dict:
+    segment = db.session.get(Segment, live.current_segment_id) if live.current_segment_id else None
+    following = None
+    if segment is not None and segment.position + 1 < len(event.segments):
+        following = event.segments[segment.position + 1]
+    elif segment is None and event.segments and event.status.value == "planned":
+        following = event.segments[0]
+    scenes = {s.site_id: s for s in db.session.scalars(select(SiteScene).where(SiteScene.event_id == event.id))}
+    shown = {s.poll_id for s in scenes.values() if s.poll_id}
+    polls = {poll.id: poll_view(event, poll) for poll in db.session.scalars(select(Poll).where(Poll.id.in_(shown)))}
+    featured = db.session.get(Question, live.featured_question_id) if live.featured_question_id else None
+    return dict(
+        event=event.slug, title=event.title, timezone=event.timezone, status=event.status.value, mode=live.mode.value,
+        version=live.version, server_time=utcnow(), started_at=live.started_at, ended_at=live.ended_at,
+        segment=_segment_view(event, segment, live.segment_started_at) if segment else None,
+        next=_segment_view(event, following, None) if following else None,
+        on_air=_site_key(event, live.on_air_site_id), split=live.split,
+        video=VideoView(state=live.video_state.value, position=live.video_position, changed_at=live.video_changed_at),
+        sites=[_site_view(site, scenes.get(site.id), polls) for site in event.sites],
+        featured_question=QuestionView(id=featured.id, site=_site_key(event, featured.site_id), text=featured.text,
+                                       upvotes=featured.upvotes) if featured else None,
+    )
+
+
+def _segment_view(event: Event, segment: Segment, started_at: datetime | None) -> SegmentView:
+    key = {site.id: site.key for site in event.sites}
+    return SegmentView(
+        id=segment.id, position=segment.position, kind=segment.kind.value, title=segment.title,
+        planned_minutes=segment.planned_minutes, started_at=started_at,
+        planned_end=started_at + timedelta(minutes=segment.planned_minutes) if started_at else None,
+        origin=key.get(segment.origin_site_id), site=key.get(segment.target_site_id), order=segment.site_order,
+        object_title=segment.object_title, object_image=segment.object_image, video_url=segment.video_url,
+        parts={key[p.site_id]: PartView(format=p.format.value, title=p.title, items=p.items) for p in segment.parts}
+        if segment.kind == SegmentKind.REGIONAL else {},
+    )
+
+
+def _site_view(site: Site, scene: SiteScene | None, polls: dict[int, PollView]) -> SiteView:
+    view = SiteView(key=site.key, name=site.name, venue=site.venue, kind=site.kind.value)
+    if scene is not None:
+        view.scene, view.holding_text, view.message = scene.scene.value, scene.holding_text, scene.message
+        view.host_status, view.item_index = scene.host_status.value, scene.item_index
+        view.timer_ends_at = scene.timer_ends_at
+        view.poll = polls.get(scene.poll_id)
+    return view
+
+
+def poll_view(event: Event, poll: Poll, voters: int | None = None) -> PollView:
+    """A poll's definition and state, as every view shows it."""
+    tell_correct = poll.results_visible and poll.state == PollState.CLOSED
+    scale = None
+    if poll.scale_min is not None and poll.scale_max is not None:
+        scale = ScaleView(min=poll.scale_min, max=poll.scale_max, min_label=poll.scale_min_label or "",
+                          max_label=poll.scale_max_label or "")
+    return PollView(
+        id=poll.id, key=poll.key, kind=poll.kind.value, question=poll.question,
+        site=_site_key(event, poll.site_id), scale=scale, state=poll.state.value, allow_change=poll.allow_change,
+        options=[OptionView(id=o.id, label=o.label, correct=o.correct if tell_correct else None)
+                 for o in poll.options],
+        results_visible=poll.results_visible, reveal_at=poll.reveal_at, reveal_order=poll.reveal_order,
+        reveal_step=poll.reveal_step, voters=voters,
+    )
+
+
+def _all_polls(event: Event, live: LiveState) -> list[PollView]:
+    counts = dict(db.session.execute(
+        select(Vote.poll_id, func.count()).join(Poll, Poll.id == Vote.poll_id)
+        .where(Poll.event_id == event.id, Vote.mode == live.mode).group_by(Vote.poll_id)).all())
+    polls = db.session.scalars(select(Poll).where(Poll.event_id == event.id).order_by(Poll.segment_id, Poll.position,
+                                                                                        Poll.id))
+    return [poll_view(event, poll, counts.get(poll.id, 0)) for poll in polls]
+
+
+def _site_key(event: Event, site_id: int | None) -> str | None:
+    return next((s.key for s in event.sites if s.id == site_id), None)
+
+
+def _runsheet(event: Event, live: LiveState) -> list[RunsheetRow]:
+    first_start: dict[int, datetime] = {}
+    last_end: dict[int, datetime | None] = {}
+    runs = db.session.scalars(select(SegmentRun).where(SegmentRun.event_id == event.id, SegmentRun.mode == live.mode)
+                              .order_by(SegmentRun.started_at))
+    for run in runs:
+        first_start.setdefault(run.segment_id, run.started_at)  # the first time it went on is its start
+        last_end[run.segment_id] = run.ended_at
+    rows = []
+    for slot in planned_slots(event, run_date(event, live.started_at)):
+        started = first_start.get(slot.segment.id)
+        rows.append(RunsheetRow(
+            id=slot.segment.id, position=slot.segment.position, kind=slot.segment.kind.value,
+            title=slot.segment.title, planned_start=slot.start, planned_end=slot.end, planned_minutes=slot.minutes,
+            actual_start=started, actual_end=last_end.get(slot.segment.id),
+            drift_seconds=int((started - slot.start).total_seconds()) if started else None,
+        ))
+    return rows
+
+
+def _projected_end(runsheet: list[RunsheetRow], live: LiveState, now: datetime) -> datetime | None:
+    """When the programme will end if every segment from now on takes its planned time."""
+    if not runsheet:
+        return None
+    if live.current_segment_id is None:
+        return live.ended_at or runsheet[-1].planned_end
+    cursor = None
+    for row in runsheet:
+        if cursor is None:
+            if row.id != live.current_segment_id:
+                continue
+            started = live.segment_started_at or now
+            cursor = max(started + timedelta(minutes=row.planned_minutes), now)
+            continue
+        cursor = max(cursor, row.planned_start) + timedelta(minutes=row.planned_minutes)
+    return cursor
+
+
+def _cues(event: Event) -> list[CueView]:
+    key = {site.id: site.key for site in event.sites}
+    rows = db.session.scalars(select(Cue).where(Cue.event_id == event.id).order_by(Cue.id.desc()).limit(RECENT_CUES))
+    return [CueView(id=c.id, site=key.get(c.site_id), text=c.text, state=c.state.value, sent_at=c.sent_at,
+                    answered_at=c.answered_at) for c in reversed(list(rows))]
+
+
+def presence_by_site(event: Event) -> dict[str, PresenceView]:
+    """Who is connected at each site: hosts, screens (with their last heartbeat) and participants."""
+    views = {site.key: PresenceView() for site in event.sites}
+    key = {site.id: site.key for site in event.sites}
+    fresh = utcnow() - PRESENCE_TIMEOUT
+    rows = db.session.execute(
+        select(Presence.site_id, Presence.role, func.count(), func.max(Presence.last_seen))
+        .where(Presence.event_id == event.id, Presence.site_id.is_not(None))
+        .group_by(Presence.site_id, Presence.role))
+    for site_id, role, count, last_seen in rows:
+        view = views[key[site_id]]
+        if role == Role.HOST.value:
+            view.hosts = count
+        elif role == Role.SCREEN.value:
+            last_seen = _aware(last_seen)
+            view.screens = count if last_seen and last_seen >= fresh else 0
+            view.screen_last_seen = last_seen
+        elif role == Role.PARTICIPANT.value:
+            view.participants = count
+    return views
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """Aggregates (max) bypass the column type, so SQLite hands them back without a zone."""
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
+
+
+def _count_present(event: Event, role: Role) -> int:
+    return db.session.scalar(select(func.count()).select_from(Presence)
+                             .where(Presence.event_id == event.id, Presence.role == role.value)) or 0
+
