@@ -1,0 +1,110 @@
+// The live connection every surface shares: one Socket.IO connection to the controller.
+// It keeps the newest state (by version), estimates the server's clock, sends heartbeats, and tells the
+// page when it is live, reconnecting or refused, so that a page never shows stale state as if it were live.
+"use strict";
+window.Live = (function () {
+  const HEARTBEAT_MS = 10000;
+  const ACK_TIMEOUT_MS = 10000;
+
+  // The translated strings the page's template put in <script type="application/json" id="strings">.
+  function strings() {
+    const element = document.getElementById("strings");
+    return element ? JSON.parse(element.textContent) : {};
+  }
+
+  function connect(options) {
+    // options: auth ({token} or {code}), onState(snapshot), onStatus(status, detail), onPresence(presence)
+    const socket = io({ auth: options.auth, reconnectionDelayMax: 5000 });
+    let version = -1;
+    let offsetMs = 0; // server clock minus local clock
+    let heartbeat = null;
+
+    function status(name, detail) { if (options.onStatus) { options.onStatus(name, detail || ""); } }
+
+    // Estimate the clock offset from a few round trips, keeping the one with the shortest delay.
+    async function syncClock() {
+      let best = null;
+      for (let i = 0; i < 5; i += 1) {
+        const sent = Date.now();
+        const reply = await ack("clock:ping", {}).catch(function () { return null; });
+        const received = Date.now();
+        if (reply && (best === null || received - sent < best.rtt)) {
+          best = { rtt: received - sent, offset: reply.server_time - (sent + received) / 2 };
+        }
+      }
+      if (best) { offsetMs = best.offset; }
+    }
+
+    function ack(name, payload) {
+      return new Promise(function (resolve, reject) {
+        socket.timeout(ACK_TIMEOUT_MS).emit(name, payload === undefined ? {} : payload, function (error, reply) {
+          if (error) { reject(new Error("no answer from the server")); } else { resolve(reply); }
+        });
+      });
+    }
+
+    socket.on("connect", function () {
+      status("live");
+      syncClock();
+      clearInterval(heartbeat);
+      heartbeat = setInterval(function () { socket.emit("presence:heartbeat", {}); }, HEARTBEAT_MS);
+    });
+    socket.on("disconnect", function () { clearInterval(heartbeat); status("reconnecting"); });
+    socket.on("connect_error", function (error) {
+      // A refusal by the server (bad link) is final; anything else is retried by Socket.IO itself.
+      status(socket.active ? "reconnecting" : "refused", error.message);
+    });
+    socket.on("state:changed", function (snapshot) {
+      if (snapshot.version < version) { return; }
+      version = snapshot.version;
+      options.onState(snapshot);
+    });
+    socket.on("presence:changed", function (data) { if (options.onPresence) { options.onPresence(data.presence); } });
+    socket.on("programme:changed", function (data) { if (options.onProgramme) { options.onProgramme(data); } });
+
+    return {
+      socket: socket,
+      // Run an action; resolves with the reply, rejects with an Error carrying the server's message.
+      act: async function (name, payload) {
+        const reply = await ack(name, payload);
+        if (!reply || !reply.ok) {
+          const error = new Error((reply && reply.error) || "refused");
+          error.details = (reply && reply.details) || [];
+          throw error;
+        }
+        return reply;
+      },
+      // The server's time now, in milliseconds since the epoch.
+      now: function () { return Date.now() + offsetMs; },
+      version: function () { return version; },
+    };
+  }
+
+  // "mm:ss" (or "h:mm:ss") of a number of milliseconds; negative values get a minus sign (overtime).
+  function clock(ms) {
+    const sign = ms < 0 ? "-" : "";
+    let seconds = Math.floor(Math.abs(ms) / 1000);
+    const hours = Math.floor(seconds / 3600);
+    seconds -= hours * 3600;
+    const minutes = Math.floor(seconds / 60);
+    const rest = String(seconds % 60).padStart(2, "0");
+    return sign + (hours ? hours + ":" + String(minutes).padStart(2, "0") : String(minutes)) + ":" + rest;
+  }
+
+  // "HH:MM" of an ISO time, in the event's time zone.
+  function timeOfDay(iso, timeZone) {
+    if (!iso) { return ""; }
+    return new Intl.DateTimeFormat("nl-NL", { hour: "2-digit", minute: "2-digit", timeZone: timeZone })
+      .format(new Date(iso));
+  }
+
+  // Create an element with text (never HTML: whatever people typed is shown as text).
+  function el(tag, attributes, text) {
+    const element = document.createElement(tag);
+    Object.entries(attributes || {}).forEach(function (pair) { element.setAttribute(pair[0], pair[1]); });
+    if (text !== undefined && text !== null) { element.textContent = text; }
+    return element;
+  }
+
+  return { connect: connect, strings: strings, clock: clock, timeOfDay: timeOfDay, el: el };
+})();
