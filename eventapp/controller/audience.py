@@ -1,0 +1,168 @@
+"""What participants do from their phones: join, vote, ask and upvote questions, send reactions.
+
+Votes are not changes of the live state (no version is raised): each is committed in its own short
+transaction, acknowledged after the commit, and its poll's results are pushed at a bounded rate.
+"""
+
+import secrets
+import unicodedata
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from eventapp.access import Caller
+from eventapp.controller import require_role
+from eventapp.errors import BadInput, Conflict, NotFound
+from eventapp.extensions import db
+from eventapp.models import (
+    LiveState,
+    Participant,
+    Poll,
+    PollKind,
+    PollState,
+    Question,
+    QuestionState,
+    QuestionUpvote,
+    Role,
+    Site,
+    Vote,
+)
+from eventapp.models.base import utcnow
+from eventapp.moderation import is_offensive
+from eventapp.poll_kinds import AnswerError, normalize_answer, quiz_score
+from eventapp.ratelimit import allowed
+from eventapp.realtime import pump
+
+NAME_MAX = 40
+QUESTION_MAX = 300
+REACTIONS = ("applause", "heart", "laugh", "wow")
+
+
+def join(site: Site, name: str) -> Participant:
+    """A new participant at a site, with an optional display name (shown as text, never as markup)."""
+    name = clean_text(name)
+    if len(name) > NAME_MAX:
+        raise BadInput(_("a name is at most %(max)d characters", max=NAME_MAX))
+    if name and is_offensive(name):
+        raise BadInput(_("please choose another name"))
+    participant = Participant(event_id=site.event_id, site_id=site.id, public_id=secrets.token_urlsafe(16),
+                              name=name)
+    db.session.add(participant)
+    db.session.commit()
+    return participant
+
+
+def cast_vote(caller: Caller, poll_id: int, answer, key: str) -> dict:
+    """Record a participant's answer; a retry with the same key counts once, a new answer replaces the old."""
+    require_role(caller, Role.PARTICIPANT)
+    participant = caller.participant
+    if not isinstance(key, str) or not 8 <= len(key) <= 64:
+        raise BadInput(_("a vote needs a key of 8 to 64 characters, made by the phone"))
+    repeated = db.session.scalar(select(Vote).where(Vote.idempotency_key == key))
+    if repeated is not None:
+        if repeated.participant_id != participant.id:
+            raise Conflict(_("this vote key is used already"))
+        return {"vote": _vote_view(repeated), "repeated": True}
+    if not allowed("vote", f"participant:{participant.id}"):
+        raise Conflict(_("too many votes at once; wait a moment"))
+    poll = db.session.get(Poll, poll_id) if type(poll_id) is int else None
+    if poll is None or poll.event_id != caller.event.id:
+        raise NotFound(_("poll %(id)s does not exist in this event", id=str(poll_id)[:20]))
+    if poll.state != PollState.OPEN:
+        raise Conflict(_("this poll is not open"))
+    if poll.site_id is not None and poll.site_id != participant.site_id:
+        raise Conflict(_("this poll is for another site"))
+    try:
+        stored = normalize_answer(poll, answer)
+    except AnswerError as error:
+        raise BadInput(str(error)) from None
+    _refuse_offensive(poll, stored)
+    mode = db.session.get(LiveState, caller.event.id).mode
+    vote = db.session.scalar(select(Vote).where(Vote.poll_id == poll.id, Vote.participant_id == participant.id))
+    now = utcnow()
+    if vote is not None and not poll.allow_change:
+        raise Conflict(_("you have answered this poll already"))
+    if vote is None:
+        vote = Vote(poll_id=poll.id, participant_id=participant.id, site_id=participant.site_id, cast_at=now)
+        db.session.add(vote)
+    vote.answer, vote.idempotency_key, vote.mode, vote.changed_at = stored, key, mode, now
+    vote.moderation = "pending" if poll.kind == PollKind.OPEN else "approved"
+    vote.score = quiz_score(poll, stored, (now - poll.opened_at).total_seconds()) \
+        if poll.kind == PollKind.QUIZ and poll.opened_at else 0
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same participant voting twice at the same moment: the other one won
+        db.session.rollback()
+        raise Conflict(_("your vote crossed another one; try again")) from None
+    pump.poll_changed(caller.event.id, poll.id)
+    return {"vote": _vote_view(vote), "repeated": False}
+
+
+def ask_question(caller: Caller, text: str) -> dict:
+    """A participant asks a question; hosts and the chair see it at once, the rest after approval."""
+    require_role(caller, Role.PARTICIPANT)
+    text = clean_text(text)
+    if not text:
+        raise BadInput(_("write a question"))
+    if len(text) > QUESTION_MAX:
+        raise BadInput(_("a question is at most %(max)d characters", max=QUESTION_MAX))
+    if is_offensive(text):
+        raise BadInput(_("please rephrase your question"))
+    if not allowed("question", f"participant:{caller.participant.id}"):
+        raise Conflict(_("you have asked several questions just now; wait a moment"))
+    question = Question(event_id=caller.event.id, site_id=caller.participant.site_id,
+                        participant_id=caller.participant.id, text=text, state=QuestionState.PENDING)
+    db.session.add(question)
+    db.session.commit()
+    pump.questions_changed(caller.event.id)
+    return {"question": question.id}
+
+
+def upvote_question(caller: Caller, question_id: int) -> dict:
+    """A participant upvotes an approved question, once."""
+    require_role(caller, Role.PARTICIPANT)
+    question = db.session.get(Question, question_id) if type(question_id) is int else None
+    if question is None or question.event_id != caller.event.id or question.state != QuestionState.APPROVED:
+        raise NotFound(_("question %(id)s cannot be upvoted", id=str(question_id)[:20]))
+    if not allowed("upvote", f"participant:{caller.participant.id}"):
+        raise Conflict(_("too many upvotes at once; wait a moment"))
+    db.session.add(QuestionUpvote(question_id=question.id, participant_id=caller.participant.id))
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(_("you have upvoted this question already")) from None
+    question.upvotes = Question.upvotes + 1
+    db.session.commit()
+    pump.questions_changed(caller.event.id)
+    return {"question": question.id}
+
+
+def send_reaction(caller: Caller, kind: str) -> dict:
+    """Applause, a heart...: shown on the screens in bursts; not stored."""
+    require_role(caller, Role.PARTICIPANT)
+    if kind not in REACTIONS:
+        raise BadInput(_("a reaction is one of: %(kinds)s", kinds=", ".join(REACTIONS)))
+    if not allowed("reaction", f"participant:{caller.participant.id}"):
+        raise Conflict(_("easy on the applause; wait a moment"))
+    pump.reaction(caller.event.id, caller.site.key, kind)
+    return {}
+
+
+def clean_text(text) -> str:
+    """Text from a phone: single spaces, no control characters. (Markup stays text: pages never render it.)"""
+    if not isinstance(text, str):
+        raise BadInput(_("text expected"))
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in "\n\t")
+    return " ".join(text.split())
+
+
+def _refuse_offensive(poll: Poll, stored) -> None:
+    texts = stored if poll.kind == PollKind.WORDCLOUD else [stored] if poll.kind == PollKind.OPEN else []
+    if any(is_offensive(text) for text in texts):
+        raise BadInput(_("please choose other words"))
+
+
+def _vote_view(vote: Vote) -> dict:
+    return {"poll_id": vote.poll_id, "answer": vote.answer, "changed_at": vote.changed_at.isoformat()}

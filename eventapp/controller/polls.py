@@ -1,0 +1,250 @@
+"""Running polls and moderating the audience: the chair for every poll, a host for its own site's polls.
+
+Each action is a change of the live state: one transaction, a log entry, a new version, then the new state.
+"""
+
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from eventapp.access import Caller
+from eventapp.controller import commit_change, require_role, site_scene
+from eventapp.errors import BadInput, Conflict, Forbidden, NotFound
+from eventapp.extensions import db
+from eventapp.lookup import site_by_key
+from eventapp.models import (
+    EventStatus,
+    LiveState,
+    Poll,
+    PollKind,
+    PollOption,
+    PollState,
+    Question,
+    QuestionState,
+    Role,
+    Segment,
+    Site,
+    Vote,
+)
+from eventapp.models.base import utcnow
+from eventapp.programme.schema import PollSpec
+from eventapp.realtime import pump
+
+#: Every screen shows revealed results at the same moment: this long after the chair's click.
+REVEAL_DELAY = timedelta(seconds=1.5)
+
+
+def create_poll(caller: Caller, spec: PollSpec, site_key: str | None, segment_id: int | None) -> Poll:
+    """A new poll during the event: for the whole event (chair), or for one site (its host, or the chair)."""
+    require_role(caller, Role.CHAIR, Role.HOST)
+    site = _poll_site(caller, site_key)
+    if db.session.scalar(select(Poll.id).where(Poll.event_id == caller.event.id, Poll.key == spec.key)):
+        raise Conflict(_("the event has a poll '%(key)s' already", key=spec.key))
+    segment = None
+    if segment_id is not None:
+        segment = db.session.get(Segment, segment_id)
+        if segment is None or segment.event_id != caller.event.id:
+            raise NotFound(_("segment %(id)s does not exist in this event", id=segment_id))
+    poll = Poll(event_id=caller.event.id, segment_id=segment.id if segment else None,
+                site_id=site.id if site else None, key=spec.key)
+    _write(poll, spec)
+    db.session.add(poll)
+    db.session.flush()
+    commit_change(caller, "poll:created", {"poll": poll.id, "key": poll.key})
+    return poll
+
+
+def update_poll(caller: Caller, poll_id: int, spec: PollSpec) -> None:
+    """Change a poll's question and settings; its kind and options only while nobody has voted."""
+    poll = _poll(caller, poll_id)
+    if spec.key != poll.key:
+        raise BadInput(_("a poll's key cannot change"))
+    if _has_votes(poll) and (spec.kind != poll.kind or [(o.label, o.correct) for o in spec.options]
+                             != [(o.label, o.correct) for o in poll.options]):
+        raise Conflict(_("poll '%(key)s' has votes; its kind and options cannot change", key=poll.key))
+    _write(poll, spec)
+    commit_change(caller, "poll:updated", {"poll": poll.id})
+
+
+def delete_poll(caller: Caller, poll_id: int) -> None:
+    """Delete a poll nobody has voted on."""
+    poll = _poll(caller, poll_id)
+    if _has_votes(poll):
+        raise Conflict(_("poll '%(key)s' has votes; it cannot be deleted", key=poll.key))
+    db.session.delete(poll)
+    commit_change(caller, "poll:deleted", {"poll": poll_id, "key": poll.key})
+
+
+def open_poll(caller: Caller, poll_id: int) -> None:
+    """Open a poll for votes and put it on the screens and phones of its sites."""
+    poll = _poll(caller, poll_id)
+    if poll.state == PollState.OPEN:
+        raise Conflict(_("the poll is open already"))
+    poll.state = PollState.OPEN
+    poll.opened_at, poll.closed_at = utcnow(), None
+    if poll.hide_results:
+        poll.results_visible, poll.reveal_at, poll.reveal_step = False, None, None
+    else:
+        poll.results_visible = True
+    for site in _sites_of(caller, poll):
+        site_scene(caller, site).poll_id = poll.id
+    commit_change(caller, "poll:opened", {"poll": poll.id, "key": poll.key})
+    pump.poll_changed(caller.event.id, poll.id)
+
+
+def close_poll(caller: Caller, poll_id: int) -> None:
+    """Stop the votes; the poll stays on the screens."""
+    poll = _poll(caller, poll_id)
+    if poll.state != PollState.OPEN:
+        raise Conflict(_("the poll is not open"))
+    poll.state, poll.closed_at = PollState.CLOSED, utcnow()
+    commit_change(caller, "poll:closed", {"poll": poll.id, "key": poll.key})
+
+
+def reveal_results(caller: Caller, poll_id: int) -> None:
+    """Show the results everywhere, at the same moment on every screen (a short moment from now)."""
+    poll = _poll(caller, poll_id)
+    poll.results_visible, poll.reveal_step = True, None
+    poll.reveal_at = utcnow() + REVEAL_DELAY
+    commit_change(caller, "poll:revealed", {"poll": poll.id, "at": poll.reveal_at.isoformat()})
+    pump.poll_changed(caller.event.id, poll.id)
+
+
+def reveal_next_site(caller: Caller, poll_id: int) -> None:
+    """The "Eurovision" reveal: the next site's results join the total, with that site on air."""
+    require_role(caller, Role.CHAIR)
+    poll = _poll(caller, poll_id)
+    if poll.site_id is not None:
+        raise Conflict(_("a site's own poll has only one site to reveal"))
+    if not poll.reveal_order:
+        poll.reveal_order = [site.key for site in caller.event.sites]
+    step = (poll.reveal_step or 0) + 1  # results shown all at once start the site-by-site reveal afresh
+    if step > len(poll.reveal_order):
+        raise Conflict(_("every site's results are shown already"))
+    poll.reveal_step, poll.results_visible = step, True
+    poll.reveal_at = utcnow() + REVEAL_DELAY
+    live = db.session.get(LiveState, caller.event.id)
+    if caller.event.status == EventStatus.LIVE:
+        live.on_air_site_id = caller.event.site(poll.reveal_order[step - 1]).id
+        live.split = False
+    commit_change(caller, "poll:revealed-site", {"poll": poll.id, "site": poll.reveal_order[step - 1]})
+    pump.poll_changed(caller.event.id, poll.id)
+
+
+def hide_results(caller: Caller, poll_id: int) -> None:
+    """Take the results off the screens and phones again."""
+    poll = _poll(caller, poll_id)
+    if not poll.results_visible:
+        raise Conflict(_("the results are hidden already"))
+    poll.results_visible, poll.reveal_at, poll.reveal_step = False, None, None
+    commit_change(caller, "poll:hidden", {"poll": poll.id})
+
+
+def show_poll(caller: Caller, poll_id: int) -> None:
+    """Put a poll on its sites' screens (to show a closed poll's results again, say)."""
+    poll = _poll(caller, poll_id)
+    for site in _sites_of(caller, poll):
+        site_scene(caller, site).poll_id = poll.id
+    commit_change(caller, "poll:shown", {"poll": poll.id})
+    pump.poll_changed(caller.event.id, poll.id)  # the screens get its results and voter count again
+
+
+def dismiss_poll(caller: Caller, site_key: str | None) -> None:
+    """Take the poll off one site's screen (a host: its own), or off every screen (the chair)."""
+    require_role(caller, Role.CHAIR, Role.HOST)
+    sites = [_acting(caller, site_key)] if site_key or caller.role == Role.HOST else list(caller.event.sites)
+    for site in sites:
+        site_scene(caller, site).poll_id = None
+    commit_change(caller, "poll:dismissed", {"site": site_key})
+
+
+def moderate_answer(caller: Caller, vote_id: int, decision: str) -> None:
+    """Approve or hide an open answer (a host: answers from its own site)."""
+    require_role(caller, Role.CHAIR, Role.HOST)
+    vote = db.session.get(Vote, vote_id)
+    poll = db.session.get(Poll, vote.poll_id) if vote else None
+    if vote is None or poll.event_id != caller.event.id or poll.kind != PollKind.OPEN:
+        raise NotFound(_("open answer %(id)s does not exist in this event", id=vote_id))
+    if caller.role == Role.HOST and vote.site_id != caller.site.id:
+        raise Forbidden(_("a host moderates only its own site's answers"))
+    vote.moderation = decision
+    commit_change(caller, "answer:moderated", {"vote": vote.id, "decision": decision})
+    pump.poll_changed(caller.event.id, poll.id)
+
+
+def moderate_question(caller: Caller, question_id: int, state: QuestionState) -> None:
+    """Approve, hide or mark answered a question (a host: its own site's questions)."""
+    require_role(caller, Role.CHAIR, Role.HOST)
+    question = db.session.get(Question, question_id)
+    if question is None or question.event_id != caller.event.id:
+        raise NotFound(_("question %(id)s does not exist in this event", id=question_id))
+    if caller.role == Role.HOST and question.site_id != caller.site.id:
+        raise Forbidden(_("a host moderates only its own site's questions"))
+    question.state = state
+    question.answered_at = utcnow() if state == QuestionState.ANSWERED else None
+    live = db.session.get(LiveState, caller.event.id)
+    if state == QuestionState.HIDDEN and live.featured_question_id == question.id:
+        live.featured_question_id = None
+    commit_change(caller, "question:moderated", {"question": question.id, "state": state.value})
+    pump.questions_changed(caller.event.id)
+
+
+def feature_question(caller: Caller, question_id: int | None) -> None:
+    """Put one approved question on every screen, labelled with its site (None: take it off)."""
+    require_role(caller, Role.CHAIR)
+    if question_id is not None:
+        question = db.session.get(Question, question_id)
+        if question is None or question.event_id != caller.event.id:
+            raise NotFound(_("question %(id)s does not exist in this event", id=question_id))
+        if question.state not in (QuestionState.APPROVED, QuestionState.ANSWERED):
+            raise Conflict(_("approve the question before putting it on the screens"))
+    db.session.get(LiveState, caller.event.id).featured_question_id = question_id
+    commit_change(caller, "question:featured", {"question": question_id})
+
+
+def _poll(caller: Caller, poll_id: int) -> Poll:
+    require_role(caller, Role.CHAIR, Role.HOST)
+    poll = db.session.get(Poll, poll_id)
+    if poll is None or poll.event_id != caller.event.id:
+        raise NotFound(_("poll %(id)s does not exist in this event", id=poll_id))
+    if caller.role == Role.HOST and poll.site_id != caller.site.id:
+        raise Forbidden(_("a host runs only its own site's polls"))
+    return poll
+
+
+def _poll_site(caller: Caller, site_key: str | None) -> Site | None:
+    if caller.role == Role.HOST:
+        if site_key is not None and site_key != caller.site.key:
+            raise Forbidden(_("a host acts only for its own site"))
+        return caller.site
+    return site_by_key(caller.event, site_key) if site_key else None
+
+
+def _acting(caller: Caller, site_key: str | None) -> Site:
+    if caller.role == Role.HOST:
+        if site_key is not None and site_key != caller.site.key:
+            raise Forbidden(_("a host acts only for its own site"))
+        return caller.site
+    return site_by_key(caller.event, site_key)
+
+
+def _sites_of(caller: Caller, poll: Poll) -> list[Site]:
+    return [s for s in caller.event.sites if poll.site_id is None or s.id == poll.site_id]
+
+
+def _has_votes(poll: Poll) -> bool:
+    return bool(db.session.scalar(select(func.count()).select_from(Vote).where(Vote.poll_id == poll.id)))
+
+
+def _write(poll: Poll, spec: PollSpec) -> None:
+    poll.kind, poll.question, poll.hide_results = spec.kind, spec.question, spec.hide_results
+    poll.allow_change = spec.kind != PollKind.QUIZ
+    poll.scale_min = spec.scale.min if spec.scale else None
+    poll.scale_max = spec.scale.max if spec.scale else None
+    poll.scale_min_label = spec.scale.min_label if spec.scale else None
+    poll.scale_max_label = spec.scale.max_label if spec.scale else None
+    labels = [(o.label, o.correct) for o in spec.options]
+    if [(o.label, o.correct) for o in poll.options] != labels:
+        poll.options = [PollOption(position=i, label=label, correct=correct) for i, (label, correct) in
+                        enumerate(labels)]

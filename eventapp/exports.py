@@ -1,0 +1,206 @@
+"""A poll's results outside the live views: the public results page, the JSON and the CSV exports.
+
+The chair sees every poll's results at any time. Everyone else sees a poll's results once they are revealed
+(from `reveal_at` on, the moment the screens show them), and during a site-by-site reveal only the sites shown
+so far, with a total over those sites: a results link opened early does not spoil the reveal.
+"""
+
+import csv
+import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from eventapp.errors import NotFound
+from eventapp.extensions import db
+from eventapp.models import Event, LiveState, Participant, Poll, PollKind, PollState, Site, Vote
+from eventapp.models.base import utcnow
+from eventapp.poll_kinds import tally
+from eventapp.results import pending_open_answers, poll_results
+from eventapp.snapshot import poll_view
+
+#: The row key of the whole event's figures in the CSV ("site" column).
+TOTAL = "total"
+#: Cells a spreadsheet would take for a formula; text from phones that starts so gets a leading quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def poll_by_key(event: Event, key: str) -> Poll:
+    """The event's poll with this key (as in its results link), or NotFound."""
+    poll = db.session.scalar(select(Poll).where(Poll.event_id == event.id, Poll.key == key[:60]))
+    if poll is None:
+        raise NotFound(_("Event '%(slug)s' has no poll '%(key)s'.", slug=event.slug, key=key[:60]))
+    return poll
+
+
+def is_public(poll: Poll) -> bool:
+    """Whether everyone may see the poll's results: revealed, and the reveal moment has come."""
+    return poll.results_visible and (poll.reveal_at is None or poll.reveal_at <= utcnow())
+
+
+def shown_sites(event: Event, poll: Poll, crew: bool) -> list[Site]:
+    """The sites whose results this view shows: the poll's sites, and during a site-by-site reveal (public) the
+    ones revealed so far, in the order of the reveal."""
+    sites = [site for site in event.sites if poll.site_id is None or site.id == poll.site_id]
+    if crew or poll.reveal_step is None:
+        return sites
+    by_key = {site.key: site for site in sites}
+    return [by_key[key] for key in poll.reveal_order[:poll.reveal_step] if key in by_key]
+
+
+def results_document(event: Event, poll: Poll, crew: bool) -> dict:
+    """The results export (JSON): the event, the poll, the sites shown and the figures in total and per site.
+
+    `results` has the shape of the `poll:results` message (docs/PROTOCOL.md); the chair's adds `pending`
+    (open answers waiting for moderation).
+    """
+    mode = db.session.get(LiveState, event.id).mode
+    sites = shown_sites(event, poll, crew)
+    results = poll_results(poll)
+    if not crew:
+        results = _public_results(event, poll, results, sites)
+    elif poll.kind == PollKind.OPEN:
+        results["pending"] = pending_open_answers(poll)
+    view = poll_view(event, poll, results["total"]["voters"]).model_dump(mode="json")
+    if crew and poll.kind == PollKind.QUIZ:
+        view["options"] = [{"id": o.id, "label": o.label, "correct": o.correct} for o in poll.options]
+    partial = poll.reveal_step is not None and poll.reveal_step < len(poll.reveal_order)
+    return {
+        "event": event.slug, "title": event.title, "status": event.status.value, "mode": mode.value,
+        "poll": view, "hide_results": poll.hide_results, "public": is_public(poll), "complete": crew or not partial,
+        "sites": [{"key": site.key, "name": site.name} for site in sites],
+        "results": results, "generated_at": utcnow().isoformat(),
+    }
+
+
+def _public_results(event: Event, poll: Poll, results: dict, sites: list[Site]) -> dict:
+    """The figures the public may see: only the shown sites (a total over just those while a site-by-site
+    reveal runs), and a quiz's right answers only once it is closed."""
+    keys = [site.key for site in sites]
+    if set(keys) != set(results["sites"]):
+        mode = db.session.get(LiveState, event.id).mode
+        rows = db.session.execute(
+            select(Site.key, Vote.answer).join(Site, Site.id == Vote.site_id)
+            .where(Vote.poll_id == poll.id, Vote.mode == mode, Vote.moderation != "hidden", Site.key.in_(keys)))
+        counted = tally(poll, [(key, answer) for key, answer in rows], keys)
+        results = {**results, "total": counted["total"], "sites": counted["sites"]}
+        if "approved" in results:
+            results["approved"] = [answer for answer in results["approved"] if answer["site"] in keys]
+        if "leaderboard" in results:
+            board = results["leaderboard"]
+            results["leaderboard"] = {"overall": [p for p in board["overall"] if p["site"] in keys],
+                                      "sites": {k: v for k, v in board["sites"].items() if k in keys}}
+    if poll.kind == PollKind.QUIZ and poll.state != PollState.CLOSED:
+        for figures in [results["total"], *results["sites"].values()]:
+            figures["options"] = [{k: v for k, v in option.items() if k != "correct"}
+                                  for option in figures["options"]]
+    return results
+
+
+# --- CSV -----------------------------------------------------------------------------------------------------
+
+def results_csv(event: Event, poll: Poll, crew: bool) -> str:
+    """The results as CSV: one row per option, value, choice or word, for the whole event first (site `total`)
+    and then per site, each with the number of voters. Open polls: one row per approved answer."""
+    document = results_document(event, poll, crew)
+    results = document["results"]
+    names = {site["key"]: site["name"] for site in document["sites"]}
+    groups = [(TOTAL, _("Total"), results["total"])] + [(key, names[key], results["sites"][key]) for key in names]
+    kind = poll.kind
+    if kind in (PollKind.SINGLE, PollKind.MULTIPLE, PollKind.QUIZ):
+        quiz = kind == PollKind.QUIZ and bool(poll.options) and "correct" in results["total"]["options"][0]
+        header = ["site", "site_name", "option", *(["correct"] if quiz else []), "count", "percent", "voters"]
+        rows = [[key, name, option["label"], *([_yes_no(option.get("correct"))] if quiz else []), option["count"],
+                 _percent(option["count"], figures["voters"]), figures["voters"]]
+                for key, name, figures in groups for option in figures["options"]]
+    elif kind == PollKind.SCALE:
+        header = ["site", "site_name", "value", "count", "percent", "voters", "mean"]
+        rows = [[key, name, row["value"], row["count"], _percent(row["count"], figures["voters"]), figures["voters"],
+                 "" if figures["mean"] is None else figures["mean"]]
+                for key, name, figures in groups for row in figures["distribution"]]
+    elif kind == PollKind.STATEMENT:
+        header = ["site", "site_name", "choice", "count", "percent", "voters"]
+        rows = [[key, name, row["choice"], row["count"], _percent(row["count"], figures["voters"]), figures["voters"]]
+                for key, name, figures in groups for row in figures["choices"]]
+    elif kind == PollKind.WORDCLOUD:
+        header = ["site", "site_name", "word", "count", "percent", "voters"]
+        rows = [[key, name, _cell(row["word"]), row["count"], _percent(row["count"], figures["voters"]),
+                 figures["voters"]] for key, name, figures in groups for row in figures["words"]]
+    elif kind == PollKind.RANKING:
+        header = ["site", "site_name", "rank", "option", "score", "average_rank", "voters"]
+        rows = [[key, name, place, option["label"], option["score"],
+                 "" if option["average_rank"] is None else option["average_rank"], figures["voters"]]
+                for key, name, figures in groups for place, option in enumerate(figures["options"], 1)]
+    else:  # open: the approved answers, per site; the total row counts them all
+        header = ["site", "site_name", "answer", "voters"]
+        approved = _approved_answers(event, poll, list(names))
+        rows = [[TOTAL, _("Total"), "", results["total"]["voters"]]]
+        rows += [[key, name, _cell(text), results["sites"][key]["voters"]]
+                 for key, name in names.items() for site_key, text in approved if site_key == key]
+    return _write_csv(header, rows)
+
+
+def votes_csv(event: Event, poll: Poll) -> str:
+    """Every vote of the current run (the chair's export): its site, the answer in words and when it was given.
+    A participant's name is only there when they gave one on joining."""
+    mode = db.session.get(LiveState, event.id).mode
+    zone = ZoneInfo(event.timezone)
+    labels = {option.id: option.label for option in poll.options}
+    rows = db.session.execute(
+        select(Vote, Site.key, Site.name, Participant.name).join(Site, Site.id == Vote.site_id)
+        .join(Participant, Participant.id == Vote.participant_id)
+        .where(Vote.poll_id == poll.id, Vote.mode == mode).order_by(Vote.cast_at, Vote.id))
+    header = ["vote", "site", "site_name", "answer", "time", "first_answered", "moderation", "score", "name"]
+    out = [[vote.id, key, site_name, _cell(_answer_text(poll.kind, vote.answer, labels)),
+            _local(vote.changed_at, zone), _local(vote.cast_at, zone),
+            vote.moderation if poll.kind == PollKind.OPEN else "",
+            vote.score if poll.kind == PollKind.QUIZ else "", _cell(name or "")]
+           for vote, key, site_name, name in rows]
+    return _write_csv(header, out)
+
+
+def _approved_answers(event: Event, poll: Poll, site_keys: list[str]) -> list[tuple[str, str]]:
+    mode = db.session.get(LiveState, event.id).mode
+    rows = db.session.execute(
+        select(Site.key, Vote.answer).join(Site, Site.id == Vote.site_id)
+        .where(Vote.poll_id == poll.id, Vote.mode == mode, Vote.moderation == "approved", Site.key.in_(site_keys))
+        .order_by(Vote.changed_at, Vote.id))
+    return [(key, text) for key, text in rows]
+
+
+def _answer_text(kind: PollKind, answer, labels: dict[int, str]) -> str:
+    """A stored answer in words: option labels, the value, the words, the text, the order."""
+    if kind in (PollKind.SINGLE, PollKind.QUIZ, PollKind.MULTIPLE):
+        return " | ".join(labels.get(option_id, f"#{option_id}") for option_id in answer)
+    if kind == PollKind.RANKING:
+        return " > ".join(labels.get(option_id, f"#{option_id}") for option_id in answer)
+    if kind == PollKind.WORDCLOUD:
+        return " | ".join(answer)
+    return str(answer)
+
+
+def _percent(count: int, voters: int) -> str:
+    return f"{100 * count / voters:.1f}" if voters else "0.0"
+
+
+def _yes_no(flag) -> str:
+    return "yes" if flag else "no"
+
+
+def _local(moment: datetime | None, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).isoformat(timespec="seconds") if moment else ""
+
+
+def _cell(text: str) -> str:
+    """Text from a phone, safe to open in a spreadsheet (no formula)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _write_csv(header: list[str], rows: list[list]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()

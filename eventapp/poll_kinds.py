@@ -1,0 +1,210 @@
+"""The rules of each poll kind, in one place: what a poll of that kind must define, which answers it takes,
+and how its answers are counted.
+
+A poll here is anything with `kind`, `options` (each with `id`, `label`, `correct`), `scale_min` and
+`scale_max`: the model, or a spec during validation.
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+
+from eventapp.models.poll import PollKind
+
+#: The fixed answers of a statement: agree, neutral, disagree.
+STATEMENT_ANSWERS = ("agree", "neutral", "disagree")
+WORDCLOUD_MAX_ENTRIES = 3
+WORDCLOUD_MAX_LENGTH = 30
+OPEN_MAX_LENGTH = 500
+#: Word clouds show this many words at most.
+CLOUD_SIZE = 60
+#: A quiz answer scores this much when right, plus up to QUIZ_SPEED_BONUS for speed.
+QUIZ_POINTS = 1000
+QUIZ_SPEED_BONUS = 500
+QUIZ_SPEED_WINDOW_S = 20
+
+
+class AnswerError(ValueError):
+    """An answer that does not fit its poll; the message says why in plain words."""
+
+
+@dataclass(frozen=True)
+class KindRule:
+    """What a poll kind needs in its definition."""
+
+    min_options: int = 0
+    max_options: int = 0
+    needs_scale: bool = False
+    needs_correct_option: bool = False
+
+
+RULES: dict[PollKind, KindRule] = {
+    PollKind.SINGLE: KindRule(min_options=2, max_options=20),
+    PollKind.MULTIPLE: KindRule(min_options=2, max_options=20),
+    PollKind.RANKING: KindRule(min_options=2, max_options=10),
+    PollKind.QUIZ: KindRule(min_options=2, max_options=10, needs_correct_option=True),
+    PollKind.SCALE: KindRule(needs_scale=True),
+    PollKind.STATEMENT: KindRule(),
+    PollKind.WORDCLOUD: KindRule(),
+    PollKind.OPEN: KindRule(),
+}
+
+
+def definition_problems(kind: PollKind, option_labels: list[str], correct_flags: list[bool],
+                        has_scale: bool) -> list[str]:
+    """What is wrong with a poll definition of this kind (empty when it is fine)."""
+    rule = RULES[kind]
+    problems = []
+    count = len(option_labels)
+    if rule.max_options == 0 and count:
+        problems.append(f"a {kind} poll has no options")
+    elif rule.max_options and not rule.min_options <= count <= rule.max_options:
+        problems.append(f"a {kind} poll needs {rule.min_options} to {rule.max_options} options, not {count}")
+    if len({label.casefold() for label in option_labels}) != count:
+        problems.append("options must differ from each other")
+    if any(correct_flags) and not rule.needs_correct_option:
+        problems.append(f"only quiz polls mark options as correct, not {kind} polls")
+    if rule.needs_correct_option and count and not any(correct_flags):
+        problems.append("a quiz poll needs at least one option marked correct")
+    if rule.needs_scale and not has_scale:
+        problems.append("a scale poll needs a scale (min and max)")
+    if has_scale and not rule.needs_scale:
+        problems.append(f"only scale polls have a scale, not {kind} polls")
+    return problems
+
+
+# --- answers -------------------------------------------------------------------------------------------------
+
+def normalize_answer(poll, raw: Any) -> Any:
+    """The answer as it is stored, from what a phone sent; AnswerError when it does not fit the poll.
+
+    single, quiz: {"option": ID} -> [ID] · multiple: {"options": [ID, ...]} -> [ID, ...] · scale: {"value": N} -> N
+    · statement: {"choice": "agree"} -> "agree" · wordcloud: {"words": [TEXT, ...]} -> [normalized, ...]
+    · open: {"text": TEXT} -> TEXT · ranking: {"order": [ID, ...]} (every option once) -> [ID, ...]
+    """
+    if not isinstance(raw, dict):
+        raise AnswerError(_("an answer is an object, such as {\"option\": 12}"))
+    option_ids = [option.id for option in poll.options]
+    kind = poll.kind
+    if kind in (PollKind.SINGLE, PollKind.QUIZ):
+        return [_one_option(raw.get("option"), option_ids)]
+    if kind == PollKind.MULTIPLE:
+        chosen = raw.get("options")
+        if not isinstance(chosen, list) or not chosen:
+            raise AnswerError(_("choose one or more options"))
+        picked = [_one_option(value, option_ids) for value in chosen]
+        if len(set(picked)) != len(picked):
+            raise AnswerError(_("an option is chosen twice"))
+        return sorted(picked, key=option_ids.index)
+    if kind == PollKind.SCALE:
+        value = raw.get("value")
+        if type(value) is not int or not poll.scale_min <= value <= poll.scale_max:
+            raise AnswerError(_("choose a whole number from %(min)d to %(max)d",
+                                min=poll.scale_min, max=poll.scale_max))
+        return value
+    if kind == PollKind.STATEMENT:
+        choice = raw.get("choice")
+        if choice not in STATEMENT_ANSWERS:
+            raise AnswerError(_("answer agree, neutral or disagree"))
+        return choice
+    if kind == PollKind.WORDCLOUD:
+        words = raw.get("words")
+        if isinstance(words, str):
+            words = [words]
+        if not isinstance(words, list) or not 1 <= len(words) <= WORDCLOUD_MAX_ENTRIES:
+            raise AnswerError(_("send one to %(max)d words", max=WORDCLOUD_MAX_ENTRIES))
+        cleaned = [normalize_word(word) for word in words]
+        if any(not word for word in cleaned):
+            raise AnswerError(_("a word is empty"))
+        if any(len(word) > WORDCLOUD_MAX_LENGTH for word in cleaned):
+            raise AnswerError(_("a word is at most %(max)d characters", max=WORDCLOUD_MAX_LENGTH))
+        return list(dict.fromkeys(cleaned))
+    if kind == PollKind.OPEN:
+        text = raw.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise AnswerError(_("write an answer"))
+        text = " ".join(text.split())
+        if len(text) > OPEN_MAX_LENGTH:
+            raise AnswerError(_("an answer is at most %(max)d characters", max=OPEN_MAX_LENGTH))
+        return text
+    if kind == PollKind.RANKING:
+        order = raw.get("order")
+        if not isinstance(order, list) or sorted(map(str, order)) != sorted(map(str, option_ids)) \
+                or any(type(value) is not int for value in order):
+            raise AnswerError(_("put every option in order, each once"))
+        return order
+    raise AnswerError(f"unknown poll kind {kind}")
+
+
+def normalize_word(word: Any) -> str:
+    """A word-cloud entry as it is counted: lower case, single spaces, no punctuation at its ends."""
+    if not isinstance(word, str):
+        raise AnswerError(_("words are text"))
+    return re.sub(r"\s+", " ", word).strip().strip(".,;:!?\"'()").casefold()
+
+
+def _one_option(value: Any, option_ids: list[int]) -> int:
+    if type(value) is not int or value not in option_ids:
+        raise AnswerError(_("choose one of the poll's options"))
+    return value
+
+
+def quiz_score(poll, answer: list[int], seconds_after_open: float) -> int:
+    """Points for a quiz answer: nothing when wrong; when right, the base plus a bonus for a quick answer."""
+    correct = {option.id for option in poll.options if option.correct}
+    if answer[0] not in correct:
+        return 0
+    speed = max(0.0, 1 - max(0.0, seconds_after_open) / QUIZ_SPEED_WINDOW_S)
+    return QUIZ_POINTS + round(QUIZ_SPEED_BONUS * speed)
+
+
+# --- results -------------------------------------------------------------------------------------------------
+
+def tally(poll, answers: list[tuple[str, Any]], site_keys: list[str]) -> dict:
+    """The results of a poll: the total and each site's, from (site key, stored answer) pairs.
+
+    Every figure has the same shape for the total and per site, so a screen can show any of them.
+    """
+    by_site = {key: [] for key in site_keys}
+    for site_key, answer in answers:
+        by_site.setdefault(site_key, []).append(answer)
+    return {
+        "kind": poll.kind.value,
+        "total": _count(poll, [answer for _, answer in answers]),
+        "sites": {key: _count(poll, site_answers) for key, site_answers in by_site.items()},
+    }
+
+
+def _count(poll, answers: list[Any]) -> dict:
+    kind = poll.kind
+    result: dict[str, Any] = {"voters": len(answers)}
+    if kind in (PollKind.SINGLE, PollKind.MULTIPLE, PollKind.QUIZ):
+        counts = Counter(option_id for answer in answers for option_id in answer)
+        result["options"] = [{"id": o.id, "label": o.label, "count": counts[o.id],
+                              **({"correct": o.correct} if kind == PollKind.QUIZ else {})} for o in poll.options]
+    elif kind == PollKind.SCALE:
+        counts = Counter(answers)
+        result["distribution"] = [{"value": v, "count": counts[v]} for v in range(poll.scale_min, poll.scale_max + 1)]
+        result["mean"] = round(sum(answers) / len(answers), 2) if answers else None
+    elif kind == PollKind.STATEMENT:
+        counts = Counter(answers)
+        result["choices"] = [{"choice": choice, "count": counts[choice]} for choice in STATEMENT_ANSWERS]
+    elif kind == PollKind.WORDCLOUD:
+        counts = Counter(word for answer in answers for word in answer)
+        result["words"] = [{"word": w, "count": c} for w, c in counts.most_common(CLOUD_SIZE)]
+    elif kind == PollKind.RANKING:
+        size = len(poll.options)
+        points = Counter()
+        for order in answers:
+            for position, option_id in enumerate(order):
+                points[option_id] += size - 1 - position  # Borda count: first place scores most
+        result["options"] = sorted(
+            ({"id": o.id, "label": o.label, "score": points[o.id],
+              "average_rank": round(1 + (size - 1) - points[o.id] / len(answers), 2) if answers else None}
+             for o in poll.options), key=lambda row: -row["score"])
+    elif kind == PollKind.OPEN:
+        result["answers"] = len(answers)
+    return result

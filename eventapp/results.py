@@ -1,0 +1,103 @@
+"""Poll results, quiz leaderboards and question lists, computed from the database when they are sent."""
+
+from sqlalchemy import func, select
+
+from eventapp.extensions import db
+from eventapp.models import (
+    Event,
+    LiveState,
+    Participant,
+    Poll,
+    PollKind,
+    PollState,
+    Question,
+    QuestionState,
+    Site,
+    Vote,
+)
+from eventapp.poll_kinds import tally
+
+#: Open answers shown on screens: the newest approved ones.
+OPEN_ANSWERS_SHOWN = 30
+LEADERBOARD_SIZE = 10
+
+
+def poll_results(poll: Poll) -> dict:
+    """A poll's results in total and per site (the current run's votes; hidden open answers left out)."""
+    event = db.session.get(Event, poll.event_id)
+    mode = db.session.get(LiveState, poll.event_id).mode
+    rows = db.session.execute(
+        select(Site.key, Vote.answer).join(Site, Site.id == Vote.site_id)
+        .where(Vote.poll_id == poll.id, Vote.mode == mode, Vote.moderation != "hidden"))
+    site_keys = [site.key for site in event.sites] if poll.site_id is None else \
+        [site.key for site in event.sites if site.id == poll.site_id]
+    answers = [(key, answer) for key, answer in rows]
+    results = {"poll_id": poll.id, "key": poll.key, **tally(poll, answers, site_keys)}
+    if poll.kind == PollKind.OPEN:
+        approved = db.session.execute(
+            select(Site.key, Vote.answer, Vote.id).join(Site, Site.id == Vote.site_id)
+            .where(Vote.poll_id == poll.id, Vote.mode == mode, Vote.moderation == "approved")
+            .order_by(Vote.changed_at.desc()).limit(OPEN_ANSWERS_SHOWN))
+        results["approved"] = [{"id": vote_id, "site": key, "text": text} for key, text, vote_id in approved]
+    if poll.kind == PollKind.QUIZ:
+        results["leaderboard"] = quiz_leaderboard(poll.event_id)
+    return results
+
+
+def pending_open_answers(poll: Poll) -> list[dict]:
+    """Open answers waiting for moderation (chair and hosts only)."""
+    mode = db.session.get(LiveState, poll.event_id).mode
+    rows = db.session.execute(
+        select(Vote.id, Site.key, Vote.answer).join(Site, Site.id == Vote.site_id)
+        .where(Vote.poll_id == poll.id, Vote.mode == mode, Vote.moderation == "pending").order_by(Vote.id))
+    return [{"id": vote_id, "site": key, "text": text} for vote_id, key, text in rows]
+
+
+def quiz_leaderboard(event_id: int) -> dict:
+    """The best quiz players overall and per site: points summed over every quiz poll of the current run."""
+    mode = db.session.get(LiveState, event_id).mode
+    totals = (select(Vote.participant_id, func.sum(Vote.score).label("points"))
+              .join(Poll, Poll.id == Vote.poll_id)
+              .where(Poll.event_id == event_id, Poll.kind == PollKind.QUIZ, Vote.mode == mode)
+              .group_by(Vote.participant_id).subquery())
+    rows = db.session.execute(
+        select(Participant.id, Participant.name, Site.key, totals.c.points)
+        .join(totals, totals.c.participant_id == Participant.id).join(Site, Site.id == Participant.site_id)
+        .order_by(totals.c.points.desc(), Participant.id))
+    players = [{"participant": pid, "name": name or f"#{pid}", "site": key, "points": int(points)}
+               for pid, name, key, points in rows]
+    sites: dict[str, list] = {}
+    for player in players:
+        sites.setdefault(player["site"], [])
+        if len(sites[player["site"]]) < LEADERBOARD_SIZE:
+            sites[player["site"]].append(player)
+    return {"overall": players[:LEADERBOARD_SIZE], "sites": sites}
+
+
+def question_list(event: Event, approved_only: bool) -> list[dict]:
+    """The event's questions, most upvoted first: every one for the crew, the approved ones for the audience."""
+    query = select(Question, Site.key).join(Site, Site.id == Question.site_id).where(Question.event_id == event.id)
+    if approved_only:
+        query = query.where(Question.state.in_([QuestionState.APPROVED, QuestionState.ANSWERED]))
+    query = query.order_by(Question.upvotes.desc(), Question.id)
+    return [{"id": q.id, "site": key, "text": q.text, "state": q.state.value, "upvotes": q.upvotes,
+             "asked_at": q.asked_at.isoformat()} for q, key in db.session.execute(query)]
+
+
+def my_votes(participant: Participant) -> list[dict]:
+    """A participant's own answers in the current run, so that a reloaded phone shows what it voted."""
+    mode = db.session.get(LiveState, participant.event_id).mode
+    rows = db.session.scalars(select(Vote).where(Vote.participant_id == participant.id, Vote.mode == mode))
+    return [{"poll_id": vote.poll_id, "answer": vote.answer} for vote in rows]
+
+
+def for_audience(poll: Poll, results: dict) -> dict:
+    """What screens and phones may see of the results: a quiz's right answers only once the quiz is closed."""
+    if poll.kind != PollKind.QUIZ or poll.state == PollState.CLOSED:
+        return results
+
+    def without_answers(figures: dict) -> dict:
+        return {**figures, "options": [{k: v for k, v in o.items() if k != "correct"} for o in figures["options"]]}
+
+    return {**results, "total": without_answers(results["total"]),
+            "sites": {key: without_answers(figures) for key, figures in results["sites"].items()}}

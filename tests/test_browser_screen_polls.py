@@ -1,0 +1,480 @@
+"""Polls on the room screens and host panels, in a real browser against the real server: a poll with its QR code
+on two screens, votes from phones at two sites, results that flip on every screen at the same moment with the
+right totals and per-site breakdown, the word cloud, the site-by-site ("Eurovision") reveal, a quiz and its
+leaderboard, a host running its own site's statement poll (and refused for another site's), moderation, the
+featured question, reactions, and typed HTML that stays text. Screenshots go to test-artifacts/ (1920x1080)."""
+
+import itertools
+import re
+import threading
+import uuid
+from datetime import datetime
+
+import pytest
+import requests
+import socketio
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+PROJECTOR = {"width": 1920, "height": 1080}
+HTML = '<img src=x onerror="window.__pwned=1"><b>vet</b><script>window.__pwned=2</script>'
+
+
+class Chair:
+    """The chair over Socket.IO; it keeps the newest poll:results of each poll (the crew gets them all)."""
+
+    def __init__(self, server, links: dict):
+        self.server = server
+        self.links = links
+        self.token = links["chair"]["token"]
+        self.results: dict[int, dict] = {}
+        self.lock = threading.Lock()
+        self.client = socketio.Client(reconnection=False)
+        self.client.on("poll:results", self._results)
+        self.client.connect(server.base_url, auth={"token": self.token}, wait_timeout=10)
+
+    def _results(self, data):
+        with self.lock:
+            self.results[data["poll_id"]] = data
+
+    def do(self, name: str, payload: dict | None = None) -> dict:
+        reply = self.client.call(name, payload or {}, timeout=10)
+        assert reply["ok"], (name, reply)
+        return reply
+
+    def state(self) -> dict:
+        response = requests.get(f"{self.server.base_url}/api/v1/events/{self.links['event']}/state",
+                                headers={"Authorization": f"Bearer {self.token}"}, timeout=10)
+        response.raise_for_status()
+        return response.json()
+
+    def poll(self, key: str) -> dict:
+        return next(poll for poll in self.state()["polls"] if poll["key"] == key)
+
+    def segment_id(self, kind: str) -> int:
+        return next(row["id"] for row in self.state()["runsheet"] if row["kind"] == kind)
+
+    def close(self):
+        if self.client.connected:
+            self.client.disconnect()
+
+
+class Phone:
+    """A participant's phone: joined by the site's code, voting, asking and reacting over Socket.IO."""
+
+    def __init__(self, server, links: dict, site: str, name: str):
+        response = requests.post(f"{server.base_url}/api/v1/join",
+                                 json={"code": links["sites"][site]["join"]["code"], "name": name}, timeout=10)
+        assert response.status_code == 201, response.text
+        self.client = socketio.Client(reconnection=False)
+        self.client.connect(server.base_url, auth={"participant": response.json()["token"]}, wait_timeout=10)
+
+    def call(self, name: str, payload: dict) -> dict:
+        reply = self.client.call(name, payload, timeout=10)
+        assert reply["ok"], (name, payload, reply)
+        return reply
+
+    def vote(self, poll_id: int, answer: dict) -> dict:
+        return self.call("poll:vote", {"poll_id": poll_id, "answer": answer, "key": uuid.uuid4().hex})
+
+    def close(self):
+        if self.client.connected:
+            self.client.disconnect()
+
+
+@pytest.fixture
+def server_links(real_server) -> dict:
+    return real_server.links()
+
+
+@pytest.fixture
+def chair(real_server, server_links):
+    chair = Chair(real_server, server_links)
+    yield chair
+    chair.close()
+
+
+@pytest.fixture
+def phones(real_server, server_links):
+    """Make phones at a site: phones("enschede", 3); all hang up at the end."""
+    made = []
+    counter = itertools.count(1)
+
+    def make(site: str, count: int = 1) -> list[Phone]:
+        new = [Phone(real_server, server_links, site, f"{site.title()} {next(counter)}") for _ in range(count)]
+        made.extend(new)
+        return new
+
+    yield make
+    for phone in made:
+        phone.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    """Pages side by side, each in its own context; the test fails on any script error in them."""
+    contexts, errors = [], []
+
+    def open_(url: str, viewport: dict = PROJECTOR, reduced_motion: str = "no-preference"):
+        context = browser.new_context(viewport=viewport, reduced_motion=reduced_motion)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("console", lambda message: message.type == "error" and errors.append(f"{url}: {message.text}"))
+        page.on("pageerror", lambda error: errors.append(f"{url}: {error}"))
+        page.goto(url)
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+    assert not errors, f"the pages reported errors: {errors}"
+
+
+def url(links: dict, site: str, surface: str, extra: str = "") -> str:
+    """A site's screen or host link, in English (the default language is Dutch)."""
+    return links["sites"][site][surface]["url"] + "&lang=en" + extra
+
+
+def wait_live(page) -> None:
+    expect(page.locator("body")).to_have_attribute("data-connection", "live", timeout=15000)
+
+
+def shot(page, folder, name: str, wait_ms: int = 1200) -> None:
+    """A screenshot once the bars have grown."""
+    page.wait_for_timeout(wait_ms)
+    page.screenshot(path=str(folder / f"{name}.png"))
+
+
+def assert_fits(page) -> None:
+    """The screen never scrolls, and the poll fits its box."""
+    sizes = page.evaluate("""() => {
+        const root = document.documentElement, poll = document.getElementById('poll');
+        return {width: root.scrollWidth, height: root.scrollHeight, viewWidth: innerWidth, viewHeight: innerHeight,
+                pollScroll: poll.scrollHeight, pollBox: poll.clientHeight};
+    }""")
+    assert sizes["width"] <= sizes["viewWidth"] and sizes["height"] <= sizes["viewHeight"], sizes
+    assert sizes["pollScroll"] <= sizes["pollBox"] + 1, sizes
+
+
+def bar_counts(page) -> dict[str, int]:
+    """What the total's bars say: option label -> count."""
+    return page.evaluate("""() => Object.fromEntries(Array.from(
+        document.querySelectorAll('[data-testid=results-total] [data-testid=result-bar]'),
+        bar => [bar.querySelector('.bar-text').textContent, Number(bar.dataset.count)]))""")
+
+
+def site_voters(page) -> dict[str, str]:
+    """What the per-site breakdown says: site key -> voters ('' for a site still to come)."""
+    return page.evaluate("""() => Object.fromEntries(Array.from(
+        document.querySelectorAll('[data-testid=site-card]'), card => [card.dataset.site, card.dataset.voters]))""")
+
+
+def hide_results_until_revealed(chair: Chair, poll: dict) -> None:
+    """As a chair does in the programme: this poll's results wait for the reveal."""
+    spec = {"key": poll["key"], "kind": poll["kind"], "question": poll["question"], "hide_results": True,
+            "options": [option["label"] for option in poll["options"]]}
+    if poll["scale"]:
+        spec["scale"] = poll["scale"]
+    chair.do("poll:update", {"poll_id": poll["id"], "poll": spec})
+
+
+# ---- a poll on two screens, votes from two sites, one reveal moment ----
+
+def test_a_poll_shows_its_qr_code_then_flips_to_the_results_on_every_screen_at_once(
+        chair, server_links, phones, open_page, artifacts):
+    chair.do("event:start")
+    poll = chair.poll("vraag-3")
+    hide_results_until_revealed(chair, poll)
+    den_haag = open_page(url(server_links, "den-haag", "screen"))
+    enschede = open_page(url(server_links, "enschede", "screen"))
+    overlay = open_page(url(server_links, "enschede", "screen", "&overlay=1"))
+    for page in (den_haag, enschede, overlay):
+        wait_live(page)
+    chair.do("poll:open", {"poll_id": poll["id"]})
+
+    for page, site in ((den_haag, "den-haag"), (enschede, "enschede")):
+        expect(page.get_by_test_id("poll-question")).to_have_text(poll["question"])
+        expect(page.get_by_test_id("screen-now")).to_be_hidden()
+        join = page.get_by_test_id("screen-join")
+        expect(join.locator("svg")).to_be_visible()  # the QR code
+        expect(join.get_by_test_id("join-code")).to_contain_text(server_links["sites"][site]["join"]["code"][:3])
+        assert join.bounding_box()["height"] > 500  # large, beside the question: people vote now
+        expect(page.get_by_test_id("poll-results")).to_be_hidden()
+
+    options = {option["label"]: option["id"] for option in poll["options"]}
+    labels = list(options)
+    votes = {"den-haag": [labels[0], labels[0], labels[1]], "enschede": [labels[0], labels[2]]}
+    for site, answers in votes.items():
+        for phone, label in zip(phones(site, len(answers)), answers, strict=True):
+            phone.vote(poll["id"], {"option": options[label]})
+    for page in (den_haag, enschede):
+        expect(page.get_by_test_id("poll-voters")).to_have_text("5")
+        expect(page.get_by_test_id("poll-count")).to_contain_text("of 5 joined")
+        expect(page.get_by_test_id("poll-site-voters")).to_contain_text("Den Haag3")
+        assert_fits(page)
+    # Nothing of the results reaches a screen before the reveal.
+    assert den_haag.evaluate("document.querySelectorAll('[data-testid=result-bar]').length") == 0
+    shot(den_haag, artifacts, "screen-poll-open", 300)
+
+    # The overlay shows the poll as a lower third, without the QR code.
+    expect(overlay.get_by_test_id("poll-question")).to_have_text(poll["question"])
+    expect(overlay.locator("svg")).to_have_count(0)
+    assert overlay.get_by_test_id("screen-poll").bounding_box()["y"] > 540
+    expect(overlay.get_by_test_id("poll-label")).to_contain_text(server_links["sites"]["enschede"]["join"]["code"][3:])
+
+    chair.do("poll:close", {"poll_id": poll["id"]})
+    expect(den_haag.get_by_test_id("poll-label")).to_contain_text("Voting is closed")
+    chair.do("poll:reveal", {"poll_id": poll["id"]})
+    reveal_at = chair.poll("vraag-3")["reveal_at"]
+    flips = []
+    for page in (den_haag, enschede):
+        expect(page.get_by_test_id("poll-results")).to_be_visible(timeout=5000)
+        flips.append(int(page.get_by_test_id("screen-poll").get_attribute("data-revealed-at")))
+    # Both flipped at the server's reveal moment, not when each got the news.
+    at = datetime.fromisoformat(reveal_at).timestamp() * 1000
+    assert abs(flips[0] - flips[1]) < 150, flips
+    assert all(at - 100 <= flip <= at + 600 for flip in flips), (at, flips)
+
+    expected = {label: sum(answers.count(label) for answers in votes.values()) for label in labels}
+    for page in (den_haag, enschede):
+        expect(page.get_by_test_id("poll-voters")).to_have_text("5")
+        assert bar_counts(page) == expected
+        assert site_voters(page) == {"den-haag": "3", "enschede": "2", "eindhoven": "0", "online": "0"}
+        expect(page.get_by_test_id("site-card").filter(has_text="Den Haag")).to_contain_text("3 votes")
+        assert page.get_by_test_id("screen-join").bounding_box()["height"] < 300  # small again: voting is over
+        assert_fits(page)
+    expect(overlay.get_by_test_id("result-bar")).to_have_count(len(labels))
+    shot(den_haag, artifacts, "screen-poll-results")
+    shot(overlay, artifacts, "screen-poll-overlay-results", 300)
+
+    chair.do("poll:dismiss", {"site": None})
+    expect(den_haag.get_by_test_id("screen-poll")).to_be_hidden()
+    expect(den_haag.get_by_test_id("screen-now")).to_be_visible()
+
+
+# ---- the word cloud, the scale and the site-by-site reveal ----
+
+def test_the_word_cloud_grows_live_and_the_eurovision_reveal_shows_the_sites_in_turn(
+        chair, server_links, phones, open_page, artifacts):
+    chair.do("event:start")
+    chair.do("programme:jump", {"segment_id": chair.segment_id("poll")})
+    screen = open_page(url(server_links, "eindhoven", "screen"))
+    wait_live(screen)
+    cloud = chair.poll("vraag-1")
+    chair.do("poll:open", {"poll_id": cloud["id"]})  # its results show live, while people vote
+    words = {
+        "den-haag": [["samen"], ["samen", "verbinding"], ["vertrouwen", "samen"]],
+        "enschede": [["verbinding", "samen"], ["energie"]],
+        "eindhoven": [["samen", "lef"], ["verbinding"], ["<i>html</i>"]],
+    }
+    for site, answers in words.items():
+        for phone, answer in zip(phones(site, len(answers)), answers, strict=True):
+            phone.vote(cloud["id"], {"words": answer})
+    shown = screen.get_by_test_id("cloud-word")
+    expect(shown.filter(has_text=re.compile("^samen$"))).to_have_attribute("data-count", "5")
+    expect(shown.filter(has_text=re.compile("^verbinding$"))).to_have_attribute("data-count", "3")
+    expect(shown).to_have_count(6)
+    expect(shown.filter(has_text="<i>html</i>")).to_have_count(1)  # typed HTML is a word, not markup
+    assert screen.evaluate("document.querySelectorAll('[data-testid=word-cloud] i').length") == 0
+    sizes = screen.evaluate("""() => Object.fromEntries(Array.from(
+        document.querySelectorAll('[data-testid=cloud-word]'),
+        word => [word.textContent, parseFloat(getComputedStyle(word).fontSize)]))""")
+    assert sizes["samen"] > sizes["verbinding"] > sizes["energie"]
+    assert sizes["energie"] >= 28  # readable from the back of the room
+    expect(screen.get_by_test_id("site-card").filter(has_text="Enschede")).to_contain_text("verbinding · samen")
+    assert_fits(screen)
+    shot(screen, artifacts, "screen-wordcloud")
+
+    # The scale, revealed site by site: each step adds one site to the running total, and says so.
+    scale = chair.poll("vraag-2")
+    chair.do("poll:open", {"poll_id": scale["id"]})
+    values = {"den-haag": [4, 5, 3], "enschede": [5, 5], "eindhoven": [2], "online": [4, 3]}
+    for site, answers in values.items():
+        for phone, value in zip(phones(site, len(answers)), answers, strict=True):
+            phone.vote(scale["id"], {"value": value})
+    chair.do("poll:close", {"poll_id": scale["id"]})
+    expected_order = [site["key"] for site in chair.state()["sites"]]
+    names = {site["key"]: site["name"] for site in chair.state()["sites"]}
+    running = []
+    for step, site in enumerate(expected_order, start=1):
+        chair.do("poll:reveal-site", {"poll_id": scale["id"]})
+        running += values[site]
+        announce = screen.get_by_test_id("poll-announce")
+        expect(announce).to_contain_text(f"{names[site]}: ", timeout=5000)
+        expect(screen.get_by_test_id("screen-poll")).to_have_attribute("data-step", str(step))
+        expect(screen.get_by_test_id("poll-voters")).to_have_text(str(len(running)))
+        mean = sum(running) / len(running)
+        expect(screen.get_by_test_id("scale-mean")).to_have_text(f"{mean:.1f}".rstrip("0").rstrip("."))
+        newest = screen.locator("[data-testid=site-card].is-newest")
+        expect(newest).to_have_attribute("data-site", site)
+        expect(screen.locator("[data-testid=site-card].is-pending")).to_have_count(len(expected_order) - step)
+        expect(screen.get_by_test_id("live-from").or_(screen.get_by_test_id("on-air"))).to_be_visible()
+        if step == 2:
+            assert_fits(screen)
+            shot(screen, artifacts, "screen-eurovision")
+    expect(screen.get_by_test_id("poll-announce")).to_contain_text("Online: 2 votes · average 3.5")
+
+
+# ---- a quiz: the right answer, then the leaderboard ----
+
+def test_a_quiz_marks_the_right_answer_and_shows_the_leaderboard(chair, server_links, phones, open_page, artifacts):
+    chair.do("event:start")
+    chair.do("poll:create", {"poll": {"key": "quiz-1", "kind": "quiz", "hide_results": True,
+                                      "question": "In welk jaar begon Perspectief op Werk?",
+                                      "options": ["2019", {"label": "2020", "correct": True}, "2021"]},
+                             "site": None, "segment_id": None})
+    quiz = chair.poll("quiz-1")
+    screen = open_page(url(server_links, "enschede", "screen"))
+    wait_live(screen)
+    chair.do("poll:open", {"poll_id": quiz["id"]})
+    by_label = {option["label"]: option["id"] for option in quiz["options"]}
+    for site, label in (("enschede", "2020"), ("enschede", "2019"), ("den-haag", "2020"), ("online", "2021")):
+        phones(site)[0].vote(quiz["id"], {"option": by_label[label]})
+    chair.do("poll:close", {"poll_id": quiz["id"]})
+    chair.do("poll:reveal", {"poll_id": quiz["id"]})
+    correct = screen.locator("[data-testid=result-bar].is-correct")
+    expect(correct).to_have_count(1, timeout=5000)
+    expect(correct).to_contain_text("2020")
+    board = screen.get_by_test_id("leaderboard")
+    expect(board).to_be_visible()
+    expect(board.locator(".leader")).to_have_count(4 + 2)  # every player overall, then Enschede's two
+    expect(board).to_contain_text("Best in Enschede")
+    assert_fits(screen)
+    shot(screen, artifacts, "screen-quiz-leaderboard")
+
+
+# ---- a host runs its own site's poll ----
+
+def test_the_eindhoven_host_runs_its_own_statement_poll_and_moderates_its_site(
+        chair, server_links, phones, open_page, artifacts):
+    chair.do("event:start")
+    chair.do("programme:jump", {"segment_id": chair.segment_id("regional")})
+    chair.do("poll:create", {"poll": {"key": "enschede-podium", "kind": "single", "question": "Welk podium?",
+                                      "options": ["Podium 1", "Podium 2"]}, "site": "enschede", "segment_id": None})
+    enschede_poll = chair.poll("enschede-podium")
+    host = open_page(url(server_links, "eindhoven", "host"))
+    eindhoven = open_page(url(server_links, "eindhoven", "screen"))
+    enschede = open_page(url(server_links, "enschede", "screen"))
+    for page in (host, eindhoven, enschede):
+        wait_live(page)
+
+    own = host.get_by_test_id("own-poll")
+    expect(own).to_have_count(3)
+    expect(host.get_by_test_id("own-polls")).not_to_contain_text("Welk podium?")  # another site's poll
+    event_polls = host.get_by_test_id("event-poll")
+    expect(event_polls).to_have_count(3)
+    expect(event_polls.first.get_by_role("button")).to_have_count(0)  # the chair's: read only
+    expect(event_polls.first.get_by_test_id("poll-state")).to_have_text("Not opened")
+
+    statement = own.filter(has_text="Perspectief op Werk is nog lang niet klaar.")
+    statement.get_by_role("button", name="Open").click()
+    expect(statement.get_by_test_id("poll-state")).to_have_text("Open")
+    expect(statement.get_by_test_id("on-screen")).to_be_visible()
+    expect(eindhoven.get_by_test_id("poll-question")).to_have_text("Perspectief op Werk is nog lang niet klaar.")
+    expect(enschede.get_by_test_id("screen-poll")).to_be_hidden()  # only Eindhoven's screen
+    voters = phones("eindhoven", 3)
+    for phone, choice in zip(voters, ["agree", "agree", "disagree"], strict=True):
+        phone.vote(int(statement.get_attribute("data-poll-id")), {"choice": choice})
+    expect(statement.get_by_test_id("poll-voters")).to_have_text("3 voted")
+    expect(statement.get_by_test_id("poll-results")).to_contain_text("Agree")
+    statement.get_by_role("button", name="Close").click()
+    expect(statement.get_by_test_id("poll-state")).to_have_text("Closed")
+    statement.get_by_role("button", name="Hide results").click()
+    expect(eindhoven.get_by_test_id("poll-results")).to_be_hidden()
+    statement.get_by_role("button", name="Reveal results").click()
+    expect(eindhoven.get_by_test_id("result-bar")).to_have_count(3, timeout=5000)
+    expect(eindhoven.get_by_test_id("result-bar").first).to_contain_text("67%")
+    expect(eindhoven.get_by_test_id("site-breakdown")).to_have_count(0)  # a site's own poll has one site
+    expect(enschede.get_by_test_id("screen-poll")).to_be_hidden()
+    shot(eindhoven, artifacts, "screen-eindhoven-statement")
+
+    # A quick poll of its own: an open question; the answers wait for the host's approval.
+    host.get_by_text("New quick poll for Eindhoven").click()
+    expect(host.get_by_label("Kind")).to_have_value("statement")  # Eindhoven's format
+    host.get_by_label("Kind").select_option("open")
+    host.get_by_label("Question or statement").fill("Wat neemt u mee naar huis?")
+    host.get_by_label("Keep the results hidden until I reveal them").uncheck()
+    host.get_by_role("button", name="Create poll").click()
+    expect(own).to_have_count(4)
+    question = own.filter(has_text="Wat neemt u mee naar huis?")
+    question.get_by_role("button", name="Open").click()
+    expect(eindhoven.get_by_test_id("poll-question")).to_have_text("Wat neemt u mee naar huis?")
+    poll_id = int(question.get_attribute("data-poll-id"))
+    voters[0].vote(poll_id, {"text": HTML})
+    voters[1].vote(poll_id, {"text": "Energie om door te gaan"})
+    pending = question.get_by_test_id("pending-answer")
+    expect(pending).to_have_count(2)
+    expect(pending.first).to_contain_text('<img src=x onerror="window.__pwned=1">')  # as text
+    # A question asked at Eindhoven waits for the host too.
+    voters[2].call("question:ask", {"text": "Hoe houden we de <em>regio</em> betrokken?"})
+    asked = host.get_by_test_id("host-question")
+    expect(asked).to_have_count(1)
+    expect(asked).to_have_attribute("data-state", "pending")
+    question.scroll_into_view_if_needed()
+    shot(host, artifacts, "host-polls", 300)
+    host.screenshot(path=str(artifacts / "host-polls-full.png"), full_page=True)
+
+    for answer in (HTML, "Energie om door te gaan"):
+        pending.filter(has_text=answer).get_by_role("button", name="Approve").click()
+    expect(pending).to_have_count(0)
+    cards = eindhoven.get_by_test_id("answer-card")
+    expect(cards).to_have_count(2)
+    expect(cards.filter(has_text="<b>vet</b>")).to_have_count(1)
+    assert eindhoven.evaluate("document.querySelectorAll('#poll img, #poll b, #poll script').length") == 0
+
+    asked.get_by_role("button", name="Approve").click()
+    expect(asked).to_have_attribute("data-state", "approved")
+    expect(asked).to_contain_text("<em>regio</em>")
+
+    # Enschede's poll is not Eindhoven's to run: the server refuses, and the panel says so.
+    button = question.get_by_role("button", name="Take off screen")
+    button.evaluate("(element, id) => { element.dataset.action = 'poll:open'; element.dataset.poll = id; }",
+                    str(enschede_poll["id"]))
+    button.click()
+    expect(host.get_by_test_id("host-alert")).to_contain_text("its own site")
+    expect(enschede.get_by_test_id("screen-poll")).to_be_hidden()
+    assert chair.poll("enschede-podium")["state"] == "draft"
+    assert host.evaluate("window.__pwned") is None and eindhoven.evaluate("window.__pwned") is None
+
+
+# ---- the featured question, reactions ----
+
+def test_a_featured_question_shows_on_every_screen_as_text_and_reactions_rise(
+        chair, server_links, phones, open_page, artifacts):
+    chair.do("event:start")
+    screens = {site: open_page(url(server_links, site, "screen")) for site in ("den-haag", "enschede", "eindhoven")}
+    calm = open_page(url(server_links, "online", "screen"), reduced_motion="reduce")
+    for page in (*screens.values(), calm):
+        wait_live(page)
+    asker = phones("enschede")[0]
+    text = "Wat gebeurt er na 2021 met <script>window.__pwned=3</script><b>de regio's</b>?"
+    question_id = asker.call("question:ask", {"text": text})["question"]
+    chair.do("question:moderate", {"question_id": question_id, "state": "approved"})
+    chair.do("question:feature", {"question_id": question_id})
+    for page in (*screens.values(), calm):
+        card = page.get_by_test_id("screen-featured")
+        expect(card).to_be_visible()
+        expect(card).to_contain_text("Question from Enschede")
+        expect(page.get_by_test_id("featured-text")).to_have_text(text)
+        assert page.evaluate("document.querySelectorAll('#featured b, #featured script').length") == 0
+        assert page.evaluate("window.__pwned") is None
+
+    # Reactions from the phones rise on the screens; no more than a handful at once.
+    reacting = phones("den-haag", 3)
+    for phone in reacting:
+        for kind in ("applause", "heart", "laugh"):
+            phone.call("reaction:send", {"kind": kind})
+    screen = screens["den-haag"]
+    floaters = screen.locator(".floater")
+    expect(floaters.first).to_be_attached(timeout=5000)
+    assert floaters.count() <= 36
+    shot(screen, artifacts, "screen-featured-reactions", 700)
+    # Under reduced motion nothing moves: a small counter says how many instead.
+    counter = calm.get_by_test_id("reaction-counter")
+    expect(counter).to_be_visible()
+    expect(counter).to_contain_text("3")
+    assert calm.locator(".floater").count() == 0
+
+    chair.do("question:feature", {"question_id": None})
+    expect(screen.get_by_test_id("screen-featured")).to_be_hidden()
