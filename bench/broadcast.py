@@ -1,0 +1,399 @@
+"""Broadcast benchmark: how long from a chair action until the last client has the new state.
+
+    python bench/broadcast.py                         # the issue's figures: 1,000 phones, 30 rounds
+    python bench/broadcast.py --phones 50 --rounds 3  # smoke run, well under a minute
+
+It starts, each as a subprocess on 127.0.0.1 and a free port:
+
+1. the app (`python run.py`) on a fresh temporary instance folder, so the demo event loads; the chair starts
+   the event through the HTTP API;
+2. a bare python-socketio server (bench/bare_server.py: eventlet, no app logic) that broadcasts the app's
+   public snapshot (same size) with a rising version when its "chair" asks;
+3. one load client process (bench/load_client.py, asyncio) that connects to EACH server the chair, three
+   hosts, three screens and N phones (spread over the four sites' join codes), then runs warm-up and measured
+   rounds, interleaved app/bare in ABBA order with jittered pauses.
+
+A round: the chair sends its action (the app: `live:on-air`, alternating between two sites; the bare server:
+`bench:trigger`), t0 taken just before; every client notes when the `state:changed` carrying the new version
+arrives. Reported per server: p50/p95/p99 of all deliveries and of each round's last delivery, the ratio
+app/bare, the chair's acknowledgement time, server CPU per round, connections held and server memory.
+
+Everything started is stopped at the end, also on an error or Ctrl+C. Not a test: it is not collected by
+pytest and belongs to no test suite. docs/performance.md has the figures and how to read them.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+SLUG = "pow-2021-11-01"
+#: The sites the chair switches the air between, round after round.
+ON_AIR_SITES = ["den-haag", "enschede"]
+#: Three physical sites have a host panel and a room screen.
+PANEL_SITES = ["den-haag", "enschede", "eindhoven"]
+TARGET_RATIO = 1.3
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now (eventlet's listener sets SO_REUSEPORT; we check who answers)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Child:
+    """A subprocess in its own session (Ctrl+C reaches only us; we stop it), logging to a file."""
+
+    def __init__(self, name: str, argv: list[str], env: dict, log_path: Path, capture: bool = False):
+        self.name = name
+        self.log_path = log_path
+        self.log_file = log_path.open("ab")
+        self.process = subprocess.Popen(
+            argv, cwd=ROOT, env=env, start_new_session=True,
+            stdout=subprocess.PIPE if capture else self.log_file,
+            stderr=subprocess.STDOUT if capture else self.log_file, text=capture or None)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self) -> None:
+        """SIGTERM, then SIGKILL after 10 s."""
+        if self.alive():
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+        self.log_file.close()
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+
+def http(url: str, token: str | None = None, body: dict | None = None, timeout: float = 10) -> tuple[int, bytes]:
+    headers = {"Content-Type": "application/json"} | ({"Authorization": f"Bearer {token}"} if token else {})
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, headers=headers, method="GET" if body is None else "POST")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def wait_http(child: Child, url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not child.alive():
+            raise RuntimeError(f"{child.name} stopped at start:\n{child.log_tail()}")
+        try:
+            http(url, timeout=2)
+            return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.2)
+    raise RuntimeError(f"{child.name} did not answer within {timeout}s:\n{child.log_tail()}")
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Linear interpolation between closest ranks (numpy's default)."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * p / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else float("nan")
+
+
+def machine_info() -> str:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return (f"{os.cpu_count()} CPUs ({model or platform.machine()}), load average before start {load}; "
+            f"Python {platform.python_version()}")
+
+
+def versions() -> str:
+    try:
+        from importlib.metadata import version
+
+        names = ("python-socketio", "python-engineio", "eventlet", "Flask-SocketIO", "aiohttp")
+        return ", ".join(f"{n} {version(n)}" for n in names)
+    except Exception:  # noqa: BLE001 (only informative)
+        return "?"
+
+
+def start_app(work: Path, children: list) -> tuple[Child, str, dict]:
+    """`python run.py` on a fresh instance; returns the process, its base URL and the demo's links."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("EVENTAPP_DATABASE_URL", "EVENTAPP_MESSAGE_QUEUE_URL", "EVENTAPP_PUBLIC_BASE_URL",
+                        "EVENTAPP_SECRET_KEY", "EVENTAPP_HOST", "EVENTAPP_PORT")}
+    env |= {"EVENTAPP_INSTANCE_PATH": str(work / "instance"), "PYTHONUNBUFFERED": "1"}
+    child = Child("the app (run.py)", [sys.executable, "run.py", "--host", "127.0.0.1", "--port", str(port)],
+                  env, work / "app.log")
+    children.append(child)  # stopped at the end whatever happens next
+    base = f"http://127.0.0.1:{port}"
+    wait_http(child, base + "/")
+    out = subprocess.run([sys.executable, "-m", "flask", "--app", "eventapp", "links", SLUG, "--json"],
+                         cwd=ROOT, env=env | {"EVENTAPP_PORT": str(port)}, capture_output=True, text=True,
+                         timeout=120, check=True)
+    links = json.loads(out.stdout)
+    status, body = http(f"{base}/api/v1/events/{SLUG}/state", links["chair"]["token"])
+    if status != 200:
+        raise RuntimeError(f"port {port}: the server answering is not ours (HTTP {status}); run again")
+    return child, base, links
+
+
+def start_bare(work: Path, payload: dict, children: list) -> tuple[Child, str]:
+    port = free_port()
+    payload_path = work / "payload.json"
+    payload_path.write_text(json.dumps(payload))
+    child = Child("the bare server", [sys.executable, str(BENCH / "bare_server.py"), "--host", "127.0.0.1",
+                                      "--port", str(port), "--payload", str(payload_path)],
+                  {**os.environ, "PYTHONUNBUFFERED": "1"}, work / "bare.log")
+    children.append(child)
+    base = f"http://127.0.0.1:{port}"
+    wait_http(child, base + "/")
+    return child, base
+
+
+def client_specs(links: dict, phones: int, app: tuple[Child, str], bare: tuple[Child, str]) -> list[dict]:
+    sites = links["sites"]
+    codes = [site["join"]["code"] for site in sites.values()]
+    others = ([{"token": sites[k]["host"]["token"]} for k in PANEL_SITES]
+              + [{"token": sites[k]["screen"]["token"]} for k in PANEL_SITES]
+              + [{"code": codes[i % len(codes)]} for i in range(phones)])
+    roles = ["host"] * len(PANEL_SITES) + ["screen"] * len(PANEL_SITES) + ["phone"] * phones
+    chair = {"token": links["chair"]["token"]}
+    return [
+        {"name": "app", "kind": "app", "url": app[1], "pid": app[0].pid, "chair": chair, "others": others,
+         "other_roles": roles, "on_air_sites": ON_AIR_SITES},
+        {"name": "bare", "kind": "bare", "url": bare[1], "pid": bare[0].pid, "chair": chair, "others": others,
+         "other_roles": roles},
+    ]
+
+
+def run_clients(work: Path, config: dict, max_seconds: float) -> dict:
+    config_path, out_path = work / "client-config.json", work / "client-result.json"
+    config_path.write_text(json.dumps(config))
+    child = Child("the load client", [sys.executable, str(BENCH / "load_client.py"), "--config", str(config_path),
+                                      "--out", str(out_path)],
+                  {**os.environ, "PYTHONUNBUFFERED": "1"}, work / "client.log", capture=True)
+    watchdog = threading.Timer(max_seconds, child.stop)
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        for line in child.process.stdout:
+            print(line.rstrip(), flush=True)
+            child.log_file.write(line.encode())
+        child.process.wait()
+    finally:
+        watchdog.cancel()
+        child.stop()
+    if child.process.returncode != 0 or not out_path.exists():
+        raise RuntimeError(f"the load client failed (exit {child.process.returncode}; "
+                           f"killed after {max_seconds:.0f}s if it ran that long)")
+    return json.loads(out_path.read_text())
+
+
+def summarize(result: dict) -> dict:
+    """Per target: percentiles of all deliveries, of each round's last delivery, of the ack; CPU per round."""
+    summary = {}
+    for name in result["targets"]:
+        rounds = [r for r in result["rounds"] if r["target"] == name]
+        deliveries = [x for r in rounds for x in r["latencies_ms"] if x is not None]
+        phone_deliveries = [x for r in rounds for x, role in zip(r["latencies_ms"], r["roles"], strict=False)
+                            if x is not None and role == "phone"]
+        last = [max((x for x in r["latencies_ms"] if x is not None), default=float("nan")) for r in rounds]
+        cpu = [r["server_cpu_ms"] for r in rounds if r["server_cpu_ms"] is not None]
+        client_cpu = [r["client_cpu_ms"] for r in rounds if r.get("client_cpu_ms") is not None]
+        summary[name] = {
+            "rounds": len(rounds),
+            "deliveries": len(deliveries),
+            "missing": sum(r["missing"] for r in rounds),
+            "stale": sum(r["stale"] for r in rounds),
+            "all": {p: percentile(deliveries, p) for p in (50, 95, 99)},
+            "phones": {p: percentile(phone_deliveries, p) for p in (50, 95, 99)},
+            "last": {p: percentile(last, p) for p in (50, 95, 99)},
+            "last_max": max(last) if last else float("nan"),
+            "last_by_round": {r["round"]: value for r, value in zip(rounds, last, strict=True)},
+            "ack": {p: percentile([r["ack_ms"] for r in rounds], p) for p in (50, 95, 99)},
+            "cpu_per_round_ms": mean(cpu),
+            "client_cpu_per_round_ms": mean(client_cpu),
+        }
+    # the two rounds of a pair ran back to back, so they shared whatever else the machine was doing
+    pairs = [a / summary["bare"]["last_by_round"][k] for k, a in summary["app"]["last_by_round"].items()
+             if summary["bare"]["last_by_round"].get(k)]
+    summary["paired_ratio"] = {p: percentile(pairs, p) for p in (25, 50, 75)}
+    return summary
+
+
+def report(args, result: dict, summary: dict, started: datetime.datetime, command: str, machine: str) -> str:
+    app, bare = summary["app"], summary["bare"]
+    t_app, t_bare = result["targets"]["app"], result["targets"]["bare"]
+
+    def row(label: str, a: float, b: float, unit: str = "ms") -> str:
+        ratio = a / b if b else float("nan")
+        return f"  {label:<34} {a:>9.1f} {unit:<3} {b:>9.1f} {unit:<3} {ratio:>7.2f}"
+
+    lines = [
+        "",
+        f"Broadcast benchmark, {started.strftime('%Y-%m-%d %H:%M %Z')}",
+        f"  command: {command}",
+        f"  machine: {machine}",
+        f"  versions: {versions()}",
+        f"  clients per server: {t_app['clients']} (1 chair, {len(PANEL_SITES)} hosts, {len(PANEL_SITES)} screens, "
+        f"{args.phones} phones), all in one load-client process; both servers one process each",
+        f"  rounds per server: {app['rounds']} measured after {args.warmup} warm-up, interleaved app/bare (ABBA), "
+        f"pause ~{args.pause:.1f}s; {app['deliveries']} + {bare['deliveries']} deliveries measured",
+        "",
+        f"  {'latency: chair sends -> client has it':<34} {'app':>13} {'bare':>13} {'app/bare':>7}",
+    ]
+    for label, key in (("last client of a round", "last"), ("every delivery", "all"), ("phones only", "phones")):
+        for p in (50, 95, 99):
+            lines.append(row(f"{label}, p{p}" if p == 50 else f"{'':<{len(label)}}  p{p}", app[key][p], bare[key][p]))
+    lines.append(row("slowest round (last client)", app["last_max"], bare["last_max"]))
+    lines.append(row("chair's acknowledgement, p50", app["ack"][50], bare["ack"][50]))
+    lines.append(row("server CPU per round, mean", app["cpu_per_round_ms"], bare["cpu_per_round_ms"]))
+    lines.append(row("load client CPU per round, mean", app["client_cpu_per_round_ms"],
+                     bare["client_cpu_per_round_ms"]))
+    lines.append("")
+
+    def mib(kib):
+        return float("nan") if kib is None else kib / 1024
+
+    for name, t in (("app", t_app), ("bare", t_bare)):
+        held = t["held_at_connect"]
+        per_conn = ((t["rss_after_kib"] or 0) - (t["rss_before_kib"] or 0)) / held if held else float("nan")
+        lines.append(f"  {name:<5} connections held: {held}/{t['clients']} after connecting "
+                     f"({t['connect_seconds']:.1f}s, server counts {t['server_reports']}), "
+                     f"{t.get('held_at_end', '?')} at the end; RSS {mib(t['rss_before_kib']):.1f} MiB before, "
+                     f"{mib(t['rss_after_kib']):.1f} MiB after connecting ({per_conn:.1f} KiB per connection), "
+                     f"{mib(t.get('rss_end_kib')):.1f} MiB at the end")
+    lines.append(f"  load average at the end {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
+                 "(above 2 means other work shared the two cores with the benchmark)")
+    lines.append(f"  load client RSS {mib(result.get('client_rss_kib')):.1f} MiB with "
+                 f"{t_app['clients'] + t_bare['clients']} connections")
+    problems = [f"{n}: {summary[n]['missing']} deliveries missing, {summary[n]['stale']} stale"
+                for n in ("app", "bare") if summary[n]["missing"] or summary[n]["stale"]]
+    if problems:
+        lines.append("  WARNING: " + "; ".join(problems))
+    ratio = app["last"][95] / bare["last"][95] if bare["last"][95] else float("nan")
+    verdict = "MET" if ratio <= TARGET_RATIO else "MISSED"
+    paired = summary["paired_ratio"]
+    lines.append(f"  paired rounds (app round k / bare round k, last client): median {paired[50]:.2f}, "
+                 f"quartiles {paired[25]:.2f}..{paired[75]:.2f}")
+    lines += ["", f"  Target: p95 (last client) within {TARGET_RATIO}x the bare server's: "
+              f"{app['last'][95]:.1f} / {bare['last'][95]:.1f} ms = {ratio:.2f}x -> {verdict}"
+              + ("" if args.phones >= 1000 else f" (the target is for 1,000 phones; with {args.phones} the app's "
+                 "fixed cost per action outweighs the broadcast, so this ratio says little)"),
+              f"  (every delivery, p95: {app['all'][95] / bare['all'][95]:.2f}x)", ""]
+    return "\n".join(lines)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Broadcast latency of the app against a bare python-socketio "
+                                                 "server, with the same clients in the same run.")
+    parser.add_argument("--phones", type=int, default=1000, help="phone clients per server (default 1000)")
+    parser.add_argument("--rounds", type=int, default=30, help="measured rounds per server (default 30)")
+    parser.add_argument("--warmup", type=int, default=3, help="warm-up rounds per server, not counted (default 3)")
+    parser.add_argument("--pause", type=float, default=1.0, help="seconds between rounds, +-25%% (default 1)")
+    parser.add_argument("--batch", type=int, default=50, help="clients connected at once (default 50)")
+    parser.add_argument("--batch-pause", type=float, default=0.2, help="seconds between batches (default 0.2)")
+    parser.add_argument("--round-timeout", type=float, default=60, help="give up on a round after this (s)")
+    parser.add_argument("--max-seconds", type=float, default=1800, help="stop the load client after this (s)")
+    parser.add_argument("--json-out", help="also write the raw measurements and the summary here")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, instance)")
+    args = parser.parse_args(argv)
+    if args.phones < 0 or args.rounds < 1 or args.phones > 5000:
+        parser.error("--phones 0..5000 and --rounds >= 1")
+
+    # SIGTERM stops us like Ctrl+C does, so that the finally below stops the servers
+    signal.signal(signal.SIGTERM, _interrupt)
+    command = "python bench/broadcast.py " + shlex.join(argv if argv is not None else sys.argv[1:])
+    started = datetime.datetime.now().astimezone()
+    machine = machine_info()
+    work = Path(tempfile.mkdtemp(prefix="eventapp-bench-"))
+    children: list[Child] = []
+    try:
+        print(f"work folder {work}", flush=True)
+        app_child, app_base, links = start_app(work, children)
+        status, body = http(f"{app_base}/api/v1/events/{SLUG}/event/start", links["chair"]["token"], {})
+        if status != 200:
+            raise RuntimeError(f"the chair could not start the event: {status} {body[:200]!r}")
+        screen_token = links["sites"][PANEL_SITES[0]]["screen"]["token"]
+        status, body = http(f"{app_base}/api/v1/events/{SLUG}/state", screen_token)
+        public = json.loads(body)
+        print(f"the app: pid {app_child.pid} at {app_base}; public snapshot {len(body)} bytes", flush=True)
+        bare_child, bare_base = start_bare(work, public, children)
+        print(f"the bare server: pid {bare_child.pid} at {bare_base}", flush=True)
+
+        config = {"targets": client_specs(links, args.phones, (app_child, app_base), (bare_child, bare_base)),
+                  "rounds": args.rounds, "warmup": args.warmup, "pause": args.pause, "batch": args.batch,
+                  "batch_pause": args.batch_pause, "round_timeout": args.round_timeout}
+        result = run_clients(work, config, args.max_seconds)
+        for child in children:
+            if not child.alive():
+                raise RuntimeError(f"{child.name} stopped during the run:\n{child.log_tail()}")
+        summary = summarize(result)
+        print(report(args, result, summary, started, command, machine), flush=True)
+        if args.json_out:
+            Path(args.json_out).write_text(json.dumps({"command": command, "started": started.isoformat(),
+                                                       "machine": machine, "summary": summary, "raw": result}))
+        return 0
+    except KeyboardInterrupt:
+        print("\ninterrupted; stopping everything started", file=sys.stderr, flush=True)
+        return 130
+    except (RuntimeError, subprocess.SubprocessError, OSError, ValueError) as error:
+        print(f"\nbenchmark failed: {error}", file=sys.stderr, flush=True)
+        return 1
+    finally:
+        for child in reversed(children):
+            child.stop()
+        if args.keep:
+            print(f"kept {work}", flush=True)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
