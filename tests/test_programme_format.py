@@ -536,3 +536,12 @@ def test_yes_and_no_survive_an_export(empty_runner, programme_file):
     exported = empty_runner.invoke(args=["programme", "export", "mini"]).output
     assert read_programme(exported).segments[0].polls[0].options[0].label == "yes"
     assert read_programme(exported) == read_programme(text)
+
+
+def test_an_imported_quiz_keeps_its_first_answer_like_one_made_live(empty_runner, programme_file):
+    """The file and the live editor write a poll's definition through the same function."""
+    imported = empty_runner.invoke(args=["programme", "import", str(programme_file(FULL_PROGRAMME, "full.yaml"))])
+    assert imported.exit_code == 0, imported.output
+    polls = {poll.key: poll for segment in event_by_slug("full-programme").segments for poll in segment.polls}
+    assert polls["quiz-1"].allow_change is False
+    assert all(poll.allow_change for key, poll in polls.items() if key != "quiz-1")

@@ -18,7 +18,6 @@ from eventapp.models import (
     LiveState,
     Poll,
     PollKind,
-    PollOption,
     PollState,
     Question,
     QuestionState,
@@ -29,6 +28,7 @@ from eventapp.models import (
 )
 from eventapp.models.base import utcnow
 from eventapp.programme.schema import PollSpec
+from eventapp.programme.store import write_poll_definition
 from eventapp.realtime import pump
 
 #: Every screen shows revealed results at the same moment: this long after the chair's click.
@@ -48,7 +48,7 @@ def create_poll(caller: Caller, spec: PollSpec, site_key: str | None, segment_id
             raise NotFound(_("segment %(id)s does not exist in this event", id=segment_id))
     poll = Poll(event_id=caller.event.id, segment_id=segment.id if segment else None,
                 site_id=site.id if site else None, key=spec.key)
-    _write(poll, spec)
+    write_poll_definition(poll, spec)
     db.session.add(poll)
     db.session.flush()
     commit_change(caller, "poll:created", {"poll": poll.id, "key": poll.key})
@@ -63,7 +63,7 @@ def update_poll(caller: Caller, poll_id: int, spec: PollSpec) -> None:
     if _has_votes(poll) and (spec.kind != poll.kind or [(o.label, o.correct) for o in spec.options]
                              != [(o.label, o.correct) for o in poll.options]):
         raise Conflict(_("poll '%(key)s' has votes; its kind and options cannot change", key=poll.key))
-    _write(poll, spec)
+    write_poll_definition(poll, spec)
     commit_change(caller, "poll:updated", {"poll": poll.id})
 
 
@@ -235,16 +235,3 @@ def _sites_of(caller: Caller, poll: Poll) -> list[Site]:
 
 def _has_votes(poll: Poll) -> bool:
     return bool(db.session.scalar(select(func.count()).select_from(Vote).where(Vote.poll_id == poll.id)))
-
-
-def _write(poll: Poll, spec: PollSpec) -> None:
-    poll.kind, poll.question, poll.hide_results = spec.kind, spec.question, spec.hide_results
-    poll.allow_change = spec.kind != PollKind.QUIZ
-    poll.scale_min = spec.scale.min if spec.scale else None
-    poll.scale_max = spec.scale.max if spec.scale else None
-    poll.scale_min_label = spec.scale.min_label if spec.scale else None
-    poll.scale_max_label = spec.scale.max_label if spec.scale else None
-    labels = [(o.label, o.correct) for o in spec.options]
-    if [(o.label, o.correct) for o in poll.options] != labels:
-        poll.options = [PollOption(position=i, label=label, correct=correct) for i, (label, correct) in
-                        enumerate(labels)]

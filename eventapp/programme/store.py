@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from eventapp.access import issue_all_tokens, new_join_code
 from eventapp.extensions import db
-from eventapp.models import Event, LiveState, Poll, PollOption, Segment, SegmentPart, Site
+from eventapp.models import Event, LiveState, Poll, PollKind, PollOption, Segment, SegmentPart, Site
 from eventapp.programme.schema import (
     FORMAT,
     EventSpec,
@@ -96,11 +96,20 @@ def _write_part(part: SegmentPart, spec: PartSpec, position: int) -> SegmentPart
 
 
 def _write_poll(poll: Poll, spec: PollSpec, site_id: int | None, position: int) -> Poll:
-    poll.kind = spec.kind
-    poll.question = spec.question
     poll.site_id = site_id
     poll.position = position
-    poll.hide_results = spec.hide_results
+    write_poll_definition(poll, spec)
+    return poll
+
+
+def write_poll_definition(poll: Poll, spec: PollSpec) -> None:
+    """Put a poll's definition (kind, question, scale, options) on its row: for imports and the live editor alike.
+
+    The options are replaced only when they changed, so that an unchanged poll keeps its option rows (and votes).
+    A quiz never lets an answer change: the leaderboard counts the first one.
+    """
+    poll.kind, poll.question, poll.hide_results = spec.kind, spec.question, spec.hide_results
+    poll.allow_change = spec.kind != PollKind.QUIZ
     poll.scale_min = spec.scale.min if spec.scale else None
     poll.scale_max = spec.scale.max if spec.scale else None
     poll.scale_min_label = spec.scale.min_label if spec.scale else None
@@ -109,7 +118,6 @@ def _write_poll(poll: Poll, spec: PollSpec, site_id: int | None, position: int) 
     if [(o.label, o.correct) for o in poll.options] != labels:
         poll.options = [PollOption(position=i, label=label, correct=correct)
                         for i, (label, correct) in enumerate(labels)]
-    return poll
 
 
 def export_programme(event: Event) -> Programme:
