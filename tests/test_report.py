@@ -61,8 +61,14 @@ def vote(caller: Caller, key: str, answer) -> None:
 
 @pytest.fixture
 def event_run(demo, chair):
+    """The demo event rehearsed and run (see run_the_event)."""
+    return run_the_event(demo)
+
+
+def run_the_event(demo, end: bool = True) -> dict[str, list[Caller]]:
     """A rehearsal (phones, votes, a question, a hand-off), reset; then the real run with votes at every site,
     questions, learnings, the closing round and the magic wall; then the end. Returns the real phones."""
+    chair = Caller(role=Role.CHAIR, event=demo)
     live.start_rehearsal(chair)
     live.start_event(chair)
     polls.open_poll(chair, poll("vraag-3").id)
@@ -120,7 +126,8 @@ def event_run(demo, chair):
     db.session.add(EventLogEntry(event_id=demo.id, mode=RunMode.REHEARSAL, actor="host:online",
                                  action="handoff:passed", data={"from": "online", "to": "den-haag"}))
     db.session.commit()
-    live.end_event(chair)
+    if end:
+        live.end_event(chair)
     return phones
 
 
