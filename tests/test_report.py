@@ -356,3 +356,14 @@ def test_the_template_is_there_before_the_event_too(client, links):
     reply = client.get(f"/e/{DEMO_SLUG}/report/programme-template.yaml?token={links['chair']['token']}")
     assert reply.status_code == 200 and reply.mimetype == "application/yaml"
     assert read_programme(reply.get_data(as_text=True)).segments
+
+
+def test_before_the_event_the_report_shows_the_plan_and_says_so(client, bearer, links):
+    report = report_json(client, bearer)
+    assert report["complete"] is False and report["started_at"] is None
+    assert all(row["actual_start"] is None for row in report["programme"])
+    assert report["attendance"]["total"] == {"joined": 0, "voted": 0, "questions": 0, "connected_now": 0}
+    assert report["handoffs"] == {"passes": [], "steps": []} and report["questions"] == []
+    page = client.get(f"/e/{DEMO_SLUG}/report?token={links['chair']['token']}&lang=en").get_data(as_text=True)
+    assert "The event has not started: this report shows the plan." in page
+    assert "No poll has been asked yet." in page
