@@ -83,9 +83,9 @@ def _real_since(event: Event, live: LiveState, now: datetime) -> datetime | None
     While a rehearsal is on, nothing of the real run has happened yet."""
     if live.mode == RunMode.REHEARSAL:
         return now
-    return db.session.scalar(select(func.max(EventLogEntry.at)).where(
+    return db.session.scalar(select(EventLogEntry.at).where(  # not max(): aggregates lose the column's zone
         EventLogEntry.event_id == event.id, EventLogEntry.mode == RunMode.REHEARSAL,
-        EventLogEntry.action == "rehearsal:reset"))
+        EventLogEntry.action == "rehearsal:reset").order_by(EventLogEntry.at.desc()).limit(1))
 
 
 def _real_log(event: Event) -> list[EventLogEntry]:

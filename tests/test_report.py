@@ -15,6 +15,7 @@ from eventapp.access import Caller
 from eventapp.controller import audience, live, polls
 from eventapp.extensions import db
 from eventapp.models import EventLogEntry, Learning, Poll, QuestionState, Role, RunMode
+from eventapp.programme.schema import PollSpec
 from eventapp.programme.yamlfile import read_programme
 from eventapp.report import build_report
 from tests.conftest import DEMO_SLUG, local_path
@@ -218,7 +219,7 @@ def test_rehearsal_data_stays_out_of_the_report(client, bearer, event_run):
     assert report["attendance"]["total"]["joined"] == sum(CROWD.values())  # not the crew's test phone
     assert "Rehearsal question?" not in json.dumps(report)
     assert ("online", "den-haag") not in [(p["from"], p["to"]) for p in report["handoffs"]["passes"]]
-    assert report["real_since"] is not None and report["rehearsal_on"] is False
+    assert report["real_since"].endswith("+00:00") and report["rehearsal_on"] is False
 
 
 def test_during_a_rehearsal_the_report_shows_only_the_real_run(client, bearer, demo, chair):
@@ -367,3 +368,30 @@ def test_before_the_event_the_report_shows_the_plan_and_says_so(client, bearer, 
     page = client.get(f"/e/{DEMO_SLUG}/report?token={links['chair']['token']}&lang=en").get_data(as_text=True)
     assert "The event has not started: this report shows the plan." in page
     assert "No poll has been asked yet." in page
+
+
+def test_a_quiz_and_an_open_question_made_during_the_event_are_in_the_report(client, bearer, links, demo, chair):
+    live.start_event(chair)
+    quiz = polls.create_poll(chair, PollSpec(key="quiz-1", kind="quiz", question="Hoeveel regio's?",
+                                             options=[{"label": "35", "correct": True}, {"label": "12"}]), None, None)
+    open_question = polls.create_poll(chair, PollSpec(key="open-1", kind="open", question="Wat neemt u mee?"),
+                                      "enschede", None)
+    polls.open_poll(chair, quiz.id)
+    polls.open_poll(chair, open_question.id)
+    ann, bob = phone(demo, "enschede", "<i>Ann</i>"), phone(demo, "online", "Bob")
+    vote(ann, "quiz-1", {"option": quiz.options[0].id})
+    vote(bob, "quiz-1", {"option": quiz.options[1].id})
+    vote(ann, "open-1", {"text": "Samen <b>verder</b>"})
+
+    report = report_json(client, bearer)
+    by_key = {item["poll"]["key"]: item for item in report["polls"]}
+    assert [item["poll"]["key"] for item in report["polls"]][-2:] == ["quiz-1", "open-1"]  # ad hoc: last
+    assert [o["correct"] for o in by_key["quiz-1"]["poll"]["options"]] == [True, False]
+    board = by_key["quiz-1"]["results"]["leaderboard"]["overall"]
+    assert [(p["name"], p["site"]) for p in board][0] == ("<i>Ann</i>", "enschede") and len(board) == 2
+    assert by_key["open-1"]["sites"] == [{"key": "enschede", "name": "Enschede"}]
+    assert by_key["open-1"]["results"]["total"]["voters"] == count(
+        "SELECT count(*) FROM vote WHERE poll_id = :p AND mode = 'real' AND moderation != 'hidden'",
+        p=open_question.id)
+    page = client.get(f"/e/{DEMO_SLUG}/report?token={links['chair']['token']}").get_data(as_text=True)
+    assert "<i>Ann</i>" not in page and "<b>verder</b>" not in page  # the embedded JSON escapes them too
