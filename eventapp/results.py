@@ -12,6 +12,7 @@ from eventapp.models import (
     PollState,
     Question,
     QuestionState,
+    RunMode,
     Site,
     Vote,
 )
@@ -22,10 +23,11 @@ OPEN_ANSWERS_SHOWN = 30
 LEADERBOARD_SIZE = 10
 
 
-def poll_results(poll: Poll) -> dict:
-    """A poll's results in total and per site (the current run's votes; hidden open answers left out)."""
+def poll_results(poll: Poll, mode: RunMode | None = None) -> dict:
+    """A poll's results in total and per site (the current run's votes, or `mode`'s; hidden open answers left
+    out)."""
     event = db.session.get(Event, poll.event_id)
-    mode = db.session.get(LiveState, poll.event_id).mode
+    mode = mode or db.session.get(LiveState, poll.event_id).mode
     rows = db.session.execute(
         select(Site.key, Vote.answer).join(Site, Site.id == Vote.site_id)
         .where(Vote.poll_id == poll.id, Vote.mode == mode, Vote.moderation != "hidden"))
@@ -40,7 +42,7 @@ def poll_results(poll: Poll) -> dict:
             .order_by(Vote.changed_at.desc()).limit(OPEN_ANSWERS_SHOWN))
         results["approved"] = [{"id": vote_id, "site": key, "text": text} for key, text, vote_id in approved]
     if poll.kind == PollKind.QUIZ:
-        results["leaderboard"] = quiz_leaderboard(poll.event_id)
+        results["leaderboard"] = quiz_leaderboard(poll.event_id, mode)
     return results
 
 
@@ -53,9 +55,10 @@ def pending_open_answers(poll: Poll) -> list[dict]:
     return [{"id": vote_id, "site": key, "text": text} for vote_id, key, text in rows]
 
 
-def quiz_leaderboard(event_id: int) -> dict:
-    """The best quiz players overall and per site: points summed over every quiz poll of the current run."""
-    mode = db.session.get(LiveState, event_id).mode
+def quiz_leaderboard(event_id: int, mode: RunMode | None = None) -> dict:
+    """The best quiz players overall and per site: points summed over every quiz poll of the current run (or of
+    `mode`'s)."""
+    mode = mode or db.session.get(LiveState, event_id).mode
     totals = (select(Vote.participant_id, func.sum(Vote.score).label("points"))
               .join(Poll, Poll.id == Vote.poll_id)
               .where(Poll.event_id == event_id, Poll.kind == PollKind.QUIZ, Vote.mode == mode)

@@ -25,6 +25,7 @@ from eventapp.lookup import event_by_slug, site_by_join_code
 from eventapp.models import LiveState, Role
 from eventapp.programme.store import export_programme, segment_spec
 from eventapp.ratelimit import allowed
+from eventapp.report import build_report
 from eventapp.snapshot import Snapshot, crew_snapshot, public_snapshot
 from eventapp.web.api_models import (
     ActionDone,
@@ -37,6 +38,7 @@ from eventapp.web.api_models import (
     Ok,
     PollResultsOut,
     ProgrammeOut,
+    ReportOut,
     RotateToken,
     SegmentOut,
     UpdateSegment,
@@ -222,6 +224,16 @@ def get_poll_votes_csv(slug: str, poll_key: str):
     poll = poll_by_key(event, poll_key)
     api_caller(event, (Role.CHAIR,))
     return _csv(votes_csv(event, poll), f"{event.slug}-{poll.key}-votes.csv")
+
+
+@bp.get("/events/<slug>/report")
+@spec.validate(resp=Response(HTTP_200=ReportOut, **ERRORS), tags=["results"])
+def get_report(slug: str):
+    """The report of the event (the white book): programme as run, attendance, polls, learnings, answered
+    questions and hand-offs, from the real run only; partial (`complete` false) until the event has ended (chair)."""
+    event = event_by_slug(slug)
+    api_caller(event, (Role.CHAIR,))
+    return ReportOut.model_validate(build_report(event))
 
 
 def _results_reader(slug: str, poll_key: str):

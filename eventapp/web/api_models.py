@@ -153,3 +153,160 @@ class PollResultsOut(BaseModel):
     sites: list[SiteName]
     results: dict
     generated_at: datetime
+
+
+class ReportEvent(BaseModel):
+    """The event the report is of."""
+
+    slug: str
+    title: str
+    date: str
+    timezone: str
+    status: str
+
+
+class ReportSite(BaseModel):
+    """A site of the event."""
+
+    key: str
+    name: str
+    venue: str
+    kind: str
+
+
+class ReportSegment(BaseModel):
+    """A segment's plan against what happened (times ISO 8601; null: not run)."""
+
+    id: int
+    position: int
+    kind: str
+    title: str
+    origin: str | None
+    site: str | None
+    planned_start: str
+    planned_minutes: int
+    #: When it first went on, and when it went off the last time.
+    actual_start: str | None
+    actual_end: str | None
+    #: Time on, summed over every time it was on (a segment gone back to counts twice).
+    actual_seconds: int | None
+    running: bool
+    times_on: int
+    #: actual_start minus planned_start (positive: late).
+    drift_seconds: int | None
+    #: actual_seconds minus the planned length (positive: longer than planned).
+    overrun_seconds: int | None
+
+
+class Attendance(BaseModel):
+    """Who took part at a site, or in total.
+
+    `joined`: participants who joined on a phone since the last rehearsal ended; `voted`: participants who answered
+    at least one poll in the real run (the total counts a person once); `questions`: questions asked;
+    `connected_now`: phones connected when the report was made (the peak is not recorded).
+    """
+
+    joined: int
+    voted: int
+    questions: int
+    connected_now: int
+
+
+class ReportAttendance(BaseModel):
+    """Attendance per site key, and in total."""
+
+    sites: dict[str, Attendance]
+    total: Attendance
+    peak_recorded: bool
+
+
+class ReportPoll(BaseModel):
+    """A poll with its real-run results: `results` has the shape of the `poll:results` message."""
+
+    poll: PollView
+    segment_id: int | None
+    #: Opened at least once, or answered.
+    asked: bool
+    opened_at: str | None
+    closed_at: str | None
+    sites: list[SiteName]
+    results: dict
+
+
+class ReportLearnings(BaseModel):
+    """A site's learnings, in order, and when it had its turn in the closing round."""
+
+    site: str
+    name: str
+    closing_at: str | None
+    items: list[str]
+
+
+class ReportQuestion(BaseModel):
+    """An answered question from the audience."""
+
+    id: int
+    site: str
+    text: str
+    upvotes: int
+    asked_at: str | None
+    answered_at: str | None
+
+
+class HandoffStep(BaseModel):
+    """One step of the magic wall, from the log: passed (from, to), caught, taken-back or reset (site)."""
+
+    at: str
+    action: str
+    actor: str
+    #: Set for `passed`.
+    from_: str | None = Field(default=None, alias="from")
+    to: str | None = None
+    #: Set for `caught`, `taken-back` and `reset`.
+    site: str | None = None
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+
+class HandoffPass(BaseModel):
+    """One pass of the object: `outcome` caught, taken_back or reset; null while in flight."""
+
+    passed_at: str
+    from_: str | None = Field(alias="from")
+    to: str | None
+    caught_by: str | None
+    caught_at: str | None
+    outcome: str | None
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+
+class ReportHandoffs(BaseModel):
+    """The hand-off timeline: each pass, and every step."""
+
+    passes: list[HandoffPass]
+    steps: list[HandoffStep]
+
+
+class ReportOut(BaseModel):
+    """The report of the event (the white book), from the real run only (no rehearsal).
+
+    `complete` is false while the event has not ended: the report is then partial. Times are ISO 8601.
+    """
+
+    format: str
+    event: ReportEvent
+    generated_at: str
+    complete: bool
+    rehearsal_on: bool
+    started_at: str | None
+    ended_at: str | None
+    #: Participants and questions from before this moment (the end of the last rehearsal) are left out.
+    real_since: str | None
+    sites: list[ReportSite]
+    programme: list[ReportSegment]
+    attendance: ReportAttendance
+    polls: list[ReportPoll]
+    learnings: list[ReportLearnings]
+    questions: list[ReportQuestion]
+    handoffs: ReportHandoffs

@@ -3,6 +3,9 @@
 Pages only check the link and render; what they show live comes from the API and the socket.
 """
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 
@@ -13,7 +16,9 @@ from eventapp.extensions import db
 from eventapp.links import event_links, join_link
 from eventapp.lookup import event_by_slug, site_by_join_code, site_by_key
 from eventapp.models import LiveState, Poll, Role, Segment
+from eventapp.models.base import utcnow
 from eventapp.programme.schema import KIND_FIELDS, KIND_REQUIRED
+from eventapp.report import build_report, programme_template_yaml
 from eventapp.schedule import planned_slots
 from eventapp.settings import public_base_url
 from eventapp.web.auth import page_caller
@@ -100,6 +105,34 @@ def poll_results_qr(slug: str, poll_key: str):
 def results_url(slug: str, poll_key: str) -> str:
     """The public results link of a poll, as printed and shared."""
     return public_base_url(current_app.config) + url_for("pages.poll_results_page", slug=slug, poll_key=poll_key)
+
+
+@bp.get("/e/<slug>/report")
+def report(slug: str):
+    """The report of the event (the white book), for the chair: readable during the event (partial), printable
+    to PDF afterwards. It renders the same document as the JSON export."""
+    event = event_by_slug(slug)
+    caller = page_caller(event, Role.CHAIR)
+    document = build_report(event)
+    zone = ZoneInfo(event.timezone)
+
+    def at(iso: str | None, pattern: str = "%H:%M") -> str:
+        """An ISO time of the report as the event's local time of day ("" for none)."""
+        return datetime.fromisoformat(iso).astimezone(zone).strftime(pattern) if iso else ""
+
+    return render_template("chair/report.html", event=event, caller=caller, token=request.args["token"],
+                           report=document, site_names={site["key"]: site["name"] for site in document["sites"]},
+                           kinds={segment.id: segment.kind for segment in event.segments}, at=at)
+
+
+@bp.get("/e/<slug>/report/programme-template.yaml")
+def programme_template_download(slug: str):
+    """The programme as a template for the next event (a programme file that `flask programme import` takes)."""
+    event = event_by_slug(slug)
+    page_caller(event, Role.CHAIR)
+    today = utcnow().astimezone(ZoneInfo(event.timezone)).date()
+    return Response(programme_template_yaml(event, today), mimetype="application/yaml", headers={
+        "Content-Disposition": f'attachment; filename="{event.slug}-template.yaml"', "Cache-Control": "no-store"})
 
 
 @bp.get("/e/<slug>/links")
