@@ -280,6 +280,8 @@ def report(args, app: dict, bare: dict, started: datetime.datetime, command: str
         f"  load: {args.phones} phones + {len(SCREEN_SITES)} room screens per server, in {args.procs} load-client "
         f"processes; offered {args.rate:.0f} votes/s for {args.seconds:.0f}s ({app['slots']} votes, "
         f"{len(args.polls)} polls, each phone once per poll); the app first, then the bare server",
+        *([f"  the app started with {args.app_script} instead of run.py (an experiment)"]
+          if args.app_script != "run.py" else []),
         "",
         f"  {'':<40} {'app':>15} {'bare':>15} {'app/bare':>7}",
         row("phones connected", app["held_at_connect"], bare["held_at_connect"], "{:9d}"),
@@ -348,6 +350,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--vote-timeout", type=float, default=30, help="a vote without an ack after this failed (s)")
     parser.add_argument("--drain", type=float, default=2.0, help="seconds the screens listen after the last ack")
     parser.add_argument("--only", choices=("app", "bare"), help="measure one server only (no ratio)")
+    parser.add_argument("--app-script", default="run.py",
+                        help="start the app with this script instead of run.py (experiments: a wrapper of run.py)")
     parser.add_argument("--json-out", help="also write the raw measurements and the summary here")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, the app's database)")
     args = parser.parse_args(argv)
@@ -366,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict = {}
     try:
         print(f"work folder {work}", flush=True)
-        app_child, app_base, links = start_app(work, children)
+        app_child, app_base, links = start_app(work, children, args.app_script)
         chair = links["chair"]["token"]
         args.polls = prepare_polls(app_base, chair, needed)
         sites = links["sites"]
