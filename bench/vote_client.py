@@ -56,7 +56,7 @@ class Worker:
         self.clients: dict[int, socketio.AsyncClient] = {}
         self.screen_clients: list[socketio.AsyncClient] = []
         self.session: aiohttp.ClientSession | None = None
-        self.votes: list[list] = []  # [slot, poll_id, due, sent, acked, ok, repeated, error]
+        self.votes: list[list] = []  # [slot, poll_id, due, sent, acked, ok, repeated, error, key]
         self.screen_log: list[list] = []  # [screen, arrival, poll_id, voters, event, size]
         self.join_failures: list[str] = []
 
@@ -149,7 +149,7 @@ class Worker:
         data = {"poll_id": poll["id"], "answer": random.choice(poll["answers"]), "key": uuid.uuid4().hex}
         client = self.clients[phone]
         sent = time.monotonic()
-        row = [slot, poll["id"], due, sent, None, False, False, None]
+        row = [slot, poll["id"], due, sent, None, False, False, None, data["key"]]
         self.votes.append(row)
         try:
             reply = await client.call("poll:vote", data, timeout=self.timeout)
