@@ -73,8 +73,9 @@ def answers_for(poll: dict) -> list:
     return [{"words": [w]} for w in WORDS]
 
 
-def prepare_polls(base: str, chair: str, needed: int) -> list[dict]:
-    """Start the event and open `needed` event-wide polls: the demo's first, then new single-choice ones."""
+def prepare_polls(base: str, chair: str, needed: int, hide: bool = False) -> list[dict]:
+    """Start the event and open `needed` event-wide polls: the demo's first, then new single-choice ones; with
+    hide, the chair then hides their results (the screens show "12 of 40 voted", the phones nothing)."""
     status, body = http(f"{base}/api/v1/events/{SLUG}/event/start", chair, {})
     if status != 200:
         raise RuntimeError(f"the chair could not start the event: {status} {body[:200]!r}")
@@ -99,6 +100,10 @@ def prepare_polls(base: str, chair: str, needed: int) -> list[dict]:
         status, body = http(f"{base}/api/v1/events/{SLUG}/poll/open", chair, {"poll_id": poll["id"]})
         if status != 200:
             raise RuntimeError(f"the chair could not open poll {poll['key']}: {status} {body[:200]!r}")
+        if hide:
+            status, body = http(f"{base}/api/v1/events/{SLUG}/poll/hide", chair, {"poll_id": poll["id"]})
+            if status != 200:
+                raise RuntimeError(f"the chair could not hide poll {poll['key']}: {status} {body[:200]!r}")
     return [{"id": p["id"], "key": p["key"], "kind": p["kind"], "answers": answers_for(p)} for p in chosen]
 
 
@@ -283,7 +288,8 @@ def report(args, app: dict, bare: dict, started: datetime.datetime, command: str
         f"  versions: {versions()}",
         f"  load: {args.phones} phones + {len(SCREEN_SITES)} room screens per server, in {args.procs} load-client "
         f"processes; offered {args.rate:.0f} votes/s for {args.seconds:.0f}s ({app['slots']} votes, "
-        f"{len(args.polls)} polls, each phone once per poll); the app first, then the bare server",
+        f"{len(args.polls)} polls, each phone once per poll); the app first, then the bare server; results "
+        + ("shown: pushed to screens and phones" if args.results == "all" else "hidden: counts to the screens only"),
         *([f"  the app started with {args.app_script} instead of run.py (an experiment)"]
           if args.app_script != "run.py" else []),
         "",
@@ -356,6 +362,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-pause", type=float, default=0.2, help="seconds between batches (default 0.2)")
     parser.add_argument("--vote-timeout", type=float, default=30, help="a vote without an ack after this failed (s)")
     parser.add_argument("--drain", type=float, default=2.0, help="seconds the screens listen after the last ack")
+    parser.add_argument("--results", choices=("all", "screens"), default="all",
+                        help="all: the polls show their results, pushed to screens and phones (the demo's polls); "
+                             "screens: the chair hides them, the screens get only the voter counts (default all)")
     parser.add_argument("--only", choices=("app", "bare"), help="measure one server only (no ratio)")
     parser.add_argument("--app-script", default="run.py",
                         help="start the app with this script instead of run.py (experiments: a wrapper of run.py)")
@@ -379,7 +388,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"work folder {work}", flush=True)
         app_child, app_base, links = start_app(work, children, args.app_script)
         chair = links["chair"]["token"]
-        args.polls = prepare_polls(app_base, chair, needed)
+        args.polls = prepare_polls(app_base, chair, needed, hide=args.results == "screens")
         sites = links["sites"]
         codes = [site["join"]["code"] for site in sites.values()]
         status, body = http(f"{app_base}/api/v1/events/{SLUG}/state", sites[SCREEN_SITES[0]]["screen"]["token"])
@@ -400,11 +409,11 @@ def main(argv: list[str] | None = None) -> int:
         app_child.stop()  # the app's phones are gone; the bare server has the machine to itself
 
         if args.only != "app":
-            sizes = [m[5] for c in results.get("app", {}).get("clients", []) for m in c["screens"]
-                     if m[4] == "poll:results"]
+            shown = "poll:results" if args.results == "all" else "poll:voters"
+            sizes = [m[5] for c in results.get("app", {}).get("clients", []) for m in c["screens"] if m[4] == shown]
             pad = max(0, int(percentile(sizes, 50)) - 60) if sizes else 0
-            bare_child, bare_base = start_bare(work, public, children, ["--results-to", "all", "--results-pad",
-                                                                        str(pad)])
+            bare_child, bare_base = start_bare(work, public, children, ["--results-to", args.results,
+                                                                        "--results-pad", str(pad)])
             print(f"the bare server: pid {bare_child.pid} at {bare_base} (poll:results padded by {pad} bytes "
                   "to the app's size)", flush=True)
             phones = [{"index": i, "auth": {"code": codes[i % len(codes)]}} for i in range(args.phones)]
