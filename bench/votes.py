@@ -36,6 +36,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -368,6 +369,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=("app", "bare"), help="measure one server only (no ratio)")
     parser.add_argument("--app-script", default="run.py",
                         help="start the app with this script instead of run.py (experiments: a wrapper of run.py)")
+    parser.add_argument("--max-seconds", type=float, default=1800,
+                        help="stop everything after this many seconds, whatever it is doing (default 1800)")
     parser.add_argument("--json-out", help="also write the raw measurements and the summary here")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, the app's database)")
     args = parser.parse_args(argv)
@@ -384,6 +387,16 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="eventapp-votes-"))
     children: list[Child] = []
     results: dict = {}
+
+    def give_up() -> None:
+        """The watchdog: a load client that hangs would block us on its next line; stopping it ends that."""
+        print(f"\nstill running after {args.max_seconds:.0f}s (--max-seconds): stopping everything", flush=True)
+        for child in list(children):
+            child.stop()
+
+    watchdog = threading.Timer(args.max_seconds, give_up)
+    watchdog.daemon = True
+    watchdog.start()
     try:
         print(f"work folder {work}", flush=True)
         app_child, app_base, links = start_app(work, children, args.app_script)
@@ -439,6 +452,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nbenchmark failed: {error}", file=sys.stderr, flush=True)
         return 1
     finally:
+        watchdog.cancel()
         for child in reversed(children):
             child.stop()
         if args.keep:
