@@ -24,30 +24,7 @@ import time
 
 import aiohttp
 import socketio
-
-CLK_TCK = os.sysconf("SC_CLK_TCK")
-
-
-def rss_kib(pid: int) -> int | None:
-    """VmRSS of a process, KiB (None when it is gone)."""
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        return None
-    return None
-
-
-def cpu_seconds(pid: int) -> float | None:
-    """User plus system CPU time a process has used so far, seconds."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / CLK_TCK
-    except (OSError, IndexError, ValueError):
-        return None
+from harness import cpu_seconds, rss_kib
 
 
 class Target:
