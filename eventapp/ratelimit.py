@@ -1,8 +1,14 @@
-"""Rate limits against floods from one participant or address (the `limits` library).
+"""Rate limits against floods from one participant or address.
 
-With a Redis message queue configured the counters live in Redis, so every worker shares them; otherwise in
-this process's memory.
+With a Redis message queue configured the counters live in Redis (the `limits` library), so every worker
+shares them. Otherwise they live in this process's memory, in `LocalMovingWindows` below, not in `limits`'
+memory storage: that one starts a timer thread on nearly every hit, and under eventlet starting a thread
+hands control to the event loop in the middle of a vote that holds a database connection. Under a few
+hundred votes a second that parked every connection of the pool and votes timed out (docs/performance.md).
 """
+
+import time
+from collections import deque
 
 from flask import current_app
 from limits import RateLimitItem, parse, storage, strategies
@@ -22,12 +28,45 @@ def allowed(kind: str, who: str) -> bool:
     return _limiter().hit(LIMITS[kind], kind, who)
 
 
-def _limiter() -> strategies.MovingWindowRateLimiter:
-    """The app's limiter, made on first use: Redis when the message queue is Redis, else memory."""
+class LocalMovingWindows:
+    """Moving-window limits in this process's memory: the times of each key's recent hits, and no threads."""
+
+    #: Forget keys without recent hits once this many keys are kept.
+    SWEEP_AT = 10_000
+
+    def __init__(self) -> None:
+        self._hits: dict[str, deque[float]] = {}
+        self._longest_window = 0.0
+
+    def hit(self, item: RateLimitItem, *identifiers: str) -> bool:
+        """Count one hit, unless the key had `item.amount` hits in the last `item.get_expiry()` seconds."""
+        now = time.monotonic()
+        self._longest_window = max(self._longest_window, item.get_expiry())
+        since = now - item.get_expiry()
+        key = item.key_for(*identifiers)
+        hits = self._hits.setdefault(key, deque())
+        while hits and hits[0] <= since:
+            hits.popleft()
+        if len(hits) >= item.amount:
+            return False
+        hits.append(now)
+        if len(self._hits) > self.SWEEP_AT:
+            self._sweep(now - self._longest_window)
+        return True
+
+    def _sweep(self, since: float) -> None:
+        """Forget the keys whose last hit is older than the longest window: none of their hits counts any more."""
+        self._hits = {key: hits for key, hits in self._hits.items() if hits and hits[-1] > since}
+
+
+def _limiter() -> strategies.MovingWindowRateLimiter | LocalMovingWindows:
+    """The app's limiter, made on first use: Redis when the message queue is Redis, else this process's memory."""
     limiter = current_app.extensions.get("eventapp.ratelimit")
     if limiter is None:
         queue = current_app.config.get("MESSAGE_QUEUE_URL") or ""
-        uri = queue if queue.startswith("redis://") else "memory://"
-        limiter = current_app.extensions["eventapp.ratelimit"] = strategies.MovingWindowRateLimiter(
-            storage.storage_from_string(uri))
+        if queue.startswith("redis://"):
+            limiter = strategies.MovingWindowRateLimiter(storage.storage_from_string(queue))
+        else:
+            limiter = LocalMovingWindows()
+        current_app.extensions["eventapp.ratelimit"] = limiter
     return limiter
