@@ -294,3 +294,15 @@ def test_a_rehearsal_reset_puts_the_book_back_and_the_real_learnings_back(app, d
     assert not crew_snapshot(demo).closing.locked
     real = db.session.scalars(select(EventLogEntry.action).where(EventLogEntry.mode == RunMode.REAL)).all()
     assert "handoff:passed" not in real
+
+
+def test_a_programme_without_its_magic_wall_refuses_hand_off_actions_clearly(app, demo):
+    from eventapp.controller import programme
+
+    live.start_event(chair(demo))  # the object's row exists from the start
+    handoff_segment = next(s for s in demo.segments if s.kind == SegmentKind.HANDOFF)
+    programme.delete_segment(chair(demo), handoff_segment.id)
+
+    assert public_snapshot(demo).handoff is None
+    refused(demo, Conflict, "no magic wall", closing.reset_handoff, chair(demo))
+    refused(demo, Conflict, "nothing is on its way", closing.take_back, chair(demo))

@@ -204,7 +204,10 @@ def reset_handoff(caller: Caller) -> None:
     require_role(caller, Role.CHAIR)
     _live(caller)
     handoff = _handoff(caller)
-    first = _first_holder(caller.event, _handoff_segment(caller.event))
+    segment = _handoff_segment(caller.event)
+    if segment is None:
+        raise Conflict(_("the programme has no magic wall"))
+    first = _first_holder(caller.event, segment)
     if handoff.state == HandoffState.HELD and handoff.from_site_id == first.id:
         raise Conflict(_("%(site)s holds the object already: nothing to reset", site=first.name))
     reset_to_first_holder(caller.event, handoff)

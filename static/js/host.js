@@ -214,6 +214,11 @@
   learningsForm.addEventListener("submit", function (event) {
     event.preventDefault();
     const texts = typedLearnings();
+    if (texts.join("\n") === savedLearnings) {  // nothing to send: the server has exactly this
+      learningsText.value = savedLearnings;
+      learningsStatus.textContent = T.learnings_saved;
+      return;
+    }
     act("learnings:write", { learnings: texts }, byId("learnings-save")).then(function (ok) {
       if (ok) {
         savedLearnings = texts.join("\n");
