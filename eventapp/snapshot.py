@@ -14,6 +14,8 @@ from eventapp.extensions import db
 from eventapp.models import (
     Cue,
     Event,
+    Handoff,
+    Learning,
     LiveState,
     Poll,
     PollState,
@@ -135,6 +137,31 @@ class VideoView(BaseModel):
     changed_at: datetime | None
 
 
+class ClosingView(BaseModel):
+    """The closing round: the site on now and every site's learnings.
+
+    Screens and phones get the learnings once the closing round has started (`locked`: final); the crew always.
+    """
+
+    site: str | None = None
+    locked: bool = False
+    learnings: dict[str, list[str]] = {}
+
+
+class HandoffView(BaseModel):
+    """The magic wall's object: `holder` holds it; while `state` is in_flight it is on its way to `to` since
+    `changed_at` (server time), until the receiver's host catches it. Exactly one holder, always."""
+
+    title: str
+    image: str | None
+    state: str
+    holder: str
+    to: str | None = None
+    changed_at: datetime | None = None
+    #: The sites of the magic wall, in the programme's order.
+    order: list[str] = []
+
+
 class Snapshot(BaseModel):
     """The public snapshot (screens and phones)."""
 
@@ -155,6 +182,8 @@ class Snapshot(BaseModel):
     video: VideoView
     sites: list[SiteView]
     featured_question: QuestionView | None = None
+    closing: ClosingView = ClosingView()
+    handoff: HandoffView | None = None
 
 
 class CueView(BaseModel):
@@ -215,6 +244,8 @@ def crew_snapshot(event: Event, public: Snapshot | None = None) -> CrewSnapshot:
     """The crew's view of the event's live state (built on `public` when the caller has it already)."""
     live = db.session.get(LiveState, event.id)
     fields = dict(public) if public is not None else _public_fields(event, live)
+    if not fields["closing"].locked:  # the crew sees the learnings while they are being written
+        fields["closing"] = _closing_view(event, live, crew=True)
     runsheet = _runsheet(event, live)
     now = utcnow()
     return CrewSnapshot(
@@ -245,7 +276,38 @@ def _public_fields(event: Event, live: LiveState) -> dict:
         sites=[_site_view(site, scenes.get(site.id), polls) for site in event.sites],
         featured_question=QuestionView(id=featured.id, site=_site_key(event, featured.site_id), text=featured.text,
                                        upvotes=featured.upvotes) if featured else None,
+        closing=_closing_view(event, live, crew=False), handoff=_handoff_view(event),
     )
+
+
+def _closing_view(event: Event, live: LiveState, crew: bool) -> ClosingView:
+    from eventapp.controller.closing import learnings_locked
+
+    locked = learnings_locked(event, live)
+    view = ClosingView(site=_site_key(event, live.closing_site_id), locked=locked)
+    if locked or crew:
+        key = {site.id: site.key for site in event.sites}
+        view.learnings = {site.key: [] for site in event.sites}
+        rows = db.session.execute(select(Learning.site_id, Learning.text).where(Learning.site_id.in_(key))
+                                  .order_by(Learning.site_id, Learning.position))
+        for site_id, text in rows:
+            view.learnings[key[site_id]].append(text)
+    return view
+
+
+def _handoff_view(event: Event) -> HandoffView | None:
+    segment = next((s for s in event.segments if s.kind == SegmentKind.HANDOFF), None)
+    if segment is None:
+        return None
+    order = [key for key in segment.site_order if event.site(key) is not None]
+    row = db.session.scalar(select(Handoff).where(Handoff.event_id == event.id))
+    if row is None:  # before the event starts: where the programme puts it
+        first = order[0] if order else _site_key(event, segment.origin_site_id) or event.sites[0].key
+        return HandoffView(title=segment.object_title or segment.title, image=segment.object_image, state="held",
+                           holder=first, order=order)
+    return HandoffView(title=segment.object_title or row.object_title, image=segment.object_image or row.object_image,
+                       state=row.state.value, holder=_site_key(event, row.from_site_id),
+                       to=_site_key(event, row.to_site_id), changed_at=row.changed_at, order=order)
 
 
 def _segment_view(event: Event, segment: Segment, started_at: datetime | None) -> SegmentView:

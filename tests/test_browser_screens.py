@@ -256,6 +256,7 @@ def test_a_regional_segment_shows_each_sites_part_and_the_item_its_host_puts_on(
 
     host.get_by_test_id("item-next").click()
     expect(item).to_contain_text("Podium 3: Regio in Beeld")
+    expect(items.nth(2)).to_have_attribute("aria-pressed", "true")  # the panel has the new state (not just the screen)
     expect(host.get_by_test_id("item-next")).to_be_disabled()
     host.get_by_test_id("item-previous").click()
     expect(item).to_contain_text("Podium 2")

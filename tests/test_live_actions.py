@@ -7,7 +7,7 @@ calling the controller directly as the chair.
 import pytest
 
 from eventapp.access import Caller, participant_token
-from eventapp.controller import audience, live, polls
+from eventapp.controller import audience, closing, live, polls
 from eventapp.controller.actions import ACTIONS
 from eventapp.extensions import db, socketio
 from eventapp.lookup import event_by_slug
@@ -75,6 +75,21 @@ def rehearsing(demo):
 
 def nothing(demo):
     pass
+
+
+def host_of(demo, key: str) -> Caller:
+    """A site's host, for preparing state through the controller."""
+    return Caller(role=Role.HOST, event=demo, site=demo.site(key))
+
+
+def flying_to_enschede(demo):
+    at_kind(SegmentKind.HANDOFF)(demo)
+    closing.pass_object(host_of(demo, "den-haag"), "enschede")
+
+
+def enschede_holds(demo):
+    flying_to_enschede(demo)
+    closing.catch_object(host_of(demo, "enschede"))
 
 
 def last_cue_id(demo) -> int:
@@ -159,6 +174,15 @@ CASES = {
     "video:seek": (at_kind(SegmentKind.VIDEO), lambda d: {"position": 42.5}),
     "rehearsal:start": (nothing, lambda d: {}),
     "rehearsal:reset": (rehearsing, lambda d: {}),
+    "learnings:write": (at_kind(SegmentKind.REGIONAL), lambda d: {"learnings": ["Samen leren werkt"],
+                                                                   "site": "enschede"}),
+    "closing:next": (at_kind(SegmentKind.CLOSING_ROUND), lambda d: {}),
+    "closing:previous": (lambda d: (at_kind(SegmentKind.CLOSING_ROUND)(d), closing.next_closing_site(chair_of(d)),
+                                    closing.next_closing_site(chair_of(d))), lambda d: {}),
+    "handoff:pass": (enschede_holds, lambda d: {}),
+    "handoff:catch": (flying_to_enschede, lambda d: {}),
+    "handoff:take-back": (flying_to_enschede, lambda d: {}),
+    "handoff:reset": (enschede_holds, lambda d: {}),
     "poll:create": (nothing, lambda d: {"poll": {**SITE_POLL, "key": "nieuw"}, "site": "enschede"}),
     "poll:update": (with_poll, lambda d: {"poll_id": poll_id_of("enschede-koffie"),
                                           "poll": {**SITE_POLL, "question": "Koffie, thee?"}}),

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from eventapp.access import Caller
-from eventapp.controller import audience, live, polls
+from eventapp.controller import audience, closing, live, polls
 from eventapp.errors import AppError, BadInput, Forbidden
 from eventapp.extensions import db
 from eventapp.models import CueState, HostStatus, LiveState, QuestionState, Role, Scene
@@ -171,6 +171,22 @@ class ReactionIn(Payload):
     kind: Annotated[str, StringConstraints(max_length=20)]
 
 
+class LearningsIn(Payload):
+    """A site's whole ordered list of learnings (a host's: its own site's; the chair names the site).
+
+    The controller checks the rules (at most 10, each 1 to 300 characters of plain text) with clear messages.
+    """
+
+    learnings: Annotated[list[Annotated[str, StringConstraints(max_length=2000)]], Field(max_length=100)]
+    site: SiteKey | None = None
+
+
+class PassIn(Payload):
+    """Where the holder passes the object: a site's key, or (left out) the next site of the magic wall."""
+
+    to: SiteKey | None = None
+
+
 @dataclass(frozen=True)
 class Action:
     """One action: its name, who may call it, what it takes, and the controller function it runs.
@@ -226,6 +242,20 @@ ACTIONS: list[Action] = [
     Action("rehearsal:start", CHAIR, NoPayload, lambda c, p: live.start_rehearsal(c), "Start a rehearsal"),
     Action("rehearsal:reset", CHAIR, NoPayload, lambda c, p: live.reset_rehearsal(c),
            "End the rehearsal and reset to the start"),
+    Action("learnings:write", CREW, LearningsIn, lambda c, p: closing.write_learnings(c, p.learnings, p.site),
+           "Set a site's learnings, in order (until the closing round starts)"),
+    Action("closing:next", CHAIR, NoPayload, lambda c, p: closing.next_closing_site(c),
+           "Closing round: the next site goes on air with its learnings"),
+    Action("closing:previous", CHAIR, NoPayload, lambda c, p: closing.previous_closing_site(c),
+           "Closing round: back to the site before"),
+    Action("handoff:pass", HOST, PassIn, lambda c, p: closing.pass_object(c, p.to),
+           "Magic wall: the holder's host passes the object on (to the next site, or the one named)"),
+    Action("handoff:catch", HOST, NoPayload, lambda c, p: closing.catch_object(c),
+           "Magic wall: the receiver's host catches the object in flight"),
+    Action("handoff:take-back", CHAIR, NoPayload, lambda c, p: closing.take_back(c),
+           "Magic wall: call the object in flight back to its sender"),
+    Action("handoff:reset", CHAIR, NoPayload, lambda c, p: closing.reset_handoff(c),
+           "Magic wall: put the object back with the first site"),
     Action("poll:create", CREW, PollIn, lambda c, p: polls.create_poll(c, p.poll, p.site, p.segment_id),
            "Create a poll for the whole event or one site"),
     Action("poll:update", CREW, PollChange, lambda c, p: polls.update_poll(c, p.poll_id, p.poll),

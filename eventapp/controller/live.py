@@ -20,6 +20,7 @@ from eventapp.models import (
     Cue,
     CueState,
     EventStatus,
+    Handoff,
     HostStatus,
     LiveState,
     Poll,
@@ -57,6 +58,10 @@ def start_event(caller: Caller) -> None:
     event.status = EventStatus.LIVE
     live.started_at, live.ended_at = now, None
     _enter_segment(caller, live, event.segments[0], now)
+    if db.session.scalar(select(Handoff.id).where(Handoff.event_id == event.id)) is None:
+        from eventapp.controller import closing  # closing builds on this module's helpers
+
+        closing.reset_to_first_holder(event)  # the magic wall's object exists from the start: one holder
     commit_change(caller, "event:started", {"segment": event.segments[0].id})
 
 
@@ -69,7 +74,7 @@ def end_event(caller: Caller) -> None:
     caller.event.status = EventStatus.ENDED
     live.ended_at = now
     live.current_segment_id = None
-    live.on_air_site_id = None
+    live.on_air_site_id = live.closing_site_id = None
     live.split = False
     commit_change(caller, "event:ended", {})
 
@@ -136,9 +141,14 @@ def go_live(caller: Caller, site_key: str) -> None:
     site = site_by_key(caller.event, site_key)
     if live.on_air_site_id == site.id and not live.split:
         raise Conflict(_("%(site)s is on air already", site=site.name))
+    put_on_air(live, site)
+    commit_change(caller, "live:on-air", {"site": site.key})
+
+
+def put_on_air(live: LiveState, site: Site) -> None:
+    """Put a site on air on every screen, everyone following the central programme (go_live, the closing round)."""
     live.on_air_site_id = site.id
     live.split = False
-    commit_change(caller, "live:on-air", {"site": site.key})
 
 
 # --- cues and the hosts' signals -----------------------------------------------------------------------------
@@ -301,8 +311,12 @@ def reset_rehearsal(caller: Caller) -> None:
                                                 SegmentRun.mode == RunMode.REHEARSAL))
     db.session.execute(delete(Cue).where(Cue.event_id == event_id))
     db.session.execute(delete(SiteScene).where(SiteScene.event_id == event_id))
+    from eventapp.controller import closing  # closing builds on this module's helpers
+
+    closing.restore_real_learnings(caller.event)  # the rehearsal's learnings go, the real run's come back
+    closing.reset_to_first_holder(caller.event)   # the magic wall's object is back with its first holder
     caller.event.status = EventStatus.PLANNED
-    live.current_segment_id = live.on_air_site_id = None
+    live.current_segment_id = live.on_air_site_id = live.closing_site_id = None
     live.split = False
     live.started_at = live.ended_at = live.segment_started_at = live.video_changed_at = None
     live.video_state, live.video_position = VideoState.STOPPED, 0.0
@@ -340,6 +354,7 @@ def _enter_segment(caller: Caller, live: LiveState, segment: Segment, now) -> No
     """Make a segment current: who is on air follows its kind, site parts and the video start afresh."""
     live.current_segment_id = segment.id
     live.segment_started_at = now
+    live.closing_site_id = None  # a closing round starts before its first site
     live.split = segment.kind == SegmentKind.REGIONAL
     if segment.kind == SegmentKind.REGIONAL:
         live.on_air_site_id = None

@@ -45,6 +45,8 @@ class LiveState(db.Model):
     video_changed_at: Mapped[datetime | None] = mapped_column(Timestamp)
     #: The question the chair puts on every screen, or None.
     featured_question_id: Mapped[int | None] = mapped_column(ForeignKey("question.id", ondelete="SET NULL"))
+    #: The closing round's site on now (its learnings on every screen); None before the round's first site.
+    closing_site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id", ondelete="SET NULL"))
 
 
 class Scene(enum.StrEnum):

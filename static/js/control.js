@@ -170,6 +170,18 @@
     "video:pause": function () { return run("video:pause"); },
     "rehearsal:start": function () { return run("rehearsal:start"); },
     "rehearsal:reset": function () { return run("rehearsal:reset", {}, { confirm: text.confirm_reset }); },
+    "closing:next": function () { return run("closing:next"); },
+    "closing:previous": function () { return run("closing:previous"); },
+    "handoff:take-back": function () {
+      const wall = snapshot.handoff;
+      return run("handoff:take-back", {}, { confirm: fill(text.confirm_take_back,
+        { object: wall.title, site: siteName(wall.holder) }) });
+    },
+    "handoff:reset": function () {
+      const wall = snapshot.handoff;
+      return run("handoff:reset", {}, { confirm: fill(text.confirm_wall_reset,
+        { object: wall.title, site: siteName((wall.order || [])[0] || wall.holder) }) });
+    },
   };
 
   document.addEventListener("click", function (event) {
@@ -229,7 +241,37 @@
     renderSites();
     renderCues();
     renderVideo();
+    renderClosing();
     tick();
+  }
+
+  // The closing round (its site and that site's learnings) and the magic wall (who holds the object).
+  function renderClosing() {
+    const segment = snapshot.status === "live" ? snapshot.segment : null;
+    const round = Boolean(segment && segment.kind === "closing_round");
+    $("closing").hidden = !round;
+    if (round) {
+      const closing = snapshot.closing || {};
+      const order = segment.order || [];
+      const learnings = closing.site ? (closing.learnings || {})[closing.site] || [] : [];
+      $("closing-state").textContent = closing.site ? fill(text.closing_site, { site: siteName(closing.site),
+        n: order.indexOf(closing.site) + 1, total: order.length, count: learnings.length }) : text.closing_none;
+      rebuild($("closing-learnings"), learnings.map(function (line) { return Live.el("li", {}, line); }));
+      const index = order.indexOf(closing.site);
+      $("closing-previous").disabled = index <= 0;
+      $("closing-next").disabled = index >= order.length - 1;
+    }
+    const wall = snapshot.handoff;
+    const showWall = Boolean(wall && ((segment && segment.kind === "handoff") || wall.state === "in_flight"));
+    $("wall").hidden = !showWall;
+    if (showWall) {
+      const flying = wall.state === "in_flight";
+      $("wall-state").textContent = flying
+        ? fill(text.wall_flying, { object: wall.title, from: siteName(wall.holder), to: siteName(wall.to) })
+        : fill(text.wall_holds, { site: siteName(wall.holder), object: wall.title });
+      $("wall-take-back").disabled = !flying;
+      $("wall-reset").disabled = !flying && wall.holder === (wall.order || [])[0];
+    }
   }
 
   function renderStrip() {

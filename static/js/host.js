@@ -176,6 +176,119 @@
     if (button) { act("cue:answer", { cue_id: Number(button.dataset.cue), state: button.dataset.state }, button); }
   });
 
+  // ---- the closing: the magic wall and the site's learnings ----
+
+  const wall = byId("wall");
+  const wallState = byId("wall-state");
+  const wallCatch = byId("wall-catch");
+  const wallPass = byId("wall-pass");
+  const wallTo = byId("wall-to");
+  const learningsCard = byId("learnings");
+  const learningsForm = byId("learnings-form");
+  const learningsText = byId("learnings-text");
+  const learningsCount = byId("learnings-count");
+  const learningsStatus = byId("learnings-status");
+  const learningsFinal = byId("learnings-final");
+  const MAX_LEARNINGS = 10;
+  let savedLearnings = null;  // the text the server has, as the textarea shows it
+
+  wallCatch.addEventListener("click", function () { act("handoff:catch", {}, wallCatch); });
+  wallPass.addEventListener("submit", function (event) {
+    event.preventDefault();
+    act("handoff:pass", { to: wallTo.value }, byId("wall-pass-button"));
+  });
+
+  function typedLearnings() {
+    return learningsText.value.split("\n").map(function (line) { return line.trim(); })
+      .filter(function (line) { return line; });
+  }
+
+  function showLearningsCount() {
+    const n = typedLearnings().length;
+    learningsCount.textContent = fill(T.learnings_count, { n: n, max: MAX_LEARNINGS });
+    learningsStatus.textContent = savedLearnings !== null && learningsText.value !== savedLearnings
+      ? T.learnings_unsaved : "";
+  }
+
+  learningsText.addEventListener("input", showLearningsCount);
+  learningsForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    const texts = typedLearnings();
+    if (texts.join("\n") === savedLearnings) {  // nothing to send: the server has exactly this
+      learningsText.value = savedLearnings;
+      learningsStatus.textContent = T.learnings_saved;
+      return;
+    }
+    act("learnings:write", { learnings: texts }, byId("learnings-save")).then(function (ok) {
+      if (ok) {
+        savedLearnings = texts.join("\n");
+        learningsText.value = savedLearnings;
+        showLearningsCount();
+        learningsStatus.textContent = T.learnings_saved;
+      }
+    });
+  });
+
+  function renderWall() {
+    const segment = snapshot.status === "live" ? snapshot.segment : null;
+    const handoff = snapshot.handoff;
+    wall.hidden = !(segment && segment.kind === "handoff" && handoff);
+    if (wall.hidden) { return; }
+    byId("wall-object").textContent = handoff.title;
+    const flying = handoff.state === "in_flight";
+    let text = fill(T.wall_holds, { site: siteName(handoff.holder) });
+    if (flying && handoff.to === SITE) {
+      text = fill(T.wall_flying_to_you, { site: siteName(handoff.holder) });
+    } else if (flying) {
+      text = fill(T.wall_flying, { from: siteName(handoff.holder), to: siteName(handoff.to) });
+    } else if (handoff.holder === SITE) {
+      text = T.wall_you_hold;
+    }
+    wallState.textContent = text;
+    wall.dataset.state = flying ? (handoff.to === SITE ? "catch" : "flying") : (handoff.holder === SITE ? "hold" : "held");
+    wallCatch.hidden = !(flying && handoff.to === SITE);
+    wallPass.hidden = flying || handoff.holder !== SITE;
+    if (!wallPass.hidden) {
+      const order = handoff.order || [];
+      const index = order.indexOf(SITE);
+      const next = index >= 0 && index + 1 < order.length ? order[index + 1] : null;
+      const keys = snapshot.sites.map(function (site) { return site.key; }).filter(function (key) { return key !== SITE; });
+      const wanted = JSON.stringify([keys, next]);
+      if (wallTo.dataset.key !== wanted) {
+        wallTo.dataset.key = wanted;
+        wallTo.replaceChildren.apply(wallTo, keys.map(function (key) {
+          return Live.el("option", { value: key }, siteName(key));
+        }));
+        wallTo.value = next || keys[0] || "";
+      }
+    }
+  }
+
+  function renderLearnings() {
+    const closing = snapshot.closing || {};
+    const mine = (closing.learnings || {})[SITE] || [];
+    const regionalStarted = (snapshot.runsheet || []).some(function (row) {
+      return row.kind === "regional" && row.actual_start;
+    });
+    learningsCard.hidden = !(regionalStarted || closing.locked || mine.length);
+    learningsForm.hidden = Boolean(closing.locked);
+    learningsFinal.hidden = !closing.locked;
+    if (closing.locked) {
+      byId("learnings-locked").textContent = T.learnings_locked;
+      const items = mine.length ? mine.map(function (text) { return Live.el("li", {}, text); })
+        : [Live.el("li", { class: "muted" }, T.learnings_none)];
+      byId("learnings-list").replaceChildren.apply(byId("learnings-list"), items);
+      return;
+    }
+    const server = mine.join("\n");
+    // Take the server's list unless the host is editing (typed something not saved yet).
+    if (savedLearnings === null || learningsText.value === savedLearnings) {
+      learningsText.value = server;
+    }
+    savedLearnings = server;
+    showLearningsCount();
+  }
+
   // ---- rendering ----
 
   function render() {
@@ -186,6 +299,8 @@
     renderCues();
     renderPolls();
     renderProgramme();
+    renderWall();
+    renderLearnings();
     tick();
   }
 

@@ -13,6 +13,7 @@
   const WATCHDOG_MS = 3000;      // how often the screen checks that the server still answers
   const RESYNC_AFTER_MS = 2000;  // a reconnect without a snapshot after this long asks for one
   const MAX_DRIFT_S = 0.5;       // the video is re-seeked when it is further off than this
+  const FLIGHT_MS = 3200;        // the magic wall: how long the object flies from one wall to the next
 
   const byId = function (id) { return document.getElementById(id); };
   const nowBox = byId("now");
@@ -30,6 +31,7 @@
   let fresh = false;       // the snapshot shown arrived over the connection that is up now
   let connectionState = "connecting";
   let nowKey = null;       // what the "now" area shows, to rebuild it only when that changes
+  let enterKey = null;     // the part of it that, when it changes, plays the entrance animation again
   let video = null;        // the <video> element of a video segment with a file, kept across snapshots
   let wantSound = true;
   let slowStart = false;   // the first connection takes longer than a moment
@@ -171,10 +173,17 @@
   }
 
   function renderNow(mode, segment, ownPart, site) {
+    const kind = segment ? segment.kind : "";
     const key = JSON.stringify([mode, snapshot.title, segment, snapshot.split, snapshot.on_air, site.item_index,
-      snapshot.sites.map(function (s) { return s.name; })]);
+      snapshot.sites.map(function (s) { return s.name; }), kind === "closing_round" ? snapshot.closing : null,
+      kind === "handoff" ? snapshot.handoff : null]);
     if (key === nowKey) { return; }
     nowKey = key;
+    // A pass or catch on the magic wall rebuilds the wall, but must not fade the whole area in again (the
+    // object's own animation shows the change); everything else enters as before.
+    const entering = JSON.stringify(JSON.parse(key).slice(0, 8));
+    const replay = entering !== enterKey;
+    enterKey = entering;
     const parts = [];
     const label = function (text) { parts.push(Live.el("p", { class: "screen-label" }, text)); };
     const title = function (text, extra) {
@@ -195,6 +204,12 @@
       label(segment.title);
       title(ownPart.title, "part-title");
       parts.push(itemBox(ownPart, site.item_index));
+    } else if (segment.kind === "closing_round" && !snapshot.split) {
+      closingRound(parts, segment, label, title, sub);
+    } else if (segment.kind === "handoff" && snapshot.handoff && !snapshot.split) {
+      label(T.kinds.handoff);
+      title(segment.title, "wall-title");
+      parts.push(magicWall(snapshot.handoff));
     } else if (segment.kind === "regional") {
       label(T.kinds.regional);
       title(segment.title);
@@ -214,6 +229,7 @@
     body.dataset.video = withVideo ? "1" : "";
     if (!withVideo) { dropVideo(); }
     nowBox.replaceChildren.apply(nowBox, parts);
+    if (!replay) { return; }
     nowBox.classList.remove("enter");
     void nowBox.offsetWidth;  // restart the (motion-safe) entrance animation
     nowBox.classList.add("enter");
@@ -235,11 +251,94 @@
     return box;
   }
 
-  function orderRow(segment) {
+  // The closing round: before its first site the round's order; then the site whose turn it is, with its learnings.
+  function closingRound(parts, segment, label, title, sub) {
+    const closing = snapshot.closing || {};
+    const order = segment.order || [];
+    if (!closing.site) {
+      label(T.kinds.closing_round);
+      title(segment.title);
+      sub(T.closing_round_sub);
+      parts.push(orderRow(segment, null));
+      return;
+    }
+    const turn = order.indexOf(closing.site);
+    label(T.kinds.closing_round + (turn >= 0 ? " · " + fill(T.closing_turn, { n: turn + 1, total: order.length }) : ""));
+    title(fill(T.learnings_of, { site: siteName(closing.site) }), "closing-title");
+    const learnings = (closing.learnings || {})[closing.site] || [];
+    const list = Live.el("ol", { class: "learnings", "data-testid": "learnings", "data-site": closing.site });
+    learnings.forEach(function (text) { list.append(Live.el("li", { class: "learning" }, text)); });
+    if (!learnings.length) { list.append(Live.el("li", { class: "learning is-empty" }, T.no_learnings)); }
+    list.style.setProperty("--count", String(Math.max(learnings.length, 1)));
+    parts.push(list, orderRow(segment, closing.site));
+  }
+
+  // The magic wall: one wall per site of its order; the object sits on its holder's wall, or flies from the
+  // sender's wall to the receiver's. The flight is a CSS animation started back in time by how long it has been
+  // flying (server time), so a screen that (re)connects mid-flight joins it where it is, or shows it arrived.
+  function magicWall(wall) {
+    const order = (wall.order || []).slice();
+    [wall.holder, wall.to].forEach(function (key) { if (key && order.indexOf(key) < 0) { order.push(key); } });
+    const flying = wall.state === "in_flight" && Boolean(wall.to);
+    const box = Live.el("div", { class: "wall", "data-testid": "magic-wall", "data-state": wall.state,
+      "data-holder": wall.holder, "data-to": wall.to || "", "aria-label": T.wall });
+    box.style.setProperty("--slots", String(order.length));
+    const panels = Live.el("ol", { class: "wall-panels" });
+    order.forEach(function (key) {
+      const panel = Live.el("li", { class: "wall-panel", "data-site": key });
+      const label = Live.el("span", { class: "wall-label" });
+      label.append(Live.el("span", { class: "wall-site" }, siteName(key)));
+      if (key === SITE) {
+        panel.classList.add("is-here");
+        label.append(Live.el("span", { class: "wall-here" }, T.wall_here));
+      }
+      panel.append(label);
+      if (key === wall.holder) { panel.classList.add(flying ? "is-sender" : "is-holder"); }
+      if (flying && key === wall.to) { panel.classList.add("is-receiver"); }
+      panels.append(panel);
+    });
+    const book = Live.el("figure", { class: "wall-book", "data-testid": "wall-book" });
+    const image = wall.image || "";
+    if (/^(\/[^/]|https?:\/\/)/.test(image)) { book.append(Live.el("img", { src: image, alt: "" })); }
+    book.append(Live.el("figcaption", {}, wall.title));
+    book.style.setProperty("--from", String(order.indexOf(wall.holder)));
+    book.style.setProperty("--to", String(order.indexOf(flying ? wall.to : wall.holder)));
+    const status = Live.el("p", { class: "wall-status", "data-testid": "wall-status", role: "status" });
+    box.append(panels, book, status);
+    if (flying) {
+      const elapsed = Math.max(0, live.now() - (ms(wall.changed_at) || live.now()));
+      book.classList.add("is-flying");
+      book.style.animationDelay = -Math.min(elapsed, FLIGHT_MS) + "ms, " + (FLIGHT_MS - Math.min(elapsed, FLIGHT_MS)) + "ms";
+      book.dataset.landsAt = String(live.now() - elapsed + FLIGHT_MS);
+    }
+    updateWall(box);
+    return box;
+  }
+
+  // The wall's status line and the "arrived, waiting to be caught" look, from the server's clock (every tick).
+  function updateWall(box) {
+    const wall = snapshot && snapshot.handoff;
+    if (!box || !wall) { return; }
+    const book = box.querySelector(".wall-book");
+    const status = box.querySelector(".wall-status");
+    let text = fill(T.wall_holds, { site: siteName(wall.holder) });
+    let phase = "held";
+    if (wall.state === "in_flight" && wall.to) {
+      const landed = live.now() >= Number(book.dataset.landsAt || 0);
+      phase = landed ? "waiting" : "flying";
+      text = landed ? fill(T.wall_waiting, { site: siteName(wall.to) })
+        : fill(T.wall_flying, { from: siteName(wall.holder), to: siteName(wall.to) });
+    }
+    box.dataset.phase = phase;
+    if (status.textContent !== text) { status.textContent = text; }
+  }
+
+  function orderRow(segment, current) {
+    const highlight = current === undefined ? snapshot.on_air : current;
     const row = Live.el("ol", { class: "order", "aria-label": T.order });
     (segment.order || []).forEach(function (key) {
       const chip = Live.el("li", { class: "order-site" }, siteName(key));
-      if (key === snapshot.on_air) { chip.classList.add("is-on-air"); }
+      if (key === highlight) { chip.classList.add("is-on-air"); }
       if (key === SITE) { chip.classList.add("is-here"); }
       row.append(chip);
     });
@@ -355,6 +454,7 @@
     const site = me() || {};
     setTimer(siteTimer, T.own_timer, snapshot.status === "live" ? ms(site.timer_ends_at) : null, now);
     if (segment && segment.kind === "video") { syncVideo(now); }
+    if (segment && segment.kind === "handoff") { updateWall(nowBox.querySelector(".wall")); }
     renderPoll();
   }
 
