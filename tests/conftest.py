@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,9 +17,12 @@ import requests
 from flask_babel import force_locale
 
 from eventapp import create_app
+from eventapp.access import Caller
+from eventapp.controller import polls
 from eventapp.extensions import db
 from eventapp.links import event_links
 from eventapp.lookup import event_by_slug
+from eventapp.models import Role
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
@@ -111,6 +115,24 @@ def demo(app):
 def links(app, demo):
     """Every link of the demo event, with paths relative to the test client."""
     return event_links(demo)
+
+
+@pytest.fixture
+def chair(demo) -> Caller:
+    """The demo's chair, preparing state through the controller (browser tests have a chair of their own)."""
+    return Caller(role=Role.CHAIR, event=demo)
+
+
+@pytest.fixture
+def bearer(links) -> dict:
+    """The chair's Authorization header for the HTTP API."""
+    return {"Authorization": f"Bearer {links['chair']['token']}"}
+
+
+@pytest.fixture
+def reveal_at_once(monkeypatch):
+    """Reveals take effect at once (on the screens they wait 1.5 s, so that every screen shows them together)."""
+    monkeypatch.setattr(polls, "REVEAL_DELAY", timedelta(0))
 
 
 def local_path(url: str) -> str:

@@ -19,10 +19,6 @@ from eventapp.results import poll_results
 SLUG = "pow-2021-11-01"
 
 
-@pytest.fixture
-def chair(demo):
-    return Caller(role=Role.CHAIR, event=demo)
-
 
 def poll_by_key(key: str) -> Poll:
     return db.session.scalar(select(Poll).where(Poll.key == key))

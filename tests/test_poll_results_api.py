@@ -22,23 +22,7 @@ SLUG = "pow-2021-11-01"
 SITES = ["den-haag", "enschede", "eindhoven", "online"]
 API = f"/api/v1/events/{SLUG}/polls"
 
-
-@pytest.fixture
-def chair(demo) -> Caller:
-    """The demo's chair, preparing state through the controller."""
-    return Caller(role=Role.CHAIR, event=demo)
-
-
-@pytest.fixture
-def bearer(links) -> dict:
-    """The chair's Authorization header."""
-    return {"Authorization": f"Bearer {links['chair']['token']}"}
-
-
-@pytest.fixture(autouse=True)
-def _reveal_at_once(monkeypatch):
-    """Reveals take effect at once here (on the screens they wait 1.5 s, so that every screen shows them together)."""
-    monkeypatch.setattr(polls, "REVEAL_DELAY", timedelta(0))
+pytestmark = pytest.mark.usefixtures("reveal_at_once")
 
 
 def poll_by_key(key: str) -> Poll:

@@ -5,7 +5,6 @@ that `flask programme import` takes back."""
 import json
 import re
 import uuid
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
@@ -25,23 +24,7 @@ SITES = ["den-haag", "enschede", "eindhoven", "online"]
 #: Phones per site in the real run: (site, how many join).
 CROWD = {"den-haag": 5, "enschede": 4, "eindhoven": 3, "online": 2}
 
-
-@pytest.fixture
-def chair(demo) -> Caller:
-    """The demo's chair."""
-    return Caller(role=Role.CHAIR, event=demo)
-
-
-@pytest.fixture
-def bearer(links) -> dict:
-    """The chair's Authorization header."""
-    return {"Authorization": f"Bearer {links['chair']['token']}"}
-
-
-@pytest.fixture(autouse=True)
-def _reveal_at_once(monkeypatch):
-    """Reveals take effect at once (screens wait a moment so that they show them together)."""
-    monkeypatch.setattr(polls, "REVEAL_DELAY", timedelta(0))
+pytestmark = pytest.mark.usefixtures("reveal_at_once")
 
 
 def poll(key: str) -> Poll:
