@@ -9,7 +9,8 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from eventapp.access import issue_all_tokens, issue_token
+from eventapp.access import Caller, issue_all_tokens, issue_token
+from eventapp.controller.audience import forget_participants
 from eventapp.errors import AppError
 from eventapp.eventlog import record
 from eventapp.extensions import db
@@ -27,6 +28,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(links_command)
     app.cli.add_command(rotate_links_command)
     app.cli.add_command(programme_group)
+    app.cli.add_command(participants_group)
 
 
 def _event(slug: str) -> Event:
@@ -119,3 +121,25 @@ def export_command(slug: str, output: Path | None) -> None:
         click.echo(f"Wrote {output}")
     else:
         click.echo(text, nl=False)
+
+
+@click.group("participants")
+def participants_group() -> None:
+    """Participants' data: delete it on request, or when the event's retention period ends (docs/security.md)."""
+
+
+@participants_group.command("forget")
+@click.argument("slug")
+@click.option("--name", help="Only the participants with this display name (a person's request).")
+@click.option("--all", "forget_all", is_flag=True, help="Every participant of the event (after the event).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def forget_command(slug: str, name: str | None, forget_all: bool, yes: bool) -> None:
+    """Delete participants with their votes, questions and upvotes; poll results change accordingly."""
+    if forget_all == (name is not None):
+        raise click.UsageError("give either --name NAME or --all")
+    event = _event(slug)
+    who = f"every participant of {event.slug}" if forget_all else f"the participants named {name!r} in {event.slug}"
+    if not yes:
+        click.confirm(f"Delete {who}, with their votes, questions and upvotes?", abort=True)
+    count = forget_participants(Caller(role=Role.CHAIR, event=event), name)
+    click.echo(f"Deleted {count} participant(s) with everything they sent.")

@@ -8,11 +8,11 @@ import secrets
 import unicodedata
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from eventapp.access import Caller
-from eventapp.controller import require_role
+from eventapp.controller import commit_change, require_role
 from eventapp.errors import BadInput, Conflict, NotFound
 from eventapp.extensions import db
 from eventapp.models import (
@@ -148,6 +148,25 @@ def send_reaction(caller: Caller, kind: str) -> dict:
         raise Conflict(_("easy on the applause; wait a moment"))
     pump.reaction(caller.event.id, caller.site.key, kind)
     return {}
+
+
+def forget_participants(caller: Caller, name: str | None = None) -> int:
+    """Delete participants with everything they sent: votes, questions, upvotes (a person's right to be
+    forgotten, and the end of an event's retention period). `name`: only those with that display name.
+
+    The database's cascades remove the rows that belong to them; the log records how many, never who.
+    Returns how many participants were deleted.
+    """
+    require_role(caller, Role.CHAIR)
+    query = delete(Participant).where(Participant.event_id == caller.event.id)
+    if name is not None:
+        query = query.where(Participant.name == clean_text(name))
+    count = db.session.execute(query).rowcount
+    commit_change(caller, "participants:forgotten", {"count": count, "by_name": name is not None})
+    for poll_id in db.session.scalars(select(Poll.id).where(Poll.event_id == caller.event.id)):
+        pump.poll_changed(caller.event.id, poll_id)
+    pump.questions_changed(caller.event.id)
+    return count
 
 
 def clean_text(text) -> str:
