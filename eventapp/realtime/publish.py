@@ -19,6 +19,12 @@ def state_changed(event_id: int) -> None:
     socketio.emit("state:changed", public.model_dump(mode="json"), to=audience_room(event_id))
 
 
+def drop_connections(sids: list[str]) -> None:
+    """Disconnect these connections (their link was replaced); their pages reconnect and are refused."""
+    for sid in sids:
+        socketio.server.disconnect(sid)
+
+
 def programme_changed(event_id: int, version: int) -> None:
     """The run sheet changed (programme editor): every view takes the new state, the editor reloads its list."""
     state_changed(event_id)

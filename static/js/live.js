@@ -49,7 +49,12 @@ window.Live = (function () {
       clearInterval(heartbeat);
       heartbeat = setInterval(function () { socket.emit("presence:heartbeat", {}); }, HEARTBEAT_MS);
     });
-    socket.on("disconnect", function () { clearInterval(heartbeat); status("reconnecting"); });
+    socket.on("disconnect", function (reason) {
+      clearInterval(heartbeat);
+      status("reconnecting");
+      // Dropped by the server (its link was replaced): connect again, to be refused with the reason, or let in.
+      if (reason === "io server disconnect") { socket.connect(); }
+    });
     socket.on("connect_error", function (error) {
       // A refusal by the server (bad link) is final; anything else is retried by Socket.IO itself.
       status(socket.active ? "reconnecting" : "refused", error.message);
