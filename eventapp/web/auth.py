@@ -21,9 +21,13 @@ def page_caller(event: Event, role: Role, site: Site | None = None) -> Caller:
 
 def api_caller(event: Event, roles: tuple[Role, ...], site: Site | None = None) -> Caller:
     """The caller of an API endpoint, by its Authorization: Bearer token; else Forbidden."""
+    return _require(identify(event, bearer_token()), event, roles, site)
+
+
+def bearer_token() -> str | None:
+    """The token of the request's `Authorization: Bearer TOKEN` header, if it has one."""
     header = request.headers.get("Authorization", "")
-    token = header[7:].strip() if header[:7].lower() == "bearer " else None
-    return _require(identify(event, token), event, roles, site)
+    return header[7:].strip() if header[:7].lower() == "bearer " else None
 
 
 def _require(caller: Caller | None, event: Event, roles: tuple[Role, ...], site: Site | None) -> Caller:
