@@ -18,8 +18,9 @@ A run: the phones connect (in batches); the chair changes the state (the app: `l
 connection of a venue at once in practice: a crash, a power cut, the OOM killer) and started again at once on
 the same port and instance folder. Every phone notices the drop and reconnects by itself; on connecting the
 server sends it the snapshot, which carries the version. Measured per phone: the time from the kill until it
-has a snapshot with the latest version (the app's is read from its HTTP API after the restart); reported
-p50/p95/p99/max, how many were back within 10 s, how long the server took to answer again, and the server's CPU.
+is connected again (the server accepted it) and has a snapshot with the latest version (the app's is read from
+its HTTP API after the restart); reported p50/p95/p99/max, how many were back within 10 s, how long the server
+took to answer again, and the server's CPU.
 
 Everything started is stopped at the end, also on an error or Ctrl+C. Not a test: pytest does not collect it.
 """
@@ -87,6 +88,7 @@ async def client_main(config: dict) -> None:
     n = len(config["auths"])
     arrivals: list[list[tuple[float, int]]] = [[] for _ in range(n)]  # (monotonic, version) per phone
     drops: list[list[float]] = [[] for _ in range(n)]
+    connects: list[list[float]] = [[] for _ in range(n)]  # when the server accepted (namespace connected)
     clients = []
     loop = asyncio.get_running_loop()
 
@@ -96,6 +98,7 @@ async def client_main(config: dict) -> None:
         client.on("state:changed", lambda data, i=i: arrivals[i].append(
             (time.monotonic(), data.get("version", -1) if isinstance(data, dict) else -1)))
         client.on("disconnect", lambda *reason, i=i: drops[i].append(time.monotonic()))
+        client.on("connect", lambda i=i: connects[i].append(time.monotonic()))
         return client
 
     async def connect(i: int) -> bool:
@@ -119,7 +122,9 @@ async def client_main(config: dict) -> None:
         return line.split()
 
     def have(version: int, since: float = 0.0) -> int:
-        return sum(1 for rows in arrivals if any(t >= since and v >= version for t, v in rows))
+        """Phones connected since `since` that got a snapshot of `version` or later since then."""
+        return sum(1 for rows, times in zip(arrivals, connects, strict=True)
+                   if any(t >= since for t in times) and any(t >= since and v >= version for t, v in rows))
 
     clients = [None] * n
     try:
@@ -139,7 +144,7 @@ async def client_main(config: dict) -> None:
                 print(f"HAVE {have(version, since)}", flush=True)
             elif command[0] == "STOP":
                 with open(config["out"], "w", encoding="utf-8") as f:
-                    json.dump({"arrivals": arrivals, "drops": drops,
+                    json.dump({"arrivals": arrivals, "drops": drops, "connects": connects,
                                "connected_at_end": sum(1 for c in clients if c is not None and c.connected)}, f)
                 break
     finally:
@@ -247,9 +252,12 @@ def storm(name: str, server: Child, base: str, auths: list[dict], args, work: Pa
     times = []
     noticed = []
     for result in results:
-        for rows, drops in zip(result["arrivals"], result["drops"], strict=True):
+        for rows, drops, connects in zip(result["arrivals"], result["drops"], result["connects"], strict=True):
             after = [t for t, v in rows if t >= t_kill and v >= latest]
-            times.append(after[0] - t_kill if after else None)
+            accepted = [t for t in connects if t >= t_kill]
+            # back: connected again (the server's accept arrives after the snapshot it sends on connecting)
+            # and holding the latest state
+            times.append(max(after[0], accepted[0]) - t_kill if after and accepted else None)
             seen = [t for t in drops if t >= t_kill]
             if seen:
                 noticed.append(seen[0] - t_kill)
