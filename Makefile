@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test setup setup-test chromium lint bench bench-votes translations
+.PHONY: run test setup setup-test chromium lint bench bench-votes bench-storm translations
 
 run: setup
 	$(PY) run.py $(ARGS)
@@ -53,6 +53,11 @@ bench: $(VENV)/.bench
 # `make bench-votes BENCH_ARGS="--phones 100 --rate 50 --seconds 5"`.
 bench-votes: $(VENV)/.bench
 	$(PY) bench/votes.py $(BENCH_ARGS)
+
+# The reconnect storm of docs/performance.md (a script, not a test): 2,000 phones connected, kill -9 of the server,
+# restart; how soon is each phone back on the latest state. E.g. `make bench-storm BENCH_ARGS="--phones 100"`.
+bench-storm: $(VENV)/.bench
+	$(PY) bench/reconnect_storm.py $(BENCH_ARGS)
 
 $(VENV)/.bench: requirements-bench.txt $(VENV)/.runtime
 	$(PY) -m pip install --quiet -r requirements-bench.txt
