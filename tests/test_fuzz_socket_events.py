@@ -8,6 +8,7 @@ the accepted payloads move on, so later examples meet a state that earlier ones 
 """
 
 import logging
+import os
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -26,10 +27,11 @@ from eventapp.models import (
 )
 from tests.test_live_actions import CALLERS, CASES
 
-#: Bounded so that the file runs in about a minute on two cores; derandomized so that CI repeats its examples.
-FUZZ = settings(max_examples=25, deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                       HealthCheck.data_too_large, HealthCheck.filter_too_much])
+#: Bounded so that the file runs in about a minute on two cores (FUZZ_EXAMPLES=200 for a longer hunt);
+#: derandomized so that CI repeats its examples.
+FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 25)), deadline=None, derandomize=True,
+                database=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                                      HealthCheck.data_too_large, HealthCheck.filter_too_much])
 
 #: Tables whose rows change without any action: who is connected and when it was last seen.
 UNFINGERPRINTED = {Presence.__tablename__}
@@ -84,7 +86,7 @@ def field_values(name: str, ids: dict, sites: list[str]) -> st.SearchStrategy:
         "learnings": st.lists(texts, max_size=12),
     }.get(name)
     if name.endswith("_id"):
-        plausible = st.sampled_from(ids.get(name, [0]) + [0, -1, 2**31])
+        plausible = st.sampled_from(ids.get(name, [0]) + [0, -1, 2**31, 2**63, 10**30])
     return st.one_of(json_values, plausible) if plausible is not None else json_values
 
 

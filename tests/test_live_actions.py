@@ -423,3 +423,21 @@ def test_connect_or_disconnect_sent_as_an_event_is_refused_and_the_client_stays_
     assert chair_only == 0
     assert phone.emit("presence:heartbeat", {}, callback=True)["ok"] is True
     assert phone.emit("event:end", {}, callback=True) == {"ok": False, "error": "join the event first to take part"}
+
+
+@pytest.mark.usefixtures("english")  # the refusals are matched in English
+@pytest.mark.parametrize(("name", "payload"), [
+    ("poll:open", {"poll_id": 2**63}),
+    ("programme:jump", {"segment_id": 10**30}),
+    ("question:feature", {"question_id": 2**31}),
+])
+def test_an_id_larger_than_any_row_can_have_is_refused_as_invalid(app, demo, links, name, payload):
+    started(demo)
+    chair = connect(app, CALLERS["chair"](links))
+    before = state_of(demo)
+
+    reply = chair.emit(name, payload, callback=True)
+
+    assert reply["ok"] is False and reply["error"] == "the request is not valid", reply
+    assert "less than or equal to 2147483647" in reply["details"][0]["reason"]
+    assert state_of(demo) == before
