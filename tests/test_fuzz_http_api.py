@@ -10,6 +10,7 @@ link replaces it), or Enschede's host's for the actions only a host may call.
 import zlib
 from collections import Counter
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -27,6 +28,14 @@ from eventapp.links import event_links
 from eventapp.models import Cue, Poll, Question, Role, Segment, Vote
 from tests.conftest import DEMO_SLUG
 from tests.test_fuzz_socket_events import fingerprint
+
+#: Warnings are errors here; hypothesis warns of a draw from the `random` module during generation (schemathesis'
+#: strategies, or background threads of earlier tests) and of large reprs: neither is about the app.
+pytestmark = [
+    pytest.mark.filterwarnings(
+        "ignore:Do not use the `random` module inside strategies:hypothesis.errors.HypothesisDeprecationWarning"),
+    pytest.mark.filterwarnings("ignore:Generating overly large repr:hypothesis.errors.HypothesisWarning"),
+]
 
 #: (operation, status) -> how often: to see that the requests get past the refusals, too.
 STATUSES = Counter()

@@ -33,6 +33,15 @@ FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 25)), deadline=
                 database=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                                       HealthCheck.data_too_large, HealthCheck.filter_too_much])
 
+#: Warnings are errors here, and two of hypothesis' are not about the app: long payloads (5000 characters) make an
+#: example's repr large; and background threads (the pump's, the presence updates', some left by earlier tests)
+#: may draw from the `random` module while hypothesis generates, which it then blames on the strategies.
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:Generating overly large repr:hypothesis.errors.HypothesisWarning"),
+    pytest.mark.filterwarnings(
+        "ignore:Do not use the `random` module inside strategies:hypothesis.errors.HypothesisDeprecationWarning"),
+]
+
 #: Tables whose rows change without any action: who is connected and when it was last seen.
 UNFINGERPRINTED = {Presence.__tablename__}
 
