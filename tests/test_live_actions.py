@@ -18,6 +18,7 @@ from eventapp.models import (
     LiveState,
     Participant,
     Poll,
+    Presence,
     Question,
     QuestionState,
     Role,
@@ -398,3 +399,50 @@ def test_a_phone_that_has_not_joined_gets_the_public_state_but_may_not_act(app, 
     reply = phone.emit("event:start", {}, callback=True)
     assert reply["ok"] is False
     assert db.session.get(LiveState, demo.id).version == 0
+
+
+@pytest.mark.usefixtures("english")  # the refusals are matched in English
+def test_an_action_sent_with_more_than_one_argument_is_refused_and_changes_nothing(app, demo, links):
+    started(demo)
+    chair = connect(app, CALLERS["chair"](links))
+    before = state_of(demo)
+
+    reply = chair.emit("live:on-air", {"site": "enschede"}, {"site": "den-haag"}, callback=True)
+
+    assert reply == {"ok": False, "error": "send one payload (an object) with the event, not 2"}
+    assert state_of(demo) == before
+    assert chair.emit("clock:ping", {}, "extra", callback=True)["server_time"] > 0
+    assert chair.emit("programme:launch", {}, "extra", callback=True)["ok"] is False
+
+
+@pytest.mark.usefixtures("english")  # the refusals are matched in English
+@pytest.mark.parametrize("name", ["connect", "disconnect"])
+def test_connect_or_disconnect_sent_as_an_event_is_refused_and_the_client_stays_connected(app, demo, links, name):
+    started(demo)
+    phone = connect(app, CALLERS["phone"](links))
+
+    reply = phone.emit(name, {"token": links["chair"]["token"]}, callback=True)
+
+    assert reply["ok"] is False
+    chair_only = db.session.scalar(db.select(db.func.count()).select_from(Presence).where(Presence.role == "chair"))
+    assert chair_only == 0
+    assert phone.emit("presence:heartbeat", {}, callback=True)["ok"] is True
+    assert phone.emit("event:end", {}, callback=True) == {"ok": False, "error": "join the event first to take part"}
+
+
+@pytest.mark.usefixtures("english")  # the refusals are matched in English
+@pytest.mark.parametrize(("name", "payload"), [
+    ("poll:open", {"poll_id": 2**63}),
+    ("programme:jump", {"segment_id": 10**30}),
+    ("question:feature", {"question_id": 2**31}),
+])
+def test_an_id_larger_than_any_row_can_have_is_refused_as_invalid(app, demo, links, name, payload):
+    started(demo)
+    chair = connect(app, CALLERS["chair"](links))
+    before = state_of(demo)
+
+    reply = chair.emit(name, payload, callback=True)
+
+    assert reply["ok"] is False and reply["error"] == "the request is not valid", reply
+    assert "less than or equal to 2147483647" in reply["details"][0]["reason"]
+    assert state_of(demo) == before

@@ -16,9 +16,12 @@ from eventapp.controller import audience, closing, live, polls
 from eventapp.errors import AppError, BadInput, Forbidden
 from eventapp.extensions import db
 from eventapp.models import CueState, HostStatus, LiveState, QuestionState, Role, Scene
+from eventapp.models.base import MAX_ID
 from eventapp.programme.schema import PollSpec
 
 SiteKey = Annotated[str, StringConstraints(min_length=1, max_length=40)]
+#: A row's id: a larger number than a row can have is refused as invalid, never sent to the database.
+Id = Annotated[int, Field(ge=0, le=MAX_ID)]
 
 
 class Payload(BaseModel):
@@ -34,7 +37,7 @@ class NoPayload(Payload):
 class SegmentTarget(Payload):
     """A segment to go to."""
 
-    segment_id: int
+    segment_id: Id
 
 
 class SiteTarget(Payload):
@@ -53,7 +56,7 @@ class CueIn(Payload):
 class CueAnswer(Payload):
     """A host's answer to a cue."""
 
-    cue_id: int
+    cue_id: Id
     state: Literal[CueState.READY, CueState.NEEDS_TIME]
 
 
@@ -101,7 +104,7 @@ class SeekIn(Payload):
 class PollTarget(Payload):
     """The poll to act on."""
 
-    poll_id: int
+    poll_id: Id
 
 
 class PollIn(Payload):
@@ -109,13 +112,13 @@ class PollIn(Payload):
 
     poll: PollSpec
     site: SiteKey | None = None
-    segment_id: int | None = None
+    segment_id: Id | None = None
 
 
 class PollChange(Payload):
     """A poll's new definition (its key stays)."""
 
-    poll_id: int
+    poll_id: Id
     poll: PollSpec
 
 
@@ -128,27 +131,27 @@ class SiteChoice(Payload):
 class AnswerModeration(Payload):
     """Approve or hide an open answer."""
 
-    vote_id: int
+    vote_id: Id
     decision: Literal["approved", "hidden"]
 
 
 class QuestionModeration(Payload):
     """Approve, hide or mark answered a question."""
 
-    question_id: int
+    question_id: Id
     state: Literal[QuestionState.APPROVED, QuestionState.HIDDEN, QuestionState.ANSWERED]
 
 
 class QuestionChoice(Payload):
     """The question for every screen, or null to take it off."""
 
-    question_id: int | None = None
+    question_id: Id | None = None
 
 
 class VoteIn(Payload):
     """A participant's answer to a poll, with a key the phone made so that a retry counts once."""
 
-    poll_id: int
+    poll_id: Id
     answer: dict
     key: Annotated[str, StringConstraints(min_length=8, max_length=64)]
 
@@ -162,7 +165,7 @@ class QuestionIn(Payload):
 class QuestionTarget(Payload):
     """The question to upvote."""
 
-    question_id: int
+    question_id: Id
 
 
 class ReactionIn(Payload):

@@ -23,6 +23,7 @@ from eventapp.models import (
     QuestionState,
     Role,
     Segment,
+    SegmentKind,
     Site,
     Vote,
 )
@@ -46,6 +47,7 @@ def create_poll(caller: Caller, spec: PollSpec, site_key: str | None, segment_id
         segment = db.session.get(Segment, segment_id)
         if segment is None or segment.event_id != caller.event.id:
             raise NotFound(_("segment %(id)s does not exist in this event", id=segment_id))
+        _check_segment_holds(segment, site)
     poll = Poll(event_id=caller.event.id, segment_id=segment.id if segment else None,
                 site_id=site.id if site else None, key=spec.key)
     write_poll_definition(poll, spec)
@@ -53,6 +55,16 @@ def create_poll(caller: Caller, spec: PollSpec, site_key: str | None, segment_id
     db.session.flush()
     commit_change(caller, "poll:created", {"poll": poll.id, "key": poll.key})
     return poll
+
+
+def _check_segment_holds(segment: Segment, site: Site | None) -> None:
+    """A poll belongs in the programme where the programme file can hold it (eventapp/programme/schema.py): an
+    event's poll in a poll segment, a site's poll in that site's part of a regional segment."""
+    if site is None and segment.kind != SegmentKind.POLL:
+        raise BadInput(_("an event's poll belongs to a poll segment; segment %(id)s is not one", id=segment.id))
+    if site is not None and not any(part.site_id == site.id for part in segment.parts):
+        raise BadInput(_("a site's poll belongs to its part of a regional segment; segment %(id)s has no part "
+                         "for %(site)s", id=segment.id, site=site.key))
 
 
 def update_poll(caller: Caller, poll_id: int, spec: PollSpec) -> None:
@@ -72,6 +84,11 @@ def delete_poll(caller: Caller, poll_id: int) -> None:
     poll = _poll(caller, poll_id)
     if _has_votes(poll):
         raise Conflict(_("poll '%(key)s' has votes; it cannot be deleted", key=poll.key))
+    segment = db.session.get(Segment, poll.segment_id) if poll.segment_id else None
+    if (segment is not None and segment.kind == SegmentKind.POLL and poll.site_id is None
+            and not any(p.site_id is None and p.id != poll.id for p in segment.polls)):
+        raise Conflict(_("poll '%(key)s' is the only poll of its poll segment; change or delete the segment "
+                         "instead", key=poll.key))
     db.session.delete(poll)
     commit_change(caller, "poll:deleted", {"poll": poll_id, "key": poll.key})
 

@@ -6,6 +6,10 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime, Enum
 from sqlalchemy.types import TypeDecorator
 
+#: The largest id a row can have (the primary keys are PostgreSQL `integer`s; SQLite cannot even bind 2**63):
+#: an id from outside is checked against it before it reaches a query.
+MAX_ID = 2**31 - 1
+
 
 def utcnow() -> datetime:
     """Now, timezone-aware in UTC: every stored moment is UTC."""

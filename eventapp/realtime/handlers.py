@@ -49,8 +49,10 @@ def register() -> None:
     socketio.on_error_default(on_error)
 
 
-def on_connect(auth=None):
+def on_connect(auth=None, *extra):
     """Accept a chair, host or screen by its token, or a phone by its site's join code; refuse anyone else."""
+    if _sent_as_an_event():
+        return {"ok": False, "error": _("connected already")}
     try:
         role, event, site, participant = _authenticate(auth)
     except (AppError, TypeError, ValueError) as error:
@@ -79,8 +81,10 @@ def on_connect(auth=None):
     _schedule_presence(event.id)
 
 
-def on_disconnect(reason=None):
+def on_disconnect(reason=None, *extra):
     """Forget the connection's presence."""
+    if _sent_as_an_event():
+        return {"ok": False, "error": _("to disconnect, close the connection")}
     presence = db.session.get(Presence, request.sid)
     if presence is not None:
         event_id = presence.event_id
@@ -89,12 +93,12 @@ def on_disconnect(reason=None):
         _schedule_presence(event_id)
 
 
-def on_clock_ping(data=None):
+def on_clock_ping(data=None, *extra):
     """The server's clock, so that clients can estimate their offset and all countdowns agree."""
     return {"server_time": time.time() * 1000}
 
 
-def on_heartbeat(data=None):
+def on_heartbeat(data=None, *extra):
     """A panel or screen is still there; the chair sees its last heartbeat."""
     presence = db.session.get(Presence, request.sid)
     if presence is None:
@@ -107,7 +111,7 @@ def on_heartbeat(data=None):
     return {"ok": True, "server_time": time.time() * 1000}
 
 
-def on_state_sync(data=None):
+def on_state_sync(data=None, *extra):
     """A client that reconnected or saw a gap asks for the state; it gets a snapshot when it is behind."""
     presence = db.session.get(Presence, request.sid)
     if presence is None:
@@ -121,7 +125,7 @@ def on_state_sync(data=None):
     return {"ok": True, "version": live.version, "snapshot": snapshot.model_dump(mode="json")}
 
 
-def on_unknown_event(event_name, data=None):
+def on_unknown_event(event_name, *args):
     """An event this server does not know gets a clear refusal instead of silence."""
     return {"ok": False, "error": f"unknown event '{str(event_name)[:60]}'"}
 
@@ -134,7 +138,10 @@ def on_error(error):
 
 
 def _action_handler(action: Action):
-    def handle(data=None):
+    def handle(data=None, *extra):
+        if extra:  # a client that sent more than one argument: say so rather than guess which one counts
+            return {"ok": False, "error": _("send one payload (an object) with the event, not %(count)s",
+                                            count=1 + len(extra))}
         caller = _caller()
         if caller is None:
             presence = db.session.get(Presence, request.sid)
@@ -150,6 +157,12 @@ def _action_handler(action: Action):
     handle.__name__ = "on_" + action.name.replace(":", "_").replace("-", "_")
     handle.__doc__ = action.summary
     return handle
+
+
+def _sent_as_an_event() -> bool:
+    """Whether a connected client sent 'connect' or 'disconnect' as an ordinary event (python-socketio passes it
+    to the same handler): during a real connect or disconnect the session is pending, not connected."""
+    return socketio.server.manager.is_connected(request.sid, request.namespace or "/")
 
 
 def _caller() -> Caller | None:

@@ -23,6 +23,7 @@ from eventapp.extensions import db
 from eventapp.links import event_links
 from eventapp.lookup import event_by_slug, site_by_join_code
 from eventapp.models import LiveState, Role
+from eventapp.models.base import MAX_ID
 from eventapp.programme.store import export_programme, segment_spec
 from eventapp.ratelimit import allowed
 from eventapp.report import build_report
@@ -147,7 +148,7 @@ def add_segment(slug: str, json: NewSegment):
     return _segment_out(segment), 201
 
 
-@bp.put("/events/<slug>/segments/<int:segment_id>")
+@bp.put(f"/events/<slug>/segments/<int(max={MAX_ID}):segment_id>")
 @spec.validate(json=UpdateSegment, resp=Response(HTTP_200=SegmentOut, HTTP_409=Error, **ERRORS),
                tags=["programme"])
 def update_segment(slug: str, segment_id: int, json: UpdateSegment):
@@ -156,7 +157,7 @@ def update_segment(slug: str, segment_id: int, json: UpdateSegment):
     return _segment_out(programme_actions.update_segment(caller, segment_id, json.segment))
 
 
-@bp.post("/events/<slug>/segments/<int:segment_id>/move")
+@bp.post(f"/events/<slug>/segments/<int(max={MAX_ID}):segment_id>/move")
 @spec.validate(json=MoveSegment, resp=Response(HTTP_200=SegmentOut, HTTP_409=Error, **ERRORS), tags=["programme"])
 def move_segment(slug: str, segment_id: int, json: MoveSegment):
     """Move a segment to another position (chair)."""
@@ -164,7 +165,7 @@ def move_segment(slug: str, segment_id: int, json: MoveSegment):
     return _segment_out(programme_actions.move_segment(caller, segment_id, json.position))
 
 
-@bp.delete("/events/<slug>/segments/<int:segment_id>")
+@bp.delete(f"/events/<slug>/segments/<int(max={MAX_ID}):segment_id>")
 @spec.validate(resp=Response(HTTP_200=Ok, HTTP_409=Error, **ERRORS), tags=["programme"])
 def delete_segment(slug: str, segment_id: int):
     """Delete a segment (chair)."""
