@@ -419,7 +419,7 @@ def test_an_action_sent_with_more_than_one_argument_is_refused_and_changes_nothi
 @pytest.mark.parametrize("name", ["connect", "disconnect"])
 def test_connect_or_disconnect_sent_as_an_event_is_refused_and_the_client_stays_connected(app, demo, links, name):
     started(demo)
-    phone = connect(app, CALLERS["phone"](links))
+    phone = connect(app, CALLERS["anonymous"](links))
 
     reply = phone.emit(name, {"token": links["chair"]["token"]}, callback=True)
 
