@@ -31,6 +31,7 @@ from eventapp.extensions import socketio  # noqa: E402
 from eventapp.links import event_links  # noqa: E402
 from eventapp.models import Event  # noqa: E402
 from eventapp.realtime.handlers import clear_presence  # noqa: E402
+from eventapp.web.security import RedactTokens  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -41,12 +42,17 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     overrides = {k.upper(): v for k, v in vars(args).items() if v is not None}
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:  # no log line of any library shows a token
+        handler.addFilter(RedactTokens())
     app = create_app(overrides)
     host, port = app.config["HOST"], app.config["PORT"]
     raise_open_file_limit()
     with app.app_context():
         clear_presence()  # connections of an earlier run are gone; their clients reconnect
-    print_links(app)
+    if app.config["PRINT_LINKS"]:
+        print_links(app)
+    else:
+        print("Links are not printed (EVENTAPP_PRINT_LINKS=false): `flask --app eventapp links` shows them.")
     print(f"Serving on http://{host}:{port} ({app.config['ASYNC_MODE']}); stop with Ctrl+C.", flush=True)
     tune_garbage_collector()
     serve(app, host, port)
@@ -90,9 +96,14 @@ def serve(app, host: str, port: int) -> None:
         import eventlet.wsgi
 
         listener = eventlet.listen((host, port), backlog=2048)
-        eventlet.wsgi.server(listener, app, max_size=int(app.config["MAX_CONNECTIONS"]), log_output=False)
+        access_log = logging.getLogger("eventapp.access")  # its lines pass the root handlers' RedactTokens
+        eventlet.wsgi.server(listener, app, max_size=int(app.config["MAX_CONNECTIONS"]),
+                             log_output=bool(app.config["ACCESS_LOG"]), log=access_log,
+                             log_format='%(client_ip)s "%(request_line)s" %(status_code)s %(body_length)s '
+                                        '%(wall_seconds).3f')
     else:
-        socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True)
+        socketio.run(app, host=host, port=port, log_output=bool(app.config["ACCESS_LOG"]),
+                     allow_unsafe_werkzeug=True)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,19 @@ ASYNC_MODE = "eventlet"
 #: Most simultaneous connections the server accepts (eventlet's own default is 1,024).
 MAX_CONNECTIONS = 10000
 
+#: Largest Socket.IO message the server accepts, in bytes; a bigger one closes that connection.
+MAX_MESSAGE_BYTES = 64 * 1024
+
+#: Largest HTTP request body, in bytes (Flask refuses a bigger one with 413).
+MAX_CONTENT_LENGTH = 1024 * 1024
+
+#: Log one line per HTTP request (eventlet's access log), with tokens in query strings redacted.
+ACCESS_LOG = False
+
+#: Print every access link (with its token) when `python run.py` starts. Set to false where the server's output
+#: goes to a log that others can read (systemd journal, container logs): `flask links` prints them on demand.
+PRINT_LINKS = True
+
 #: Language of the user interface when a person has not chosen one: "nl" or "en".
 DEFAULT_LANGUAGE = "nl"
 

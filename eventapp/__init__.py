@@ -30,11 +30,14 @@ def create_app(config: dict | None = None) -> Flask:
                      render_as_batch=True, compare_type=True, render_item=render_migration_type)
     babel.init_app(app, locale_selector=select_language)
     from eventapp.realtime import handlers
+    from eventapp.web.security import socketio_origin_check
 
     handlers.register()
     socketio.init_app(app, async_mode=app.config["ASYNC_MODE"],
                       message_queue=app.config.get("MESSAGE_QUEUE_URL"),
-                      cors_allowed_origins=[], logger=False, engineio_logger=False)
+                      cors_allowed_origins=socketio_origin_check(app), cors_credentials=False,
+                      max_http_buffer_size=int(app.config["MAX_MESSAGE_BYTES"]),
+                      logger=False, engineio_logger=False)
 
     from eventapp import cli, i18n, models  # noqa: F401  (models: registers the tables)
     from eventapp.web import register_blueprints

@@ -34,3 +34,9 @@ class Conflict(AppError):
     """The request does not fit the current state (e.g. deleting the segment that is on now)."""
 
     status = 409
+
+
+class TooMany(AppError):
+    """The caller (a participant or an address) went over a rate limit; waiting helps."""
+
+    status = 429

@@ -20,7 +20,17 @@ LIMITS: dict[str, RateLimitItem] = {
     "upvote": parse("30/minute"),
     "reaction": parse("10/10 seconds"),
     "join": parse("300/minute"),  # generous: a whole room may share one address behind a venue NAT
+    # Looking a join code up (typed code, phone page, socket connect by code), per address: against guessing
+    # codes. Every phone of a room behind one NAT opens its page and socket, and reconnects after a glitch.
+    "code": parse("1200/minute"),
 }
+
+
+def address_allowed(kind: str) -> bool:
+    """Count one `kind` action by the requesting address (HTTP request or Socket.IO handshake)."""
+    from flask import request
+
+    return allowed(kind, f"address:{request.remote_addr}")
 
 
 def allowed(kind: str, who: str) -> bool:

@@ -491,7 +491,7 @@ def test_a_video_plays_pauses_and_seeks_in_step_on_every_screen(chair, server_li
     chair.do("video:pause")
     position = chair.state()["video"]["position"]
     for screen in screens:
-        screen.wait_for_function("document.querySelector('[data-testid=video]').paused")
+        screen.wait_for_function("() => document.querySelector('[data-testid=video]').paused")
     paused = [video_state(screen) for screen in screens]
     assert all(abs(state["time"] - position) <= 0.5 for state in paused), (position, paused)
     shot(screens[0], artifacts, "screen-enschede-video")
@@ -527,7 +527,7 @@ def test_the_screen_greys_out_while_the_server_is_away_and_recovers_with_the_cur
         wait_live(screen)
         expect(screen.get_by_test_id("live-from")).to_have_text("LIVE from Den Haag")
         expect(screen.get_by_test_id("screen-connection")).to_be_hidden()
-        screen.wait_for_function("getComputedStyle(document.getElementById('stage')).filter === 'none'")
+        screen.wait_for_function("() => getComputedStyle(document.getElementById('stage')).filter === 'none'")
         expect(screen.get_by_test_id("segment-countdown").locator(".timer-value")).to_have_text(
             re.compile(r"^\d+:\d\d$"))
         wait_live(host)

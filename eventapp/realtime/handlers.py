@@ -19,6 +19,7 @@ from eventapp.extensions import db, socketio
 from eventapp.lookup import site_by_join_code
 from eventapp.models import Event, LiveState, Participant, Presence, Role, Site
 from eventapp.models.base import utcnow
+from eventapp.ratelimit import address_allowed
 from eventapp.realtime import publish
 from eventapp.realtime.rooms import audience_room, crew_room, role_room, site_room
 from eventapp.results import my_votes, question_list
@@ -194,6 +195,8 @@ def _authenticate(auth) -> tuple[str, Event, Site | None, Participant | None]:
             raise ValueError("this phone's sign-in is not valid (anymore): join again")
         return Role.PARTICIPANT.value, caller.event, caller.site, caller.participant
     if auth.get("code") is not None:
+        if not address_allowed("code"):
+            raise ValueError("too many connections from this address; wait a minute")
         site = site_by_join_code(str(auth["code"]))
         return Role.PARTICIPANT.value, site.event, site, None
     raise ValueError(usage)

@@ -9,12 +9,14 @@ from werkzeug.exceptions import HTTPException
 
 from eventapp.errors import AppError
 from eventapp.extensions import db
+from eventapp.web.security import https
 
 
 def register_blueprints(app: Flask) -> None:
     """Attach every blueprint and the error handlers to the app."""
-    from eventapp.web import api, labels, pages, vendor
+    from eventapp.web import api, labels, pages, security, vendor
 
+    security.register(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(vendor.bp)
     app.register_blueprint(api.bp)
@@ -69,5 +71,5 @@ def _remember_language(response):
     """A language chosen with ?lang= sticks for the next pages (cookie)."""
     chosen = request.args.get("lang")
     if chosen in ("nl", "en"):
-        response.set_cookie("lang", chosen, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+        response.set_cookie("lang", chosen, max_age=365 * 24 * 3600, samesite="Lax", httponly=True, secure=https())
     return response

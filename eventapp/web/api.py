@@ -17,7 +17,7 @@ from eventapp.controller import access as access_actions
 from eventapp.controller import audience
 from eventapp.controller import programme as programme_actions
 from eventapp.controller.actions import ACTIONS, Action, NoPayload, perform
-from eventapp.errors import Conflict, Forbidden
+from eventapp.errors import Forbidden, TooMany
 from eventapp.exports import is_public, poll_by_key, results_csv, results_document, votes_csv
 from eventapp.extensions import db
 from eventapp.links import event_links
@@ -25,7 +25,7 @@ from eventapp.lookup import event_by_slug, site_by_join_code
 from eventapp.models import LiveState, Role
 from eventapp.models.base import MAX_ID
 from eventapp.programme.store import export_programme, segment_spec
-from eventapp.ratelimit import allowed
+from eventapp.ratelimit import address_allowed
 from eventapp.report import build_report
 from eventapp.snapshot import Snapshot, crew_snapshot, public_snapshot
 from eventapp.web.api_models import (
@@ -118,12 +118,13 @@ for _action in ACTIONS:
 
 
 @bp.post("/join")
-@spec.validate(json=JoinIn, resp=Response(HTTP_201=Joined, HTTP_400=Error, HTTP_404=Error, HTTP_409=Error),
+@spec.validate(json=JoinIn,
+               resp=Response(HTTP_201=Joined, HTTP_400=Error, HTTP_404=Error, HTTP_409=Error, HTTP_429=Error),
                tags=["audience"], security={})
 def join(json: JoinIn):
     """Join a site with its code (no account): the reply's token identifies the participant from now on."""
-    if not allowed("join", f"address:{request.remote_addr}"):
-        raise Conflict(_("too many joins from this address; wait a minute"))
+    if not address_allowed("join") or not address_allowed("code"):
+        raise TooMany(_("too many joins from this address; wait a minute"))
     site = site_by_join_code(json.code)
     participant = audience.join(site, json.name)
     return Joined(token=participant_token(participant), participant=participant.public_id, name=participant.name,

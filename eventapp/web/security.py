@@ -1,0 +1,118 @@
+"""Limits and headers of every HTTP reply: the content security policy and its companions, the origins that may
+talk to the app (HTTP API and Socket.IO handshake), cookie flags, and tokens kept out of logs (docs/security.md).
+"""
+
+import logging
+import re
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, request
+from flask_babel import gettext as _
+
+from eventapp.errors import Forbidden
+from eventapp.settings import public_base_url
+
+#: Browser features no page of the app uses.
+PERMISSIONS_POLICY = ("camera=(), microphone=(), geolocation=(), payment=(), usb=(), midi=(), serial=(), "
+                      "hid=(), bluetooth=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=(), "
+                      "interest-cohort=()")
+#: Tokens travel in query strings (?token=) and headers; these are their names wherever they may be logged.
+_SECRET_QUERY = re.compile(r"(?i)\b(token|participant)=[^&\s\"']+")
+_BEARER = re.compile(r"(?i)\b(Bearer)\s+[A-Za-z0-9._~+/=-]+")
+
+
+def register(app: Flask) -> None:
+    """Check the Origin of every request and add the security headers to every reply."""
+    app.before_request(_refuse_foreign_origin)
+    app.after_request(_security_headers)
+
+
+def content_security_policy(host: str) -> str:
+    """The page policy: scripts, styles and fonts only from the app's own files (no inline script or style
+    attribute), images also as data: URLs, videos from anywhere, connections to its own origin over HTTP(S) and
+    WebSocket, no frames."""
+    sockets = " ".join(f"{scheme}://{origin}" for origin in own_hosts(host) for scheme in ("ws", "wss"))
+    return "; ".join([
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "media-src 'self' http: https:",  # a video segment's file may be on another server (the chair's choice)
+        "font-src 'self'",
+        f"connect-src 'self' {sockets}",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
+
+
+def own_hosts(host: str | None) -> list[str]:
+    """The host[:port] names the app is reached at: the public base URL's and the one this request used."""
+    hosts = [urlsplit(public_base_url(current_app.config)).netloc]
+    if host and host not in hosts:
+        hosts.append(host)
+    return hosts
+
+
+def origin_allowed(config, origin: str | None, host: str | None) -> bool:
+    """Whether a browser page at `origin` may call the app: only pages of the app itself, that is the public
+    base URL's origin or the host the request was sent to (http or https: a TLS proxy may sit in front)."""
+    if not origin:
+        return True  # not a browser's cross-origin request (scripts, Stream Deck, same-origin GET)
+    parts = urlsplit(origin)
+    if parts.scheme not in ("http", "https") or parts.path not in ("", "/"):
+        return False  # "null" (sandboxed frames, file://) and anything odd
+    return origin.rstrip("/") == public_base_url(config) or parts.netloc == host
+
+
+def socketio_origin_check(app: Flask):
+    """The Origin check of a Socket.IO handshake, as python-engineio's `cors_allowed_origins` callable (an empty
+    list there would switch the check off entirely)."""
+
+    def allowed(origin: str | None, environ: dict) -> bool:
+        return origin_allowed(app.config, origin, environ.get("HTTP_HOST"))
+
+    return allowed
+
+
+def _refuse_foreign_origin():
+    """A request from another site's page is refused before it does anything (the API answers no CORS either)."""
+    if not origin_allowed(current_app.config, request.headers.get("Origin"), request.host):
+        raise Forbidden(_("Requests from other web sites are not accepted."))
+
+
+def _security_headers(response):
+    """The security headers, on every reply (pages, API, files, errors)."""
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", content_security_policy(request.host))
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "no-referrer")  # page links carry tokens in their query string
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if https():
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
+
+
+def https() -> bool:
+    """Whether the app is served over https (its public base URL says so, or this request came over TLS)."""
+    return public_base_url(current_app.config).startswith("https://") or request.is_secure
+
+
+def redact(text: str) -> str:
+    """`text` with every access or participant token replaced by "[redacted]"."""
+    return _BEARER.sub(r"\1 [redacted]", _SECRET_QUERY.sub(r"\1=[redacted]", text))
+
+
+class RedactTokens(logging.Filter):
+    """A logging filter that takes tokens out of log lines (request lines hold ?token=...)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's message without tokens; always keep the record."""
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True

@@ -1,0 +1,194 @@
+"""Limits and headers (docs/security.md): security headers with a content security policy without inline script,
+cookie flags, no cookie-authenticated action (so no CSRF surface), foreign origins refused, per-address limits on
+looking up join codes, and tokens redacted from log lines."""
+
+import logging
+import re
+from pathlib import Path
+
+import pytest
+from limits import parse
+
+from eventapp import ratelimit
+from eventapp.extensions import socketio
+from eventapp.web.security import RedactTokens, content_security_policy, redact
+from tests.conftest import DEMO_SLUG, TEST_SETTINGS, local_path
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+FOREIGN = "http://evil.example"
+
+
+def every_kind_of_reply(client, links) -> dict:
+    """A page, an API reply, a static file, a vendor file, an SVG and an error page."""
+    return {
+        "control panel": client.get(local_path(links["chair"]["url"])),
+        "phone page": client.get(local_path(links["sites"]["enschede"]["join"]["url"])),
+        "API": client.get(f"/api/v1/events/{DEMO_SLUG}/state",
+                          headers={"Authorization": f"Bearer {links['chair']['token']}"}),
+        "static": client.get("/static/css/app.css"),
+        "vendor": client.get("/vendor/socket.io.min.js"),
+        "QR code": client.get(f"/e/{DEMO_SLUG}/sites/enschede/join-qr.svg"),
+        "404 page": client.get("/no-such-page"),
+        "API error": client.get(f"/api/v1/events/{DEMO_SLUG}/state"),
+    }
+
+
+def test_every_reply_carries_the_security_headers(client, links):
+    for what, response in every_kind_of_reply(client, links).items():
+        headers = response.headers
+        assert headers["Content-Security-Policy"] == content_security_policy("localhost"), what
+        assert headers["X-Content-Type-Options"] == "nosniff", what
+        assert headers["Referrer-Policy"] == "no-referrer", what  # page links carry tokens
+        assert headers["X-Frame-Options"] == "DENY", what
+        assert "camera=()" in headers["Permissions-Policy"], what
+        assert "Strict-Transport-Security" not in headers, f"{what}: plain http has no HSTS"
+        response.close()
+
+
+def test_the_content_security_policy_allows_no_inline_script_or_style_and_no_foreign_source(app):
+    with app.test_request_context(base_url="http://127.0.0.1:5000"):
+        policy = dict(part.split(" ", 1) for part in content_security_policy("127.0.0.1:5000").split("; "))
+    assert policy["script-src"] == "'self'"
+    assert policy["style-src"] == "'self'"
+    assert policy["default-src"] == "'self'"
+    assert policy["img-src"] == "'self' data:"
+    assert policy["frame-ancestors"] == "'none'"
+    assert policy["object-src"] == "'none'"
+    assert policy["media-src"] == "'self' http: https:"  # video segments may play a file from elsewhere
+    assert policy["connect-src"].split() == ["'self'", "ws://test.local", "wss://test.local",
+                                             "ws://127.0.0.1:5000", "wss://127.0.0.1:5000"]
+    assert "unsafe" not in content_security_policy("localhost")
+
+
+def test_no_template_has_an_inline_script_an_event_handler_or_a_style_attribute():
+    """What the policy forbids must not be in the pages (the browser tests see what the JS adds)."""
+    for template in TEMPLATES.rglob("*.html"):
+        text = template.read_text()
+        for script in re.findall(r"<script\b[^>]*>", text):
+            assert "src=" in script or 'type="application/json"' in script, (template.name, script)
+        assert not re.search(r"\son[a-z]+\s*=", text), f"{template.name} has an inline event handler"
+        assert not re.search(r"\sstyle\s*=", text), f"{template.name} has a style attribute"
+        assert "javascript:" not in text, template.name
+
+
+def test_https_adds_strict_transport_security_and_secure_cookies(demo_instance, tmp_path):
+    import shutil
+
+    from eventapp import create_app
+
+    shutil.copytree(demo_instance, tmp_path / "instance", dirs_exist_ok=True)
+    app = create_app({**TEST_SETTINGS, "PUBLIC_BASE_URL": "https://meeting.example"})
+    response = app.test_client().get("/?lang=en")
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "wss://meeting.example" in response.headers["Content-Security-Policy"]
+
+
+def test_the_language_cookie_is_http_only_and_same_site_lax(client):
+    response = client.get("/?lang=en")
+    cookies = response.headers.getlist("Set-Cookie")
+    assert len(cookies) == 1 and cookies[0].startswith("lang=en;")
+    assert "HttpOnly" in cookies[0] and "SameSite=Lax" in cookies[0]
+    assert "Secure" not in cookies[0], "over plain http a Secure cookie would not come back"
+
+
+def test_no_reply_sets_any_other_cookie(client, links):
+    """The language is the app's only cookie: there is no session cookie, so no action is authenticated by one."""
+    for what, response in every_kind_of_reply(client, links).items():
+        assert not response.headers.getlist("Set-Cookie"), what
+        response.close()
+
+
+def test_no_action_is_authenticated_by_a_cookie_so_there_is_no_csrf_surface(client, links):
+    """Pages take their token from the link (?token=), the API from Authorization: Bearer, sockets from their auth
+    packet: a browser never adds any of them by itself, so another site cannot make it act for its user."""
+    client.set_cookie("token", links["chair"]["token"])
+    client.set_cookie("session", links["chair"]["token"])
+    refused = client.post(f"/api/v1/events/{DEMO_SLUG}/programme/next",
+                          headers={"Origin": "http://localhost"}, json={})
+    assert refused.status_code == 403
+    assert client.get(f"/e/{DEMO_SLUG}/control").status_code == 403
+
+
+@pytest.mark.parametrize("origin", [FOREIGN, "null", "http://localhost.evil.example", "https://test.local.evil"])
+def test_a_request_from_a_foreign_page_is_refused_before_it_acts(client, links, origin):
+    code = links["sites"]["enschede"]["join"]["code"]
+    joined = client.post("/api/v1/join", json={"code": code, "name": "Eve"}, headers={"Origin": origin})
+    assert joined.status_code == 403
+    assert "Access-Control-Allow-Origin" not in joined.headers
+    bearer = {"Authorization": f"Bearer {links['chair']['token']}", "Origin": origin}
+    assert client.post(f"/api/v1/events/{DEMO_SLUG}/programme/next", headers=bearer, json={}).status_code == 403
+    assert client.get(f"/api/v1/events/{DEMO_SLUG}/state", headers=bearer).status_code == 403
+
+
+@pytest.mark.parametrize("origin", [None, "http://localhost", "http://test.local", "https://localhost"])
+def test_the_apps_own_pages_and_scripts_without_origin_are_accepted(client, links, origin):
+    code = links["sites"]["enschede"]["join"]["code"]
+    headers = {"Origin": origin} if origin else {}
+    assert client.post("/api/v1/join", json={"code": code, "name": "Ann"}, headers=headers).status_code == 201
+
+
+def test_the_socket_io_origin_check_accepts_only_the_apps_own_origins(app):
+    check = socketio.server.eio.cors_allowed_origins
+    assert callable(check), "an empty list would switch python-engineio's origin check off"
+    environ = {"HTTP_HOST": "10.0.0.5:5000", "wsgi.url_scheme": "http"}
+    assert check("http://10.0.0.5:5000", environ)
+    assert check("https://10.0.0.5:5000", environ)  # behind a TLS proxy
+    assert check("http://test.local", environ)  # PUBLIC_BASE_URL
+    assert check(None, environ)  # not a browser
+    for foreign in (FOREIGN, "null", "http://10.0.0.5:5001", "http://test.local.evil.example"):
+        assert not check(foreign, environ), foreign
+    assert socketio.server.eio.max_http_buffer_size == 64 * 1024
+
+
+@pytest.fixture
+def tight_code_limit(monkeypatch):
+    """Three join-code lookups a minute per address, instead of 1,200."""
+    monkeypatch.setitem(ratelimit.LIMITS, "code", parse("3/minute"))
+    monkeypatch.setitem(ratelimit.LIMITS, "join", parse("3/minute"))
+
+
+@pytest.mark.usefixtures("tight_code_limit")
+@pytest.mark.parametrize("lookup", ["phone page", "typed code", "API join", "socket connect"])
+def test_an_address_that_looks_up_join_codes_too_fast_is_refused(app, client, links, lookup):
+    code = links["sites"]["enschede"]["join"]["code"]
+
+    def attempt(address: str) -> bool:
+        environ = {"REMOTE_ADDR": address}
+        if lookup == "phone page":
+            return client.get(f"/j/{code}", environ_base=environ).status_code == 200
+        if lookup == "typed code":
+            return client.get(f"/join?code={code}", environ_base=environ).status_code == 302
+        if lookup == "API join":
+            return client.post("/api/v1/join", json={"code": code}, environ_base=environ).status_code == 201
+        from_address = app.test_client()
+        from_address.environ_base["REMOTE_ADDR"] = address
+        sock = socketio.test_client(app, auth={"code": code}, flask_test_client=from_address)
+        connected = sock.is_connected()
+        if connected:
+            sock.disconnect()
+        return connected
+
+    assert [attempt("10.0.0.7") for _ in range(4)] == [True, True, True, False]
+    assert attempt("10.0.0.8"), "another address has a limit of its own"
+
+
+@pytest.mark.usefixtures("tight_code_limit")
+def test_a_refused_lookup_says_to_wait_with_status_429(client, links):
+    code = links["sites"]["enschede"]["join"]["code"]
+    for _ in range(3):
+        client.post("/api/v1/join", json={"code": code})
+    refused = client.post("/api/v1/join", json={"code": code})
+    assert refused.status_code == 429 and refused.get_json()["error"]
+    page = client.get(f"/j/{code}?lang=en")
+    assert page.status_code == 429 and "wait a minute" in page.text
+
+
+def test_tokens_are_redacted_from_log_lines():
+    line = ('127.0.0.1 "GET /e/pow/control?token=AbC-123_x&lang=en HTTP/1.1" 200; '
+            'Authorization: Bearer s3cr3t.t0ken; /socket.io/?participant=p.sig&EIO=4')
+    assert redact(line) == ('127.0.0.1 "GET /e/pow/control?token=[redacted]&lang=en HTTP/1.1" 200; '
+                            'Authorization: Bearer [redacted]; /socket.io/?participant=[redacted]&EIO=4')
+    record = logging.LogRecord("eventapp.access", logging.INFO, __file__, 1, "%s", ("GET /?token=abc",), None)
+    assert RedactTokens().filter(record) and record.getMessage() == "GET /?token=[redacted]"
