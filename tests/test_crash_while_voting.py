@@ -9,6 +9,7 @@ flight, and started again on the same port and instance folder; python-socketio 
 """
 
 import asyncio
+import concurrent.futures
 import contextlib
 import json
 import random
@@ -130,7 +131,10 @@ def test_kill_9_while_200_phones_vote_loses_no_acknowledged_vote_and_counts_retr
     option_ids = [option["id"] for option in poll["options"]]
     restarted: list[RealServer] = []
     try:
-        asyncio.run(_crash_while_voting(real_server, restarted, links, chair, poll["id"], option_ids, version_before))
+        # In a thread of its own: the browser tests' Playwright keeps an event loop running in this one.
+        with concurrent.futures.ThreadPoolExecutor(1) as runner:
+            runner.submit(asyncio.run, _crash_while_voting(real_server, restarted, links, chair, poll["id"],
+                                                           option_ids, version_before)).result()
     finally:
         for server in restarted:
             server.stop()

@@ -16,6 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
+
+# Imported here, at collection: schemathesis imports it lazily, and pytest's rewriting of it fails inside the
+# browser tests' Playwright greenlet ("AST constructor recursion depth mismatch", CPython 3.11).
+from schemathesis.specs.openapi import schemas as _openapi_schemas  # noqa: F401
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
