@@ -5,6 +5,7 @@ laptop 1366x768)."""
 
 import base64
 import re
+import sqlite3
 import struct
 import threading
 import zlib
@@ -22,6 +23,7 @@ pytestmark = pytest.mark.browser
 
 PROJECTOR = {"width": 1920, "height": 1080}
 LAPTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
 #: What Chromium logs while the server is away on purpose (the reconnect test); anything else is an error.
 NETWORK_NOISE = ("Failed to load resource", "WebSocket connection", "ERR_CONNECTION_REFUSED", "ERR_EMPTY_RESPONSE")
 
@@ -539,6 +541,44 @@ def test_the_screen_greys_out_while_the_server_is_away_and_recovers_with_the_cur
 
 
 # ---- the overlay for streaming software ----
+
+def test_after_a_restore_from_a_backup_the_pages_show_the_restored_state_though_its_version_is_older(
+        real_server, chair, server_links, open_page):
+    chair.do("event:start")
+    chair.do("live:on-air", {"site": "enschede"})
+    database = real_server.instance / "eventapp.sqlite3"
+    backup = real_server.instance / "backup.sqlite3"
+    with sqlite3.connect(database) as source, sqlite3.connect(backup) as copy:
+        source.backup(copy)  # SQLite's online backup, while the server runs
+    chair.do("live:on-air", {"site": "den-haag"})
+    chair.do("live:on-air", {"site": "eindhoven"})
+    screen = open_page(url(server_links, "enschede", "screen"), allow_network_errors=True)
+    host = open_page(url(server_links, "enschede", "host"), LAPTOP, allow_network_errors=True)
+    panel = open_page(server_links["chair"]["url"] + "&lang=en", LAPTOP, allow_network_errors=True)
+    phone = open_page(server_links["sites"]["enschede"]["join"]["url"] + "?lang=en", PHONE,
+                      allow_network_errors=True)
+    expect(screen.get_by_test_id("live-from")).to_have_text("LIVE from Eindhoven")
+    expect(panel.locator(".on-air-pill")).to_contain_text("Eindhoven")
+    expect(phone.locator("#on-air")).to_have_text("LIVE from Eindhoven")
+    wait_live(host)
+    chair.close()
+
+    real_server.stop()
+    for leftover in real_server.instance.glob("eventapp.sqlite3-*"):  # the WAL of the database being replaced
+        leftover.unlink()
+    backup.replace(database)
+    restored = RealServer(real_server.instance, port=real_server.port).start()
+    try:
+        wait_live(screen)
+        expect(screen.get_by_test_id("on-air")).to_have_text("ON AIR")  # Enschede's own screen: on air again
+        wait_live(host)
+        expect(host.get_by_test_id("air-badge")).to_have_text("ON AIR")
+        expect(panel.locator(".on-air-pill")).to_contain_text("Enschede")
+        expect(panel.locator("body")).not_to_have_class(re.compile(r"\bis-offline\b"))
+        expect(phone.locator("#on-air")).to_contain_text("LIVE from Enschede")
+    finally:
+        restored.stop()
+
 
 def test_the_overlay_has_a_transparent_background_and_no_qr_code(chair, server_links, open_page, artifacts):
     chair.do("event:start")

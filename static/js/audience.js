@@ -13,7 +13,6 @@
   const state = {
     snapshot: null,
     connected: false,
-    fresh: false,            // a snapshot arrived since the connection was last lost
     selected: null,          // poll id
     selectAfterCreate: null, // poll key
     results: new Map(),      // poll id -> results (poll:results shape)
@@ -86,14 +85,13 @@
     const connection = S.connection || {};
     badge.textContent = connection[name] || name;
     badge.className = "badge conn-badge conn-" + name;
-    if (name === "live") {
+    if (name === "live") {  // connected, and the state shown is the server's current one
       state.connected = true;
       banner.hidden = true;
-      body.classList.toggle("is-offline", !state.fresh);
+      body.classList.remove("is-offline");
       if (state.selected) { fetchResults(state.selected); }
     } else {
       state.connected = false;
-      state.fresh = false;
       body.classList.add("is-offline");
       banner.hidden = false;
       banner.className = "conn-banner conn-" + name;
@@ -106,8 +104,6 @@
     onStatus: onStatus,
     onState: function (snapshot) {
       state.snapshot = snapshot;
-      state.fresh = true; // the snapshot of this connection: what is shown is live again once connected
-      body.classList.toggle("is-offline", !state.connected);
       render();
     },
   });

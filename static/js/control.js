@@ -34,7 +34,6 @@
   let presence = {};        // the newest presence (from the snapshot or a presence:changed, whichever came last)
   let connection = "connecting";
   let connectionDetail = "";
-  let current = false;      // true once the server confirmed, after the last (re)connect, that we show its state
   let clockFormat = null;   // HH:MM:SS in the event's time zone, once the first snapshot said which
   const pageTitle = document.title;
 
@@ -74,7 +73,7 @@
 
   function kindBadge(kind) { return Live.el("span", { class: "kind kind-" + kind }, text.kinds[kind] || kind); }
 
-  function isLive() { return connection === "live" && current; }
+  function isLive() { return connection === "live"; }  // connected, and showing the server's current state
 
   // Replace a container's children, keeping the keyboard focus on the element with the same data-key.
   function rebuild(container, children) {
@@ -610,27 +609,24 @@
 
   function renderConnection() {
     const live = isLive();
-    const shown = connection === "live" && !current ? "syncing" : connection;
     body.classList.toggle("is-offline", !live);
     panel.inert = !live;
     ui.stripActions.inert = !live;
     ui.connection.textContent = text.connection[connection] || connection;  // the banner says why
     ui.connection.className = "badge conn-badge conn-" + (live ? "live" : connection);
     ui.banner.hidden = live;
-    ui.banner.className = "conn-banner conn-" + shown;
+    ui.banner.className = "conn-banner conn-" + connection;
     if (!live) {
-      ui.banner.textContent = shown === "refused" ? fill(text.banner.refused, { reason: connectionDetail })
-        : (text.banner[shown] || text.banner.reconnecting);
+      ui.banner.textContent = connection === "refused" ? fill(text.banner.refused, { reason: connectionDetail })
+        : (text.banner[connection] || text.banner.reconnecting);
     }
   }
 
   const conn = Live.connect({
     auth: { token: body.dataset.token },
     onState: function (next) {
-      if (snapshot && next.version < snapshot.version) { return; }
       snapshot = next;
       presence = next.presence || {};
-      if (connection === "live") { current = true; }
       render();
       renderConnection();
     },
@@ -642,27 +638,9 @@
     onStatus: function (name, detail) {
       connection = name;
       connectionDetail = detail;
-      current = false;
       renderConnection();
-      if (name === "live") { confirmCurrent(); }
     },
   });
-
-  // After a (re)connect, ask the server whether the snapshot shown is its newest; only then is the panel live.
-  async function confirmCurrent() {
-    try {
-      const reply = await conn.act("state:sync", { version: snapshot ? snapshot.version : -1 });
-      if (reply.snapshot && (!snapshot || reply.snapshot.version >= snapshot.version)) {
-        snapshot = reply.snapshot;
-        presence = snapshot.presence || {};
-        render();
-      }
-      if (connection === "live" && snapshot) { current = true; }
-    } catch (error) {
-      // no answer: the state:changed the server sends on connect still makes the panel current
-    }
-    renderConnection();
-  }
 
   renderConnection();
   setInterval(tick, TICK_MS);

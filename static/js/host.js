@@ -9,7 +9,6 @@
   const FIRST_START = body.dataset.firstStart || "";
   const T = Live.strings();
   const WRAP_UP_MS = 2 * 60 * 1000;
-  const RESYNC_AFTER_MS = 2000;
 
   const byId = function (id) { return document.getElementById(id); };
   const layout = byId("host-live");
@@ -37,7 +36,6 @@
   const cueCount = byId("cue-count");
 
   let snapshot = null;
-  let fresh = false;          // the snapshot shown arrived over the connection that is up now
   let connectionState = "connecting";
   let slowStart = false;
   let itemsKey = null;
@@ -72,37 +70,21 @@
     auth: { token: body.dataset.token },
     onState: function (next) {
       snapshot = next;
-      if (live.socket.connected) { fresh = true; }
       render();
       showConnection();
     },
     onStatus: function (status, detail) {
       connectionState = status;
-      if (status !== "live") {
-        fresh = false;
-      } else if (!fresh) {
-        setTimeout(resync, RESYNC_AFTER_MS);
-      }
       showConnection(detail);
     },
     onProgramme: reloadProgramme,
   });
 
-  function resync() {
-    if (fresh || !live.socket.connected) { return; }
-    live.act("state:sync", { version: -1 }).then(function (reply) {
-      if (reply.snapshot) {
-        snapshot = reply.snapshot;
-        fresh = live.socket.connected;
-        render();
-        showConnection();
-      }
-    }).catch(function () { /* the next reconnect tries again */ });
-  }
-
   function showConnection(detail) {
-    const up = fresh && connectionState === "live";
-    let shown = up ? "live" : connectionState === "live" ? "reconnecting" : connectionState;
+    const up = connectionState === "live";
+    // Connected but not yet sure the state shown is current: still reconnecting (or, before any state, connecting).
+    const syncing = snapshot ? "reconnecting" : "connecting";
+    let shown = connectionState === "syncing" ? syncing : connectionState;
     if (shown === "connecting" && slowStart) { shown = "waiting"; }
     body.dataset.connection = shown;
     pill.textContent = { live: T.live, connecting: T.connecting, waiting: T.connecting, reconnecting: T.reconnecting,

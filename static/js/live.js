@@ -1,10 +1,16 @@
 // The live connection every surface shares: one Socket.IO connection to the controller.
 // It keeps the newest state (by version), estimates the server's clock, sends heartbeats, and tells the
 // page when it is live, reconnecting or refused, so that a page never shows stale state as if it were live.
+//
+// The statuses a page gets: "connecting" (first attempt), "syncing" (connected, but no snapshot has arrived over
+// this connection yet), "live" (connected, and what the page shows is the server's current state),
+// "reconnecting" (the connection was lost; Socket.IO retries by itself) and "refused" (the server said no).
 "use strict";
 window.Live = (function () {
   const HEARTBEAT_MS = 10000;
   const ACK_TIMEOUT_MS = 10000;
+  // The server sends its state on every connect; if none came after this long, ask for it.
+  const RESYNC_AFTER_MS = 2000;
 
   // The translated strings the page's template put in <script type="application/json" id="strings">.
   function strings() {
@@ -13,13 +19,41 @@ window.Live = (function () {
   }
 
   function connect(options) {
-    // options: auth ({token} or {code}), onState(snapshot), onStatus(status, detail), onPresence(presence)
+    // options: auth ({token} or {code}), onState(snapshot), onStatus(status, detail), onPresence(presence),
+    // onProgramme(change)
     const socket = io({ auth: options.auth, reconnectionDelayMax: 5000 });
     let version = -1;
+    let fresh = false; // a snapshot arrived over the connection that is up now
     let offsetMs = 0; // server clock minus local clock
     let heartbeat = null;
 
     function status(name, detail) { if (options.onStatus) { options.onStatus(name, detail || ""); } }
+
+    // A snapshot from the server. Within one connection an older version than the one shown is a late message
+    // and is dropped; the first one after a (re)connect is the truth, whatever its version (a restored database).
+    function accept(snapshot) {
+      if (fresh && snapshot.version < version) { return; }
+      version = snapshot.version;
+      options.onState(snapshot);
+      if (socket.connected && !fresh) {
+        fresh = true;
+        status("live");
+      }
+    }
+
+    // A reconnect normally brings a snapshot by itself; if none came, ask whether the one shown is current.
+    function resync() {
+      if (fresh || !socket.connected) { return; }
+      ack("state:sync", { version: version }).then(function (reply) {
+        if (!reply || !reply.ok || fresh || !socket.connected) { return; }
+        if (reply.snapshot) {
+          accept(reply.snapshot);
+        } else {  // the server's version is the one shown
+          fresh = true;
+          status("live");
+        }
+      }).catch(function () { /* no answer: the next reconnect tries again */ });
+    }
 
     // Estimate the clock offset from a few round trips, keeping the one with the shortest delay.
     async function syncClock() {
@@ -44,26 +78,26 @@ window.Live = (function () {
     }
 
     socket.on("connect", function () {
-      status("live");
+      fresh = false;
+      status("syncing");
       syncClock();
       clearInterval(heartbeat);
       heartbeat = setInterval(function () { socket.emit("presence:heartbeat", {}); }, HEARTBEAT_MS);
+      setTimeout(resync, RESYNC_AFTER_MS);
     });
     socket.on("disconnect", function (reason) {
       clearInterval(heartbeat);
+      fresh = false;
       status("reconnecting");
       // Dropped by the server (its link was replaced): connect again, to be refused with the reason, or let in.
       if (reason === "io server disconnect") { socket.connect(); }
     });
     socket.on("connect_error", function (error) {
       // A refusal by the server (bad link) is final; anything else is retried by Socket.IO itself.
+      fresh = false;
       status(socket.active ? "reconnecting" : "refused", error.message);
     });
-    socket.on("state:changed", function (snapshot) {
-      if (snapshot.version < version) { return; }
-      version = snapshot.version;
-      options.onState(snapshot);
-    });
+    socket.on("state:changed", accept);
     socket.on("presence:changed", function (data) { if (options.onPresence) { options.onPresence(data.presence); } });
     socket.on("programme:changed", function (data) { if (options.onProgramme) { options.onProgramme(data); } });
 

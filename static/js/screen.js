@@ -11,7 +11,6 @@
   const WRAP_UP_MS = 2 * 60 * 1000;
   const TICK_MS = 250;
   const WATCHDOG_MS = 3000;      // how often the screen checks that the server still answers
-  const RESYNC_AFTER_MS = 2000;  // a reconnect without a snapshot after this long asks for one
   const MAX_DRIFT_S = 0.5;       // the video is re-seeked when it is further off than this
   const FLIGHT_MS = 3200;        // the magic wall: how long the object flies from one wall to the next
 
@@ -28,7 +27,6 @@
   const connection = byId("connection");
 
   let snapshot = null;
-  let fresh = false;       // the snapshot shown arrived over the connection that is up now
   let connectionState = "connecting";
   let nowKey = null;       // what the "now" area shows, to rebuild it only when that changes
   let enterKey = null;     // the part of it that, when it changes, plays the entrance animation again
@@ -62,43 +60,22 @@
   const live = Live.connect({
     auth: { token: body.dataset.token },
     onState: function (next) {
-      if (snapshot && next.version < snapshot.version && fresh) { return; }
       snapshot = next;
-      if (live.socket.connected) { fresh = true; }
       render();
       showConnection();
     },
     onStatus: function (status, detail) {
       connectionState = status;
-      if (status !== "live") {
-        fresh = false;
-      } else if (!fresh) {
-        setTimeout(resync, RESYNC_AFTER_MS);
-      }
       showConnection(detail);
       tick();
     },
   });
-
-  // A reconnect normally brings a snapshot by itself; if none came, ask for it.
-  function resync() {
-    if (fresh || !live.socket.connected) { return; }
-    live.act("state:sync", { version: -1 }).then(function (reply) {
-      if (reply.snapshot) {
-        snapshot = reply.snapshot;
-        fresh = live.socket.connected;
-        render();
-        showConnection();
-      }
-    }).catch(function () { /* the next reconnect tries again */ });
-  }
 
   // A connection can die silently (a cable, a switch); the screen notices within seconds, not minutes.
   setInterval(function () {
     if (!live.socket.connected) { return; }
     live.socket.timeout(WATCHDOG_MS).emit("clock:ping", {}, function (error) {
       if (error && live.socket.connected) {
-        fresh = false;
         connectionState = "reconnecting";
         showConnection();
         live.socket.io.engine.close();  // Socket.IO reconnects by itself and the server sends a new snapshot
@@ -107,8 +84,10 @@
   }, WATCHDOG_MS);
 
   function showConnection(detail) {
-    const up = fresh && connectionState === "live";
-    let shown = up ? "live" : connectionState === "live" ? "reconnecting" : connectionState;
+    const up = connectionState === "live";
+    // Connected but not yet sure the state shown is current: still reconnecting (or, before any state, connecting).
+    const syncing = snapshot ? "reconnecting" : "connecting";
+    let shown = connectionState === "syncing" ? syncing : connectionState;
     if (shown === "connecting" && slowStart) { shown = "waiting"; }
     body.dataset.connection = shown;
     if (up || shown === "connecting") {
