@@ -265,3 +265,47 @@ def postgres_url():
     with admin.connect() as connection:
         connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.dispose()
+
+
+@pytest.fixture
+def server_links(real_server) -> dict:
+    """The demo's links on the real server, as `flask links --json` prints them."""
+    return real_server.links()
+
+
+#: What Chromium logs while a test stops the server on purpose; anything else on a page's console is an error.
+NETWORK_NOISE = ("Failed to load resource", "WebSocket connection", "ERR_CONNECTION_REFUSED", "ERR_EMPTY_RESPONSE",
+                 "net::ERR")
+
+
+@pytest.fixture
+def open_page(browser):
+    """Open pages side by side, each in its own browser context; the test fails on any script error in them.
+
+    `allow_network_errors` lets a page log failed requests while the test stops the server on purpose.
+    """
+    contexts, errors = [], []
+
+    def open_(url: str, viewport: dict | None = None, allow_network_errors: bool = False,
+              reduced_motion: str = "no-preference"):
+        context = browser.new_context(viewport=viewport or {"width": 1920, "height": 1080},
+                                      reduced_motion=reduced_motion)
+        contexts.append(context)
+        page = context.new_page()
+
+        def on_console(message):
+            if message.type != "error":
+                return
+            if allow_network_errors and any(noise in message.text for noise in NETWORK_NOISE):
+                return
+            errors.append(f"{url}: {message.text}")
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: errors.append(f"{url}: {error}"))
+        page.goto(url)
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+    assert not errors, f"the pages reported errors: {errors}"

@@ -9,86 +9,16 @@ import time
 from datetime import datetime
 
 import pytest
-import requests
-import socketio
 from playwright.sync_api import expect
 
-from tests.conftest import RealServer
+from tests.conftest import NETWORK_NOISE, RealServer
+from tests.crew import Chair
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
-#: What Chromium logs while the server is away on purpose; anything else on the console is an error.
-NETWORK_NOISE = ("Failed to load resource", "WebSocket connection", "ERR_CONNECTION_REFUSED", "ERR_EMPTY_RESPONSE",
-                 "net::ERR")
 HOSTILE_NAME = "<b>Anouk</b><img src=x onerror=hacked=1>"  # a name is at most 40 characters
 HOSTILE_QUESTION = '<b>Bold?</b> <img src=x onerror="window.hacked=3"> Hoe gaan we verder na 2021?'
-
-
-class Chair:
-    """The chair, driving the event over Socket.IO (as the control panel does) and reading the state by HTTP."""
-
-    def __init__(self, server: RealServer, links: dict):
-        self.server = server
-        self.links = links
-        self.token = links["chair"]["token"]
-        self.questions: list[dict] = []
-        self.client = socketio.Client(reconnection=False)
-        self.client.on("questions:changed", self._on_questions)
-        self.client.connect(server.base_url, auth={"token": self.token}, wait_timeout=10)
-
-    def _on_questions(self, data):
-        self.questions = data["questions"]
-
-    def do(self, name: str, payload: dict | None = None) -> dict:
-        """Run a live action and insist that it was done."""
-        reply = self.client.call(name, payload or {}, timeout=10)
-        assert reply["ok"], (name, reply)
-        return reply
-
-    def state(self) -> dict:
-        """The crew snapshot, through the HTTP API."""
-        response = requests.get(f"{self.server.base_url}/api/v1/events/{self.links['event']}/state",
-                                headers={"Authorization": f"Bearer {self.token}"}, timeout=10)
-        response.raise_for_status()
-        return response.json()
-
-    def poll(self, key: str) -> dict:
-        """A poll of the crew snapshot, with its number of voters."""
-        return next(poll for poll in self.state()["polls"] if poll["key"] == key)
-
-    def open(self, key: str) -> dict:
-        """Open a poll (it goes onto its sites' screens and phones)."""
-        poll = self.poll(key)
-        self.do("poll:open", {"poll_id": poll["id"]})
-        return poll
-
-    def start_at_the_polls(self) -> None:
-        """Start the event and go to the segment with the polls for everyone."""
-        self.do("event:start")
-        segment = next(row["id"] for row in self.state()["runsheet"] if row["kind"] == "poll")
-        self.do("programme:jump", {"segment_id": segment})
-
-    def question_id(self, text_start: str, timeout: float = 10) -> int:
-        """The id of the question that begins with this text, as the crew's question list shows it."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for question in self.questions:
-                if question["text"].startswith(text_start):
-                    return question["id"]
-            time.sleep(0.1)
-        raise AssertionError(f"no question starting with {text_start!r} in {self.questions}")
-
-    def close(self) -> None:
-        """Hang up (before the server is stopped on purpose)."""
-        if self.client.connected:
-            self.client.disconnect()
-
-
-@pytest.fixture
-def server_links(real_server) -> dict:
-    """The demo's links on the real server, as `flask links --json` prints them."""
-    return real_server.links()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ featured question, reactions, and typed HTML that stays text. Screenshots go to 
 
 import itertools
 import re
-import threading
 import uuid
 from datetime import datetime
 
@@ -15,49 +14,12 @@ import requests
 import socketio
 from playwright.sync_api import expect
 
+from tests.crew import Chair, url, wait_live
+
 pytestmark = pytest.mark.browser
 
 PROJECTOR = {"width": 1920, "height": 1080}
 HTML = '<img src=x onerror="window.__pwned=1"><b>vet</b><script>window.__pwned=2</script>'
-
-
-class Chair:
-    """The chair over Socket.IO; it keeps the newest poll:results of each poll (the crew gets them all)."""
-
-    def __init__(self, server, links: dict):
-        self.server = server
-        self.links = links
-        self.token = links["chair"]["token"]
-        self.results: dict[int, dict] = {}
-        self.lock = threading.Lock()
-        self.client = socketio.Client(reconnection=False)
-        self.client.on("poll:results", self._results)
-        self.client.connect(server.base_url, auth={"token": self.token}, wait_timeout=10)
-
-    def _results(self, data):
-        with self.lock:
-            self.results[data["poll_id"]] = data
-
-    def do(self, name: str, payload: dict | None = None) -> dict:
-        reply = self.client.call(name, payload or {}, timeout=10)
-        assert reply["ok"], (name, reply)
-        return reply
-
-    def state(self) -> dict:
-        response = requests.get(f"{self.server.base_url}/api/v1/events/{self.links['event']}/state",
-                                headers={"Authorization": f"Bearer {self.token}"}, timeout=10)
-        response.raise_for_status()
-        return response.json()
-
-    def poll(self, key: str) -> dict:
-        return next(poll for poll in self.state()["polls"] if poll["key"] == key)
-
-    def segment_id(self, kind: str) -> int:
-        return next(row["id"] for row in self.state()["runsheet"] if row["kind"] == kind)
-
-    def close(self):
-        if self.client.connected:
-            self.client.disconnect()
 
 
 class Phone:
@@ -84,11 +46,6 @@ class Phone:
 
 
 @pytest.fixture
-def server_links(real_server) -> dict:
-    return real_server.links()
-
-
-@pytest.fixture
 def chair(real_server, server_links):
     chair = Chair(real_server, server_links)
     yield chair
@@ -109,35 +66,6 @@ def phones(real_server, server_links):
     yield make
     for phone in made:
         phone.close()
-
-
-@pytest.fixture
-def open_page(browser):
-    """Pages side by side, each in its own context; the test fails on any script error in them."""
-    contexts, errors = [], []
-
-    def open_(url: str, viewport: dict = PROJECTOR, reduced_motion: str = "no-preference"):
-        context = browser.new_context(viewport=viewport, reduced_motion=reduced_motion)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("console", lambda message: message.type == "error" and errors.append(f"{url}: {message.text}"))
-        page.on("pageerror", lambda error: errors.append(f"{url}: {error}"))
-        page.goto(url)
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
-    assert not errors, f"the pages reported errors: {errors}"
-
-
-def url(links: dict, site: str, surface: str, extra: str = "") -> str:
-    """A site's screen or host link, in English (the default language is Dutch)."""
-    return links["sites"][site][surface]["url"] + "&lang=en" + extra
-
-
-def wait_live(page) -> None:
-    expect(page.locator("body")).to_have_attribute("data-connection", "live", timeout=15000)
 
 
 def shot(page, folder, name: str, wait_ms: int = 1200) -> None:

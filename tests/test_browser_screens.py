@@ -14,64 +14,16 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
-import socketio
 from playwright.sync_api import expect
 
 from tests.conftest import RealServer
+from tests.crew import Chair, url, wait_live
 
 pytestmark = pytest.mark.browser
 
 PROJECTOR = {"width": 1920, "height": 1080}
 LAPTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
-#: What Chromium logs while the server is away on purpose (the reconnect test); anything else is an error.
-NETWORK_NOISE = ("Failed to load resource", "WebSocket connection", "ERR_CONNECTION_REFUSED", "ERR_EMPTY_RESPONSE")
-
-
-class Chair:
-    """The chair, driving the event over Socket.IO (as the control panel does) and reading the state by HTTP."""
-
-    def __init__(self, server: RealServer, links: dict):
-        self.server = server
-        self.links = links
-        self.token = links["chair"]["token"]
-        self.client = socketio.Client(reconnection=False)
-        self.client.connect(server.base_url, auth={"token": self.token}, wait_timeout=10)
-
-    def do(self, name: str, payload: dict | None = None) -> dict:
-        """Run a live action and insist that it was done."""
-        reply = self.client.call(name, payload or {}, timeout=10)
-        assert reply["ok"], (name, reply)
-        return reply
-
-    def post(self, path: str, payload: dict) -> dict:
-        """The same actions through the HTTP API, as a Stream Deck would call them."""
-        response = requests.post(f"{self.server.base_url}/api/v1/events/{self.links['event']}/{path}", json=payload,
-                                 headers={"Authorization": f"Bearer {self.token}"}, timeout=10)
-        assert response.status_code == 200, response.text
-        return response.json()
-
-    def state(self) -> dict:
-        """The crew snapshot, through the HTTP API."""
-        response = requests.get(f"{self.server.base_url}/api/v1/events/{self.links['event']}/state",
-                                headers={"Authorization": f"Bearer {self.token}"}, timeout=10)
-        response.raise_for_status()
-        return response.json()
-
-    def segment_id(self, kind: str) -> int:
-        """The id of the first segment of a kind in the run sheet."""
-        return next(row["id"] for row in self.state()["runsheet"] if row["kind"] == kind)
-
-    def close(self) -> None:
-        """Hang up (before the server is stopped on purpose)."""
-        if self.client.connected:
-            self.client.disconnect()
-
-
-@pytest.fixture
-def server_links(real_server) -> dict:
-    """The demo's links on the real server, as `flask links --json` prints them."""
-    return real_server.links()
 
 
 @pytest.fixture
@@ -80,47 +32,6 @@ def chair(real_server, server_links):
     chair = Chair(real_server, server_links)
     yield chair
     chair.close()
-
-
-@pytest.fixture
-def open_page(browser):
-    """Open pages side by side, each in its own browser context; the test fails on any script error in them.
-
-    `allow_network_errors` lets a page log failed requests while the test stops the server on purpose.
-    """
-    contexts, errors = [], []
-
-    def open_(url: str, viewport: dict = PROJECTOR, allow_network_errors: bool = False):
-        context = browser.new_context(viewport=viewport)
-        contexts.append(context)
-        page = context.new_page()
-
-        def on_console(message):
-            if message.type != "error":
-                return
-            if allow_network_errors and any(noise in message.text for noise in NETWORK_NOISE):
-                return
-            errors.append(f"{url}: {message.text}")
-
-        page.on("console", on_console)
-        page.on("pageerror", lambda error: errors.append(f"{url}: {error}"))
-        page.goto(url)
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
-    assert not errors, f"the pages reported errors: {errors}"
-
-
-def url(links: dict, site: str, surface: str, extra: str = "") -> str:
-    """A site's screen or host link, in English (the default language is Dutch)."""
-    return links["sites"][site][surface]["url"] + "&lang=en" + extra
-
-
-def wait_live(page) -> None:
-    """Wait until the page has a fresh snapshot over a live connection."""
-    expect(page.locator("body")).to_have_attribute("data-connection", "live", timeout=15000)
 
 
 def shot(page, folder, name: str, **options) -> None:
