@@ -251,10 +251,10 @@ def public_snapshot(event: Event) -> Snapshot:
     return Snapshot(**_public_fields(event, db.session.get(LiveState, event.id)))
 
 
-def public_state(event: Event) -> dict:
-    """The public snapshot as sent (JSON-ready), built once per version for every phone and screen that connects
-    or resyncs: a storm of 2,000 reconnecting phones needs one, not 2,000. Its server_time is now."""
-    version = db.session.get(LiveState, event.id).version
+def public_state(event: Event, version: int) -> dict:
+    """The public snapshot as sent (JSON-ready), built once per `version` (the live state's, read by the caller) for
+    every phone and screen that connects or resyncs: a storm of 2,000 reconnecting phones needs one, not 2,000.
+    Its server_time is now."""
     state = recent(("public", event.id), lambda: public_snapshot(event).model_dump(mode="json"), SNAPSHOT_MAX_AGE,
                    version=version)
     return {**state, "server_time": _TIME.dump_python(utcnow(), mode="json")}

@@ -65,10 +65,12 @@ def on_connect(auth=None, *extra):
                                         site_id=site.id if site else None,
                                         participant_id=participant.id if participant else None))
     crew = role in CREW_ROLES
-    socketio.emit("state:changed", _state_for(event, crew), to=request.sid)
-    for results in publish.results_on_screens(event, crew=crew):
+    version = db.session.get(LiveState, event.id).version  # what every phone at this version gets alike is shared
+    socketio.emit("state:changed", _state_for(event, crew, version), to=request.sid)
+    for results in publish.results_on_screens(event, crew=crew, version=version):
         socketio.emit("poll:results", results, to=request.sid)
-    socketio.emit("questions:changed", publish.questions_on_connect(event, crew=crew), to=request.sid)
+    socketio.emit("questions:changed", publish.questions_on_connect(event, crew=crew, version=version),
+                  to=request.sid)
     if role == Role.SCREEN.value:
         publish.poll_voters(event, to=request.sid)
     if participant is not None:
@@ -105,13 +107,13 @@ def on_state_sync(data=None, *extra):
     live = db.session.get(LiveState, connection.event_id)
     if isinstance(known, int) and known == live.version:
         return {"ok": True, "version": live.version}
-    state = _state_for(db.session.get(Event, connection.event_id), crew=connection.role in CREW_ROLES)
+    state = _state_for(db.session.get(Event, connection.event_id), connection.role in CREW_ROLES, live.version)
     return {"ok": True, "version": state["version"], "snapshot": state}
 
 
-def _state_for(event: Event, crew: bool) -> dict:
-    """The snapshot a client of the crew or of the audience gets, JSON-ready."""
-    return crew_snapshot(event).model_dump(mode="json") if crew else public_state(event)
+def _state_for(event: Event, crew: bool, version: int) -> dict:
+    """The snapshot a client of the crew or of the audience gets at the state's `version`, JSON-ready."""
+    return crew_snapshot(event).model_dump(mode="json") if crew else public_state(event, version)
 
 
 def on_unknown_event(event_name, *args):

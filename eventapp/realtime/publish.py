@@ -1,7 +1,7 @@
 """The one choke point that emits to clients; controller functions call it after they commit."""
 
 from eventapp.extensions import db, socketio
-from eventapp.models import Event
+from eventapp.models import Event, LiveState
 from eventapp.realtime.rooms import audience_room, crew_room, role_room
 from eventapp.snapshot import (
     crew_snapshot,
@@ -114,7 +114,8 @@ def questions(event_id: int) -> None:
     event = db.session.get(Event, event_id)
     socketio.emit("questions:changed", {"questions": question_list(event, approved_only=False)}, to=crew_room(event_id))
     approved = {"questions": question_list(event, approved_only=True)}
-    remember(("questions", event_id), approved, version=_version(event))  # the phones that connect next get it too
+    version = db.session.get(LiveState, event_id).version
+    remember(("questions", event_id), approved, version=version)  # the phones that connect next get it too
     socketio.emit("questions:changed", approved, to=audience_room(event_id))
 
 
@@ -127,9 +128,10 @@ def reactions(event_id: int, counts) -> None:
     socketio.emit("reactions:burst", {"sites": burst}, to=crew_room(event_id))
 
 
-def results_on_screens(event: Event, crew: bool) -> list[dict]:
-    """The results of the polls on the sites' screens, for a client that (re)connects: the crew gets every
-    one, screens and phones the revealed ones (computed once for all that connect within ON_CONNECT_MAX_AGE)."""
+def results_on_screens(event: Event, crew: bool, version: int) -> list[dict]:
+    """The results of the polls on the sites' screens, for a client that (re)connects at the state's `version`: the
+    crew gets every one, screens and phones the revealed ones (computed once for all that connect at that version
+    within ON_CONNECT_MAX_AGE)."""
     from eventapp.results import for_audience
     from eventapp.results import poll_results as compute
 
@@ -140,21 +142,17 @@ def results_on_screens(event: Event, crew: bool) -> list[dict]:
 
     if crew:  # a few connections, and they see every vote at once
         return build()
-    return recent(("results", event.id), build, ON_CONNECT_MAX_AGE, version=_version(event))
+    return recent(("results", event.id), build, ON_CONNECT_MAX_AGE, version=version)
 
 
-def questions_on_connect(event: Event, crew: bool) -> dict:
-    """The question list for a client that (re)connects: every question to the crew, the approved ones to screens
-    and phones (built once for all that connect within ON_CONNECT_MAX_AGE)."""
+def questions_on_connect(event: Event, crew: bool, version: int) -> dict:
+    """The question list for a client that (re)connects at the state's `version`: every question to the crew, the
+    approved ones to screens and phones (built once for all that connect at that version within
+    ON_CONNECT_MAX_AGE)."""
     from eventapp.results import question_list
 
     if crew:
         return {"questions": question_list(event, approved_only=False)}
     return recent(("questions", event.id), lambda: {"questions": question_list(event, approved_only=True)},
-                  ON_CONNECT_MAX_AGE, version=_version(event))
+                  ON_CONNECT_MAX_AGE, version=version)
 
-
-def _version(event: Event) -> int:
-    from eventapp.models import LiveState
-
-    return db.session.get(LiveState, event.id).version
