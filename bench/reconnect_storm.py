@@ -10,7 +10,7 @@ It starts, each as a subprocess on 127.0.0.1 and a free port:
 2. `--procs` load-client processes (this file with `--client`, asyncio), which share the phones. Each phone is
    a python-socketio AsyncClient that watches with its site's join code (`{"code": ...}`), WebSocket transport,
    with python-socketio's own reconnection, randomised as the phone page's: first attempt after 1 s, doubling
-   up to 5 s (live.js: `reconnectionDelayMax: 5000`), +-0.5 s each;
+   up to 2 s (live.js: `reconnectionDelayMax: 2000`), +-50% each;
 3. then the same against the bare python-socketio server (bench/bare_server.py), for the ratio.
 
 A run: the phones connect (in batches); the chair changes the state (the app: `live:on-air`; the bare server:
@@ -96,7 +96,7 @@ async def client_main(config: dict) -> None:
     loop = asyncio.get_running_loop()
 
     def make(i: int):
-        client = patient(reconnection_delay=1, reconnection_delay_max=5, randomization_factor=0.5,
+        client = patient(reconnection_delay=1, reconnection_delay_max=2, randomization_factor=0.5,  # as live.js
                          handle_sigint=False, http_session=sessions[config["addresses"][i]], request_timeout=30)
         client.on("state:changed", lambda data, i=i: arrivals[i].append(
             (time.monotonic(), data.get("version", -1) if isinstance(data, dict) else -1)))
@@ -292,7 +292,7 @@ def report(args, results: dict, command: str, machine: str, started: datetime.da
              f"  machine: {machine}", f"  versions: {versions()}",
              f"  load: {args.phones} phones per server in {args.procs} load-client processes, {args.per_address} per "
              "source address; drop: kill -9 of the server, restarted at once on the same port; python-socketio "
-             "reconnection 1 s doubling to 5 s, +-0.5 s", ""]
+             "reconnection 1 s doubling to 2 s (as live.js), +-50%", ""]
     for name, r in results.items():
         lines += [
             f"  {name}: {r['held']}/{r['phones']} connected in {r['connect_seconds']:.1f}s; all had version "
