@@ -62,8 +62,8 @@ class Book:
 
 def book(app: Flask | None = None) -> Book:
     """The connections of this app in this process."""
-    app = app or current_app
-    return app.extensions.setdefault("eventapp.presence", Book())
+    extensions = (app or current_app).extensions
+    return extensions.get("eventapp.presence") or extensions.setdefault("eventapp.presence", Book())
 
 
 def connection(sid: str) -> Connection | None:
