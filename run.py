@@ -30,7 +30,7 @@ from eventapp import create_app  # noqa: E402
 from eventapp.extensions import socketio  # noqa: E402
 from eventapp.links import event_links  # noqa: E402
 from eventapp.models import Event  # noqa: E402
-from eventapp.realtime.handlers import clear_presence  # noqa: E402
+from eventapp.realtime import presence  # noqa: E402
 from eventapp.web.security import RedactTokens  # noqa: E402
 
 
@@ -47,8 +47,7 @@ def main(argv: list[str] | None = None) -> None:
     app = create_app(overrides)
     host, port = app.config["HOST"], app.config["PORT"]
     raise_open_file_limit()
-    with app.app_context():
-        clear_presence()  # connections of an earlier run are gone; their clients reconnect
+    presence.start_worker(app)  # this worker's connections of an earlier run are gone; their clients reconnect
     if app.config["PRINT_LINKS"]:
         print_links(app)
     else:

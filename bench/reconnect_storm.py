@@ -10,7 +10,7 @@ It starts, each as a subprocess on 127.0.0.1 and a free port:
 2. `--procs` load-client processes (this file with `--client`, asyncio), which share the phones. Each phone is
    a python-socketio AsyncClient that watches with its site's join code (`{"code": ...}`), WebSocket transport,
    with python-socketio's own reconnection, randomised as the phone page's: first attempt after 1 s, doubling
-   up to 5 s (live.js: `reconnectionDelayMax: 5000`), +-0.5 s each;
+   up to 2 s (live.js: `reconnectionDelayMax: 2000`), +-50% each;
 3. then the same against the bare python-socketio server (bench/bare_server.py), for the ratio.
 
 A run: the phones connect (in batches); the chair changes the state (the app: `live:on-air`; the bare server:
@@ -84,7 +84,10 @@ async def client_main(config: dict) -> None:
 
     raise_open_file_limit()
     patient = patient_client_class()
-    session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+    # One HTTP session per source address: the phones come from several addresses (--per-address), as on a venue
+    # network, and not all from one (the app allows 1,200 join-code lookups a minute per address).
+    sessions = {address: aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0, local_addr=(address, 0)))
+                for address in sorted(set(config["addresses"]))}
     n = len(config["auths"])
     arrivals: list[list[tuple[float, int]]] = [[] for _ in range(n)]  # (monotonic, version) per phone
     drops: list[list[float]] = [[] for _ in range(n)]
@@ -93,8 +96,8 @@ async def client_main(config: dict) -> None:
     loop = asyncio.get_running_loop()
 
     def make(i: int):
-        client = patient(reconnection_delay=1, reconnection_delay_max=5, randomization_factor=0.5,
-                         handle_sigint=False, http_session=session, request_timeout=30)
+        client = patient(reconnection_delay=1, reconnection_delay_max=2, randomization_factor=0.5,  # as live.js
+                         handle_sigint=False, http_session=sessions[config["addresses"][i]], request_timeout=30)
         client.on("state:changed", lambda data, i=i: arrivals[i].append(
             (time.monotonic(), data.get("version", -1) if isinstance(data, dict) else -1)))
         client.on("disconnect", lambda *reason, i=i: drops[i].append(time.monotonic()))
@@ -151,10 +154,17 @@ async def client_main(config: dict) -> None:
         for start in range(0, n, 100):
             await asyncio.gather(*(c.disconnect() for c in clients[start:start + 100] if c is not None),
                                  return_exceptions=True)
-        await session.close()
+        for session in sessions.values():
+            await session.close()
 
 
 # ---------------------------------------------------------------- the orchestrator
+
+def phone_address(phone: int, per_address: int) -> str:
+    """The loopback address phone number `phone` connects from (127.0.0.0/8 is all local on Linux)."""
+    group = phone // per_address
+    return f"127.0.{1 + group // 250}.{1 + group % 250}"
+
 
 class Clients:
     """The load-client processes of one server, spoken to over stdin/stdout, one line each way."""
@@ -165,7 +175,8 @@ class Clients:
         for w in range(args.procs):
             out = work / f"{name}-client-{w}.json"
             config = {"url": url, "auths": auths[w::args.procs], "batch": args.batch,
-                      "batch_pause": args.batch_pause, "out": str(out)}
+                      "batch_pause": args.batch_pause, "out": str(out),
+                      "addresses": [phone_address(i, args.per_address) for i in range(len(auths))][w::args.procs]}
             path = work / f"{name}-client-{w}-config.json"
             path.write_text(json.dumps(config))
             child = Child(f"{name} load client {w}", [sys.executable, str(Path(__file__)), "--client", str(path)],
@@ -279,9 +290,9 @@ def storm(name: str, server: Child, base: str, auths: list[dict], args, work: Pa
 def report(args, results: dict, command: str, machine: str, started: datetime.datetime) -> str:
     lines = ["", f"Reconnect storm, {started.strftime('%Y-%m-%d %H:%M %Z')}", f"  command: {command}",
              f"  machine: {machine}", f"  versions: {versions()}",
-             f"  load: {args.phones} phones per server in {args.procs} load-client processes; drop: kill -9 of the "
-             "server, restarted at once on the same port; python-socketio reconnection 1 s doubling to 5 s, "
-             "+-0.5 s", ""]
+             f"  load: {args.phones} phones per server in {args.procs} load-client processes, {args.per_address} per "
+             "source address; drop: kill -9 of the server, restarted at once on the same port; python-socketio "
+             "reconnection 1 s doubling to 2 s (as live.js), +-50%", ""]
     for name, r in results.items():
         lines += [
             f"  {name}: {r['held']}/{r['phones']} connected in {r['connect_seconds']:.1f}s; all had version "
@@ -317,6 +328,8 @@ def main(argv: list[str] | None = None) -> int:
                                                  "and reconnects: how soon is each back on the latest state?")
     parser.add_argument("--phones", type=int, default=2000, help="phones per server (default 2000)")
     parser.add_argument("--procs", type=int, default=2, help="load-client processes (default 2)")
+    parser.add_argument("--per-address", type=int, default=50,
+                        help="phones per source address (127.0.x.y; default 50)")
     parser.add_argument("--batch", type=int, default=50, help="phones connected at once per process (default 50)")
     parser.add_argument("--batch-pause", type=float, default=0.2, help="seconds between batches (default 0.2)")
     parser.add_argument("--timeout", type=float, default=60, help="seconds to wait for every phone after the kill")

@@ -22,6 +22,11 @@ PUBLIC_BASE_URL = None
 HOST = "127.0.0.1"
 PORT = 5000
 
+#: This worker process's name in the Presence table (who holds which connection). None: this machine's host name
+#: and PORT, which stay the same when the worker restarts, so that it clears the connections of its earlier run.
+#: Give each worker its own when several share one database.
+WORKER_ID = None
+
 #: Async mode of Flask-SocketIO: "eventlet" (default), "gevent" or "threading" (tests only).
 ASYNC_MODE = "eventlet"
 

@@ -12,7 +12,8 @@ DEFAULTS_FILE = PROJECT_ROOT / "config" / "settings.py"
 ENV_PREFIX = "EVENTAPP"
 ASYNC_MODES = ("eventlet", "gevent", "threading")
 #: Settings that are text whatever they look like (a secret key of digits is not a number).
-TEXT_SETTINGS = ("SECRET_KEY", "DATABASE_URL", "MESSAGE_QUEUE_URL", "PUBLIC_BASE_URL", "HOST")
+TEXT_SETTINGS = ("SECRET_KEY", "DATABASE_URL", "MESSAGE_QUEUE_URL", "PUBLIC_BASE_URL", "HOST",
+                 "WORKER_ID")
 
 
 def instance_path() -> str:
@@ -36,6 +37,8 @@ def load_settings(app: Flask, overrides: dict | None) -> None:
     if app.config["DEFAULT_LANGUAGE"] not in ("nl", "en"):
         raise ValueError("EVENTAPP_DEFAULT_LANGUAGE must be 'nl' or 'en'")
     app.config["PORT"] = _port(app.config["PORT"])
+    if not app.config.get("WORKER_ID"):
+        app.config["WORKER_ID"] = f"{socket.gethostname()}:{app.config['PORT']}"
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
     url = app.config.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'eventapp.sqlite3'}"

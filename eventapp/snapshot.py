@@ -5,9 +5,13 @@ the run sheet with its timing, the cues and who is connected. Every state messag
 its version, so a client that missed one simply takes the next.
 """
 
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from pydantic import BaseModel
+from flask import current_app
+from pydantic import BaseModel, TypeAdapter
 from sqlalchemy import func, select
 
 from eventapp.extensions import db
@@ -28,6 +32,7 @@ from eventapp.models import (
     Site,
     SiteScene,
     Vote,
+    Worker,
 )
 from eventapp.models.base import utcnow
 from eventapp.schedule import planned_slots, run_date
@@ -35,6 +40,12 @@ from eventapp.schedule import planned_slots, run_date
 #: A screen or panel whose heartbeat is older than this counts as gone.
 PRESENCE_TIMEOUT = timedelta(seconds=45)
 RECENT_CUES = 30
+#: A worker not seen for this long died (its heartbeat is every few seconds): its connections no longer count.
+WORKER_TIMEOUT = timedelta(seconds=30)
+#: Seconds a public snapshot is served again at the same version: what it shows without raising the version (the
+#: featured question's upvotes) is never older than this.
+SNAPSHOT_MAX_AGE = 1.0
+_TIME = TypeAdapter(datetime)
 
 
 class PartView(BaseModel):
@@ -240,6 +251,39 @@ def public_snapshot(event: Event) -> Snapshot:
     return Snapshot(**_public_fields(event, db.session.get(LiveState, event.id)))
 
 
+def public_state(event: Event, version: int) -> dict:
+    """The public snapshot as sent (JSON-ready), built once per `version` (the live state's, read by the caller) for
+    every phone and screen that connects or resyncs: a storm of 2,000 reconnecting phones needs one, not 2,000.
+    Its server_time is now."""
+    state = recent(("public", event.id), lambda: public_snapshot(event).model_dump(mode="json"), SNAPSHOT_MAX_AGE,
+                   version=version)
+    return {**state, "server_time": _TIME.dump_python(utcnow(), mode="json")}
+
+
+def remember_public_state(event_id: int, state: dict) -> None:
+    """Keep the public snapshot just sent after a change (JSON-ready) for the phones that connect next."""
+    remember(("public", event_id), state, version=state["version"])
+
+
+def recent(key: tuple, build: Callable[[], Any], max_age: float, version: int | None = None) -> Any:
+    """The value built for `key` at most `max_age` seconds ago at this `version`, or a new one.
+
+    For what every connecting client gets alike; the value is shared, so callers must not change it. Kept per app
+    (tests make a new app and database each)."""
+    store = current_app.extensions.setdefault("eventapp.recent", {})
+    kept = store.get(key)
+    if kept is not None and kept[0] == version and time.monotonic() - kept[1] < max_age:
+        return kept[2]
+    value = build()
+    store[key] = (version, time.monotonic(), value)
+    return value
+
+
+def remember(key: tuple, value: Any, version: int | None = None) -> None:
+    """Keep `value` for `recent` (built elsewhere, for this version)."""
+    current_app.extensions.setdefault("eventapp.recent", {})[key] = (version, time.monotonic(), value)
+
+
 def crew_snapshot(event: Event, public: Snapshot | None = None) -> CrewSnapshot:
     """The crew's view of the event's live state (built on `public` when the caller has it already)."""
     live = db.session.get(LiveState, event.id)
@@ -415,7 +459,7 @@ def presence_by_site(event: Event) -> dict[str, PresenceView]:
     fresh = utcnow() - PRESENCE_TIMEOUT
     rows = db.session.execute(
         select(Presence.site_id, Presence.role, func.count(), func.max(Presence.last_seen))
-        .where(Presence.event_id == event.id, Presence.site_id.is_not(None))
+        .where(Presence.event_id == event.id, Presence.site_id.is_not(None), _alive())
         .group_by(Presence.site_id, Presence.role))
     for site_id, role, count, last_seen in rows:
         view = views[key[site_id]]
@@ -437,5 +481,10 @@ def _aware(moment: datetime | None) -> datetime | None:
 
 def _count_present(event: Event, role: Role) -> int:
     return db.session.scalar(select(func.count()).select_from(Presence)
-                             .where(Presence.event_id == event.id, Presence.role == role.value)) or 0
+                             .where(Presence.event_id == event.id, Presence.role == role.value, _alive())) or 0
+
+
+def _alive():
+    """Presence rows of workers seen lately: a worker that died and never came back leaves no ghosts."""
+    return Presence.worker.in_(select(Worker.id).where(Worker.seen_at >= utcnow() - WORKER_TIMEOUT))
 

@@ -24,6 +24,7 @@ from eventapp.models import (
     Presence,
     QuestionState,
     Scene,
+    Worker,
 )
 from tests.test_live_actions import CALLERS, CASES
 
@@ -43,7 +44,7 @@ pytestmark = [
 ]
 
 #: Tables whose rows change without any action: who is connected and when it was last seen.
-UNFINGERPRINTED = {Presence.__tablename__}
+UNFINGERPRINTED = {Presence.__tablename__, Worker.__tablename__}
 
 # --- what a client may send -------------------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from eventapp.models.live import (
     SegmentRun,
     SiteScene,
     VideoState,
+    Worker,
 )
 from eventapp.models.poll import Poll, PollKind, PollOption, PollState, Vote
 from eventapp.models.programme import PartFormat, Segment, SegmentKind, SegmentPart
@@ -24,5 +25,5 @@ __all__ = [
     "HostStatus", "Learning", "LiveState", "PartFormat", "Participant", "Poll", "PollKind", "PollOption",
     "PollState", "Presence", "Question", "QuestionState", "QuestionUpvote", "Role", "RunMode", "Scene",
     "Segment", "SegmentKind", "SegmentPart", "SegmentRun", "Site", "SiteKind", "SiteScene", "VideoState",
-    "Vote",
+    "Vote", "Worker",
 ]

@@ -123,6 +123,8 @@ class Presence(db.Model):
 
     #: The Socket.IO session id.
     sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: The worker process holding the connection (Worker.id): a worker that starts clears only its own rows.
+    worker: Mapped[str] = mapped_column(String(120), index=True, server_default="")
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
     site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(16))
@@ -131,6 +133,14 @@ class Presence(db.Model):
     connected_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     #: Updated by the client's heartbeat (panels and screens).
     last_seen: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class Worker(db.Model):
+    """A server process that holds connections; its heartbeat tells whether its Presence rows still count."""
+
+    #: WORKER_ID: host name and port unless configured, the same across restarts.
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
 
 class EventLogEntry(db.Model):

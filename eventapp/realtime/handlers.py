@@ -7,29 +7,25 @@ acknowledgement: {"ok": true, "version": N} or {"ok": false, "error": "...", "de
 import logging
 import time
 
-from flask import current_app, request
+from flask import request
 from flask_babel import gettext as _
 from flask_socketio import ConnectionRefusedError, join_room
-from sqlalchemy import delete
+from sqlalchemy import select
 
 from eventapp.access import Caller, identify_any, identify_participant
 from eventapp.controller.actions import ACTIONS, Action, perform
 from eventapp.errors import AppError
 from eventapp.extensions import db, socketio
 from eventapp.lookup import site_by_join_code
-from eventapp.models import Event, LiveState, Participant, Presence, Role, Site
-from eventapp.models.base import utcnow
+from eventapp.models import Event, LiveState, Participant, Role, Site
 from eventapp.ratelimit import address_allowed
-from eventapp.realtime import publish
+from eventapp.realtime import presence, publish
 from eventapp.realtime.rooms import audience_room, crew_room, role_room, site_room
-from eventapp.results import my_votes, question_list
-from eventapp.snapshot import crew_snapshot, public_snapshot
+from eventapp.results import my_votes
+from eventapp.snapshot import crew_snapshot, public_state
 
 log = logging.getLogger(__name__)
 CREW_ROLES = (Role.CHAIR.value, Role.HOST.value)
-#: Presence updates to the crew are sent at most this often per event (a thousand phones joining is one update).
-PRESENCE_INTERVAL = 1.0
-_presence_pending: set[int] = set()
 _registered = False
 
 
@@ -65,33 +61,27 @@ def on_connect(auth=None, *extra):
              crew_room(event.id) if role in CREW_ROLES else audience_room(event.id)]
     for room in filter(None, rooms):
         join_room(room)
-    db.session.merge(Presence(sid=request.sid, event_id=event.id, site_id=site.id if site else None, role=role,
-                              participant_id=participant.id if participant else None,
-                              connected_at=utcnow(), last_seen=utcnow()))
-    db.session.commit()
+    presence.arrive(presence.Connection(sid=request.sid, role=role, event_id=event.id,
+                                        site_id=site.id if site else None,
+                                        participant_id=participant.id if participant else None))
     crew = role in CREW_ROLES
-    snapshot = crew_snapshot(event) if crew else public_snapshot(event)
-    socketio.emit("state:changed", snapshot.model_dump(mode="json"), to=request.sid)
-    for results in publish.results_on_screens(event, crew=crew):
+    version = db.session.get(LiveState, event.id).version  # what every phone at this version gets alike is shared
+    socketio.emit("state:changed", _state_for(event, crew, version), to=request.sid)
+    for results in publish.results_on_screens(event, crew=crew, version=version):
         socketio.emit("poll:results", results, to=request.sid)
-    socketio.emit("questions:changed", {"questions": question_list(event, approved_only=not crew)}, to=request.sid)
+    socketio.emit("questions:changed", publish.questions_on_connect(event, crew=crew, version=version),
+                  to=request.sid)
     if role == Role.SCREEN.value:
         publish.poll_voters(event, to=request.sid)
     if participant is not None:
         socketio.emit("participant:votes", {"votes": my_votes(participant)}, to=request.sid)
-    _schedule_presence(event.id)
 
 
 def on_disconnect(reason=None, *extra):
     """Forget the connection's presence."""
     if _sent_as_an_event():
         return {"ok": False, "error": _("to disconnect, close the connection")}
-    presence = db.session.get(Presence, request.sid)
-    if presence is not None:
-        event_id = presence.event_id
-        db.session.execute(delete(Presence).where(Presence.sid == request.sid))
-        db.session.commit()
-        _schedule_presence(event_id)
+    presence.leave(request.sid)
 
 
 def on_clock_ping(data=None, *extra):
@@ -101,29 +91,29 @@ def on_clock_ping(data=None, *extra):
 
 def on_heartbeat(data=None, *extra):
     """A panel or screen is still there; the chair sees its last heartbeat."""
-    presence = db.session.get(Presence, request.sid)
-    if presence is None:
+    connection = presence.connection(request.sid)
+    if connection is None:
         return {"ok": False, "error": _("not connected to an event")}
-    presence.last_seen = utcnow()
-    event_id, is_screen = presence.event_id, presence.role == Role.SCREEN.value
-    db.session.commit()
-    if is_screen:  # the chair shows each screen's last heartbeat; phones' heartbeats change nothing it shows
-        _schedule_presence(event_id)
+    presence.seen(connection)
     return {"ok": True, "server_time": time.time() * 1000}
 
 
 def on_state_sync(data=None, *extra):
     """A client that reconnected or saw a gap asks for the state; it gets a snapshot when it is behind."""
-    presence = db.session.get(Presence, request.sid)
-    if presence is None:
+    connection = presence.connection(request.sid)
+    if connection is None:
         return {"ok": False, "error": _("not connected to an event")}
     known = data.get("version") if isinstance(data, dict) else None
-    live = db.session.get(LiveState, presence.event_id)
+    live = db.session.get(LiveState, connection.event_id)
     if isinstance(known, int) and known == live.version:
         return {"ok": True, "version": live.version}
-    event = db.session.get(Event, presence.event_id)
-    snapshot = crew_snapshot(event) if presence.role in CREW_ROLES else public_snapshot(event)
-    return {"ok": True, "version": live.version, "snapshot": snapshot.model_dump(mode="json")}
+    state = _state_for(db.session.get(Event, connection.event_id), connection.role in CREW_ROLES, live.version)
+    return {"ok": True, "version": state["version"], "snapshot": state}
+
+
+def _state_for(event: Event, crew: bool, version: int) -> dict:
+    """The snapshot a client of the crew or of the audience gets at the state's `version`, JSON-ready."""
+    return crew_snapshot(event).model_dump(mode="json") if crew else public_state(event, version)
 
 
 def on_unknown_event(event_name, *args):
@@ -145,8 +135,7 @@ def _action_handler(action: Action):
                                             count=1 + len(extra))}
         caller = _caller()
         if caller is None:
-            presence = db.session.get(Presence, request.sid)
-            if presence is not None:  # a phone that connected with the site's code only
+            if presence.connection(request.sid) is not None:  # a phone that connected with the site's code only
                 return {"ok": False, "error": _("join the event first to take part")}
             return {"ok": False, "error": _("not connected to an event")}
         try:
@@ -167,17 +156,23 @@ def _sent_as_an_event() -> bool:
 
 
 def _caller() -> Caller | None:
-    """The caller of this connection, from its presence row (shared by every worker).
+    """The caller of this connection: its identity is in this worker's memory (a connection lives on one worker),
+    its event, site and participant are loaded in one query.
 
     A phone that has not joined (it connected with the site's code only) watches but cannot act.
     """
-    presence = db.session.get(Presence, request.sid)
-    if presence is None or (presence.role == Role.PARTICIPANT.value and presence.participant_id is None):
+    connection = presence.connection(request.sid)
+    if connection is None or (connection.role == Role.PARTICIPANT.value and connection.participant_id is None):
         return None
-    event = db.session.get(Event, presence.event_id)
-    site = db.session.get(Site, presence.site_id) if presence.site_id else None
-    participant = db.session.get(Participant, presence.participant_id) if presence.participant_id else None
-    return Caller(role=Role(presence.role), event=event, site=site, participant=participant)
+    row = db.session.execute(
+        select(Event, Site, Participant).select_from(Event)
+        .outerjoin(Site, Site.id == connection.site_id)
+        .outerjoin(Participant, Participant.id == connection.participant_id)
+        .where(Event.id == connection.event_id)).one_or_none()
+    if row is None:
+        return None
+    event, site, participant = row
+    return Caller(role=Role(connection.role), event=event, site=site, participant=participant)
 
 
 def _authenticate(auth) -> tuple[str, Event, Site | None, Participant | None]:
@@ -200,27 +195,3 @@ def _authenticate(auth) -> tuple[str, Event, Site | None, Participant | None]:
         site = site_by_join_code(str(auth["code"]))
         return Role.PARTICIPANT.value, site.event, site, None
     raise ValueError(usage)
-
-
-def _schedule_presence(event_id: int) -> None:
-    """Tell the crew who is connected, soon, once for every burst of connects and disconnects."""
-    if event_id in _presence_pending:
-        return
-    _presence_pending.add(event_id)
-    app = current_app._get_current_object()
-
-    def send_later():
-        socketio.sleep(PRESENCE_INTERVAL)
-        _presence_pending.discard(event_id)
-        with app.app_context():
-            publish.presence_changed(event_id)
-            db.session.remove()
-
-    socketio.start_background_task(send_later)
-
-
-def clear_presence() -> None:
-    """Forget every connection (at server start: connections do not survive a restart, clients reconnect)."""
-    db.session.execute(delete(Presence))
-    db.session.commit()
-

@@ -1,9 +1,20 @@
 """The one choke point that emits to clients; controller functions call it after they commit."""
 
 from eventapp.extensions import db, socketio
-from eventapp.models import Event
+from eventapp.models import Event, LiveState
 from eventapp.realtime.rooms import audience_room, crew_room, role_room
-from eventapp.snapshot import crew_snapshot, presence_by_site, public_snapshot
+from eventapp.snapshot import (
+    crew_snapshot,
+    presence_by_site,
+    public_snapshot,
+    recent,
+    remember,
+    remember_public_state,
+)
+
+#: Seconds the results and the approved questions sent to a connecting client are shared with the next ones (they
+#: change without a version; the pump pushes the results four times a second anyway).
+ON_CONNECT_MAX_AGE = 0.25
 
 
 def state_changed(event_id: int) -> None:
@@ -15,8 +26,10 @@ def state_changed(event_id: int) -> None:
     """
     event = db.session.get(Event, event_id)
     public = public_snapshot(event)
+    state = public.model_dump(mode="json")
+    remember_public_state(event_id, state)
     socketio.emit("state:changed", crew_snapshot(event, public).model_dump(mode="json"), to=crew_room(event_id))
-    socketio.emit("state:changed", public.model_dump(mode="json"), to=audience_room(event_id))
+    socketio.emit("state:changed", state, to=audience_room(event_id))
 
 
 def drop_connections(sids: list[str]) -> None:
@@ -100,8 +113,10 @@ def questions(event_id: int) -> None:
 
     event = db.session.get(Event, event_id)
     socketio.emit("questions:changed", {"questions": question_list(event, approved_only=False)}, to=crew_room(event_id))
-    socketio.emit("questions:changed", {"questions": question_list(event, approved_only=True)},
-                  to=audience_room(event_id))
+    approved = {"questions": question_list(event, approved_only=True)}
+    version = db.session.get(LiveState, event_id).version
+    remember(("questions", event_id), approved, version=version)  # the phones that connect next get it too
+    socketio.emit("questions:changed", approved, to=audience_room(event_id))
 
 
 def reactions(event_id: int, counts) -> None:
@@ -113,12 +128,31 @@ def reactions(event_id: int, counts) -> None:
     socketio.emit("reactions:burst", {"sites": burst}, to=crew_room(event_id))
 
 
-def results_on_screens(event: Event, crew: bool) -> list[dict]:
-    """The results of the polls on the sites' screens, for a client that (re)connects: the crew gets every
-    one, screens and phones the revealed ones."""
+def results_on_screens(event: Event, crew: bool, version: int) -> list[dict]:
+    """The results of the polls on the sites' screens, for a client that (re)connects at the state's `version`: the
+    crew gets every one, screens and phones the revealed ones (computed once for all that connect at that version
+    within ON_CONNECT_MAX_AGE)."""
     from eventapp.results import for_audience
     from eventapp.results import poll_results as compute
 
-    polls = _polls_on_screens(event)
-    return [compute(poll) if crew else for_audience(poll, compute(poll)) for poll in polls
-            if crew or poll.results_visible]
+    def build():
+        polls = _polls_on_screens(event)
+        return [compute(poll) if crew else for_audience(poll, compute(poll)) for poll in polls
+                if crew or poll.results_visible]
+
+    if crew:  # a few connections, and they see every vote at once
+        return build()
+    return recent(("results", event.id), build, ON_CONNECT_MAX_AGE, version=version)
+
+
+def questions_on_connect(event: Event, crew: bool, version: int) -> dict:
+    """The question list for a client that (re)connects at the state's `version`: every question to the crew, the
+    approved ones to screens and phones (built once for all that connect at that version within
+    ON_CONNECT_MAX_AGE)."""
+    from eventapp.results import question_list
+
+    if crew:
+        return {"questions": question_list(event, approved_only=False)}
+    return recent(("questions", event.id), lambda: {"questions": question_list(event, approved_only=True)},
+                  ON_CONNECT_MAX_AGE, version=version)
+

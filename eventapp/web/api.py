@@ -68,7 +68,19 @@ def _validation_reply(req, resp, error, instance, adapter):
         resp.set_data(json.dumps({"error": _("the request is not valid"), "details": details}))
 
 
-spec = SpecTree(
+class OnceSpecTree(SpecTree):
+    """spectree builds a model's JSON schema again at every endpoint that names it (the error models: at each of
+    fifty); building each once saves about 0.3 s of CPU at the server's start, which reconnecting phones wait for
+    (docs/performance.md, 3)."""
+
+    def _add_model(self, model, mode="validation"):
+        added = self.__dict__.setdefault("_added_models", {})
+        if (model, mode) not in added:
+            added[(model, mode)] = super()._add_model(model, mode)
+        return added[(model, mode)]
+
+
+spec = OnceSpecTree(
     "flask", title="Event orchestration API", version="1", path="api/v1/doc", filename="openapi.json",
     page_templates={}, mode="strict", validation_error_status=400, before=_validation_reply,
     security_schemes=[SecurityScheme(name="bearer", data=SecuritySchemeData(type=SecureType.HTTP, scheme="bearer"))],
