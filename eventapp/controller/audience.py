@@ -8,8 +8,9 @@ import secrets
 import unicodedata
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from eventapp.access import Caller
 from eventapp.controller import commit_change, require_role
@@ -28,7 +29,7 @@ from eventapp.models import (
     Site,
     Vote,
 )
-from eventapp.models.base import utcnow
+from eventapp.models.base import MAX_ID, utcnow
 from eventapp.moderation import is_offensive
 from eventapp.poll_kinds import AnswerError, normalize_answer, quiz_score
 from eventapp.ratelimit import allowed
@@ -53,22 +54,41 @@ def join(site: Site, name: str) -> Participant:
     return participant
 
 
-def cast_vote(caller: Caller, poll_id: int, answer, key: str) -> dict:
-    """Record a participant's answer; a retry with the same key counts once, a new answer replaces the old."""
+def cast_vote(caller: Caller, poll_id: int, answer, key: str, seq: int | None = None) -> dict:
+    """Record a participant's answer; a retry with the same key counts once, a new answer replaces the old.
+
+    `seq` (optional) numbers the phone's answers: a late retry of an older answer that arrives after a newer
+    one was stored (a lower number) is acknowledged as superseded and changes nothing. Three queries in all:
+    the key and the earlier vote together, the poll with its options and the run mode, then the write; the
+    reply is made from the values at hand, not from a reloaded row.
+    """
     require_role(caller, Role.PARTICIPANT)
     participant = caller.participant
     if not isinstance(key, str) or not 8 <= len(key) <= 64:
         raise BadInput(_("a vote needs a key of 8 to 64 characters, made by the phone"))
-    repeated = db.session.scalar(select(Vote).where(Vote.idempotency_key == key))
+    if seq is not None and (type(seq) is not int or not 0 <= seq <= MAX_ID):
+        raise BadInput(_("a vote's sequence number is a whole number from 0 to %(max)d", max=MAX_ID))
+    poll_id = poll_id if type(poll_id) is int else None
+    mine = Vote.participant_id == participant.id
+    found = db.session.scalars(select(Vote).where(
+        or_(Vote.idempotency_key == key, and_(Vote.poll_id == poll_id, mine)))).all()
+    repeated = next((vote for vote in found if vote.idempotency_key == key), None)
     if repeated is not None:
         if repeated.participant_id != participant.id:
             raise Conflict(_("this vote key is used already"))
         return {"vote": _vote_view(repeated), "repeated": True}
+    earlier = next((vote for vote in found if vote.poll_id == poll_id), None)
+    if earlier is not None and seq is not None and earlier.seq is not None and seq < earlier.seq:
+        return {"vote": _vote_view(earlier), "repeated": True, "superseded": True}
     if not allowed("vote", f"participant:{participant.id}"):
         raise Conflict(_("too many votes at once; wait a moment"))
-    poll = db.session.get(Poll, poll_id) if type(poll_id) is int else None
-    if poll is None or poll.event_id != caller.event.id:
+    event_id = caller.event.id
+    row = db.session.execute(
+        select(Poll, LiveState.mode).join(LiveState, LiveState.event_id == Poll.event_id)
+        .where(Poll.id == poll_id).options(joinedload(Poll.options))).unique().first() if poll_id else None
+    if row is None or row[0].event_id != event_id:
         raise NotFound(_("poll %(id)s does not exist in this event", id=str(poll_id)[:20]))
+    poll, mode = row
     if poll.state != PollState.OPEN:
         raise Conflict(_("this poll is not open"))
     if poll.site_id is not None and poll.site_id != participant.site_id:
@@ -78,25 +98,25 @@ def cast_vote(caller: Caller, poll_id: int, answer, key: str) -> dict:
     except AnswerError as error:
         raise BadInput(str(error)) from None
     _refuse_offensive(poll, stored)
-    mode = db.session.get(LiveState, caller.event.id).mode
-    vote = db.session.scalar(select(Vote).where(Vote.poll_id == poll.id, Vote.participant_id == participant.id))
-    now = utcnow()
-    if vote is not None and not poll.allow_change:
+    if earlier is not None and not poll.allow_change:
         raise Conflict(_("you have answered this poll already"))
+    now = utcnow()
+    vote = earlier
     if vote is None:
         vote = Vote(poll_id=poll.id, participant_id=participant.id, site_id=participant.site_id, cast_at=now)
         db.session.add(vote)
-    vote.answer, vote.idempotency_key, vote.mode, vote.changed_at = stored, key, mode, now
+    vote.answer, vote.idempotency_key, vote.seq, vote.mode, vote.changed_at = stored, key, seq, mode, now
     vote.moderation = "pending" if poll.kind == PollKind.OPEN else "approved"
     vote.score = quiz_score(poll, stored, (now - poll.opened_at).total_seconds()) \
         if poll.kind == PollKind.QUIZ and poll.opened_at else 0
+    reply = {"vote": {"poll_id": poll.id, "answer": stored, "changed_at": now.isoformat()}, "repeated": False}
     try:
         db.session.commit()
     except IntegrityError:  # the same participant voting twice at the same moment: the other one won
         db.session.rollback()
         raise Conflict(_("your vote crossed another one; try again")) from None
-    pump.poll_changed(caller.event.id, poll.id)
-    return {"vote": _vote_view(vote), "repeated": False}
+    pump.poll_voted(event_id, reply["vote"]["poll_id"])
+    return reply
 
 
 def ask_question(caller: Caller, text: str) -> dict:
