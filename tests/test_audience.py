@@ -71,6 +71,26 @@ def test_a_vote_is_counted_once_per_participant_and_a_new_answer_replaces_it(dem
     assert db.session.scalar(select(Vote.answer).where(Vote.poll_id == open_vraag3.id)) == [second]
 
 
+def test_a_late_retry_of_an_older_answer_is_acknowledged_as_superseded_and_changes_nothing(demo, open_vraag3):
+    voter = phone(demo, "den-haag")
+    older, newer = open_vraag3.options[0].id, open_vraag3.options[1].id
+    audience.cast_vote(voter, open_vraag3.id, {"option": older}, "order-key-1", seq=1)
+    audience.cast_vote(voter, open_vraag3.id, {"option": newer}, "order-key-2", seq=2)
+    late = audience.cast_vote(voter, open_vraag3.id, {"option": older}, "order-key-1", seq=1)
+    assert (late["repeated"], late["superseded"], late["vote"]["answer"]) == (True, True, [newer])
+    stored = db.session.scalars(select(Vote).where(Vote.poll_id == open_vraag3.id)).one()
+    assert (stored.answer, stored.idempotency_key, stored.seq) == ([newer], "order-key-2", 2)
+
+
+def test_a_newer_answer_with_a_higher_sequence_number_still_replaces_the_vote(demo, open_vraag3):
+    voter = phone(demo, "den-haag")
+    first, second = open_vraag3.options[0].id, open_vraag3.options[1].id
+    audience.cast_vote(voter, open_vraag3.id, {"option": first}, "order-key-3", seq=7)
+    reply = audience.cast_vote(voter, open_vraag3.id, {"option": second}, "order-key-4", seq=8)
+    assert reply["repeated"] is False and "superseded" not in reply
+    assert db.session.scalar(select(Vote.answer).where(Vote.poll_id == open_vraag3.id)) == [second]
+
+
 def test_a_retried_vote_with_the_same_key_counts_once_and_is_acknowledged_again(demo, open_vraag3):
     voter = phone(demo, "online")
     option = open_vraag3.options[2].id
@@ -224,6 +244,25 @@ def test_results_are_pushed_at_a_bounded_rate_not_once_per_vote(app, demo, links
     pushes = [m["args"][0] for m in chair_client.get_received() if m["name"] == "poll:results"]
     assert 1 <= len(pushes) <= 1 + math.ceil(elapsed / pump.INTERVAL) < 40
     assert pushes[-1]["total"]["voters"] == 40
+
+
+def test_votes_reach_the_screens_with_every_push_and_the_phones_at_most_once_per_phone_interval(
+        app, demo, links, open_vraag3):
+    screen = socketio.test_client(app, auth={"token": links["sites"]["enschede"]["screen"]["token"]})
+    watcher = socketio.test_client(app, auth={"participant": participant_token(audience.join(demo.site("enschede"), ""))})
+    option = open_vraag3.options[0].id
+    pump.flush()
+    screen.get_received(), watcher.get_received()
+    for index in range(3):  # three pushes within one phone interval, each with a new vote
+        audience.cast_vote(phone(demo, "enschede"), open_vraag3.id, {"option": option}, f"paced-key-{index}")
+        pump.flush(phones_due=index == 0)
+
+    def voters(client) -> list[int]:
+        return [m["args"][0]["total"]["voters"] for m in client.get_received() if m["name"] == "poll:results"]
+
+    assert (voters(screen), voters(watcher)) == ([1, 2, 3], [1])
+    pump.flush()  # the phone interval has passed: the phones catch up, the screens have nothing new
+    assert (voters(screen), voters(watcher)) == ([], [3])
 
 
 def test_hidden_results_reach_the_crew_but_not_the_screens_until_revealed(app, demo, links, chair):
