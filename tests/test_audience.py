@@ -34,6 +34,20 @@ def votes_of(poll: Poll) -> int:
 
 
 @pytest.fixture
+def pushes_by_hand(app, monkeypatch):
+    """The pump's loop stays off (one still running from an earlier test stops within a round), so that the test
+    alone decides when results are pushed and how late the pump is; what it leaves pending is sent at the end."""
+    monkeypatch.setattr(pump, "_ensure_running", lambda: None)
+    monkeypatch.setattr(pump, "IDLE_ROUNDS", 0)
+    deadline = time.monotonic() + 5
+    while pump._running and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not pump._running
+    yield
+    pump.flush()
+
+
+@pytest.fixture
 def open_vraag3(chair):
     poll = poll_by_key("vraag-3")
     polls.open_poll(chair, poll.id)
@@ -247,9 +261,10 @@ def test_results_are_pushed_at_a_bounded_rate_not_once_per_vote(app, demo, links
 
 
 def test_votes_reach_the_screens_with_every_push_and_the_phones_at_most_once_per_phone_interval(
-        app, demo, links, open_vraag3):
+        app, demo, links, open_vraag3, pushes_by_hand):
     screen = socketio.test_client(app, auth={"token": links["sites"]["enschede"]["screen"]["token"]})
-    watcher = socketio.test_client(app, auth={"participant": participant_token(audience.join(demo.site("enschede"), ""))})
+    token = participant_token(audience.join(demo.site("enschede"), ""))
+    watcher = socketio.test_client(app, auth={"participant": token})
     option = open_vraag3.options[0].id
     pump.flush()
     screen.get_received(), watcher.get_received()
@@ -263,6 +278,20 @@ def test_votes_reach_the_screens_with_every_push_and_the_phones_at_most_once_per
     assert (voters(screen), voters(watcher)) == ([1, 2, 3], [1])
     pump.flush()  # the phone interval has passed: the phones catch up, the screens have nothing new
     assert (voters(screen), voters(watcher)) == ([], [3])
+
+
+def test_a_vote_is_refused_as_busy_while_the_server_runs_behind_and_counts_when_sent_again(
+        app, demo, open_vraag3, monkeypatch, pushes_by_hand):
+    token = participant_token(audience.join(demo.site("eindhoven"), ""))
+    phone_client = socketio.test_client(app, auth={"participant": token})
+    vote = {"poll_id": open_vraag3.id, "answer": {"option": open_vraag3.options[0].id}, "key": "busy-key-1"}
+    monkeypatch.setattr(pump, "_lag", audience.BUSY_LAG + 0.5)  # the pump's last round came 1.5 s late
+    reply = phone_client.emit("poll:vote", vote, callback=True)
+    assert reply["ok"] is False and reply["details"] == [{"path": "", "reason": "busy"}]
+    assert votes_of(open_vraag3) == 0
+    monkeypatch.setattr(pump, "_lag", 0.0)
+    assert phone_client.emit("poll:vote", vote, callback=True)["ok"] is True
+    assert votes_of(open_vraag3) == 1
 
 
 def test_hidden_results_reach_the_crew_but_not_the_screens_until_revealed(app, demo, links, chair):

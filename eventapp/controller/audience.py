@@ -1,7 +1,8 @@
 """What participants do from their phones: join, vote, ask and upvote questions, send reactions.
 
-Votes are not changes of the live state (no version is raised): each is committed in its own short
-transaction, acknowledged after the commit, and its poll's results are pushed at a bounded rate.
+Votes are not changes of the live state (no version is raised): each is committed with the others that arrive
+within a few milliseconds (vote_writer), acknowledged after that commit, and its poll's results are pushed at a
+bounded rate.
 """
 
 import secrets
@@ -13,8 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from eventapp.access import Caller
-from eventapp.controller import commit_change, require_role
-from eventapp.errors import BadInput, Conflict, NotFound
+from eventapp.controller import commit_change, require_role, vote_writer
+from eventapp.errors import BadInput, Busy, Conflict, NotFound
 from eventapp.extensions import db
 from eventapp.models import (
     LiveState,
@@ -38,6 +39,9 @@ from eventapp.realtime import pump
 NAME_MAX = 40
 QUESTION_MAX = 300
 REACTIONS = ("applause", "heart", "laugh", "wow")
+#: Votes are refused (the phone sends them again) while the process runs this many seconds behind: at a few
+#: milliseconds a vote, a few hundred messages wait. Connections and their pings then survive an overload.
+BUSY_LAG = 1.0
 
 
 def join(site: Site, name: str) -> Participant:
@@ -58,11 +62,13 @@ def cast_vote(caller: Caller, poll_id: int, answer, key: str, seq: int | None = 
     """Record a participant's answer; a retry with the same key counts once, a new answer replaces the old.
 
     `seq` (optional) numbers the phone's answers: a late retry of an older answer that arrives after a newer
-    one was stored (a lower number) is acknowledged as superseded and changes nothing. Three queries in all:
-    the key and the earlier vote together, the poll with its options and the run mode, then the write; the
-    reply is made from the values at hand, not from a reloaded row.
+    one was stored (a lower number) is acknowledged as superseded and changes nothing. Two reads (the key and
+    the earlier vote together; the poll with its options and the run mode), then the write in the next group
+    commit (vote_writer), after which it is acknowledged; the reply is made from the values at hand.
     """
     require_role(caller, Role.PARTICIPANT)
+    if pump.lag() > BUSY_LAG:
+        raise Busy(_("the server is busy; your vote is sent again in a moment"))
     participant = caller.participant
     if not isinstance(key, str) or not 8 <= len(key) <= 64:
         raise BadInput(_("a vote needs a key of 8 to 64 characters, made by the phone"))
@@ -101,20 +107,20 @@ def cast_vote(caller: Caller, poll_id: int, answer, key: str, seq: int | None = 
     if earlier is not None and not poll.allow_change:
         raise Conflict(_("you have answered this poll already"))
     now = utcnow()
-    vote = earlier
-    if vote is None:
-        vote = Vote(poll_id=poll.id, participant_id=participant.id, site_id=participant.site_id, cast_at=now)
-        db.session.add(vote)
-    vote.answer, vote.idempotency_key, vote.seq, vote.mode, vote.changed_at = stored, key, seq, mode, now
-    vote.moderation = "pending" if poll.kind == PollKind.OPEN else "approved"
-    vote.score = quiz_score(poll, stored, (now - poll.opened_at).total_seconds()) \
-        if poll.kind == PollKind.QUIZ and poll.opened_at else 0
+    values = {"answer": stored, "idempotency_key": key, "seq": seq, "mode": mode, "changed_at": now,
+              "moderation": "pending" if poll.kind == PollKind.OPEN else "approved",
+              "score": quiz_score(poll, stored, (now - poll.opened_at).total_seconds())
+              if poll.kind == PollKind.QUIZ and poll.opened_at else 0}
+    if earlier is None:
+        values |= {"poll_id": poll.id, "participant_id": participant.id, "site_id": participant.site_id,
+                   "cast_at": now}
     reply = {"vote": {"poll_id": poll.id, "answer": stored, "changed_at": now.isoformat()}, "repeated": False}
-    try:
-        db.session.commit()
-    except IntegrityError:  # the same participant voting twice at the same moment: the other one won
-        db.session.rollback()
-        raise Conflict(_("your vote crossed another one; try again")) from None
+    if not vote_writer.write(values, earlier.id if earlier is not None else None):
+        # Refused by a constraint: a retry of this key that was in the same group, or another vote of the
+        # same participant at the same moment (that one won).
+        if db.session.scalar(select(Vote.participant_id).where(Vote.idempotency_key == key)) == participant.id:
+            return {**reply, "repeated": True}
+        raise Conflict(_("your vote crossed another one; try again"))
     pump.poll_voted(event_id, reply["vote"]["poll_id"])
     return reply
 

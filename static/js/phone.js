@@ -721,13 +721,15 @@
         view.votes[pollId] = reply.vote.answer;
       }
     } catch (error) {
-      if (Array.isArray(error.details) && stillPending()) {
+      const busy = Array.isArray(error.details) && error.details.some(function (d) { return d.reason === "busy"; });
+      if (!busy && Array.isArray(error.details) && stillPending()) {
         // Refused (the poll closed, the answer does not fit...): it will not count; say why.
         delete store.pending[pollId];
         savePending();
         view.errors[pollId] = error.message;
       }
-      // No reply in time: the vote stays pending and goes again with the same key (it counts once).
+      // No reply in time, or the server is busy: the vote stays pending and goes again with the same key
+      // (it counts once).
     } finally {
       if (view.inflight[pollId] === attempt) { delete view.inflight[pollId]; }
       renderPoll();
