@@ -40,3 +40,15 @@ class TooMany(AppError):
     """The caller (a participant or an address) went over a rate limit; waiting helps."""
 
     status = 429
+
+
+class Busy(AppError):
+    """The server is behind: the request was not done, and the client should send it again in a moment.
+
+    Its details say "busy", so that a phone keeps a refused vote and sends it again (with the same key).
+    """
+
+    status = 503
+
+    def __init__(self, message: str):
+        super().__init__(message, [{"path": "", "reason": "busy"}])

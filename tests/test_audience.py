@@ -34,6 +34,20 @@ def votes_of(poll: Poll) -> int:
 
 
 @pytest.fixture
+def pushes_by_hand(app, monkeypatch):
+    """The pump's loop stays off (one still running from an earlier test stops within a round), so that the test
+    alone decides when results are pushed and how late the pump is; what it leaves pending is sent at the end."""
+    monkeypatch.setattr(pump, "_ensure_running", lambda: None)
+    monkeypatch.setattr(pump, "IDLE_ROUNDS", 0)
+    deadline = time.monotonic() + 5
+    while pump._running and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not pump._running
+    yield
+    pump.flush()
+
+
+@pytest.fixture
 def open_vraag3(chair):
     poll = poll_by_key("vraag-3")
     polls.open_poll(chair, poll.id)
@@ -68,6 +82,26 @@ def test_a_vote_is_counted_once_per_participant_and_a_new_answer_replaces_it(dem
     audience.cast_vote(voter, open_vraag3.id, {"option": first}, "key-aaaa-1")
     audience.cast_vote(voter, open_vraag3.id, {"option": second}, "key-aaaa-2")
     assert votes_of(open_vraag3) == 1
+    assert db.session.scalar(select(Vote.answer).where(Vote.poll_id == open_vraag3.id)) == [second]
+
+
+def test_a_late_retry_of_an_older_answer_is_acknowledged_as_superseded_and_changes_nothing(demo, open_vraag3):
+    voter = phone(demo, "den-haag")
+    older, newer = open_vraag3.options[0].id, open_vraag3.options[1].id
+    audience.cast_vote(voter, open_vraag3.id, {"option": older}, "order-key-1", seq=1)
+    audience.cast_vote(voter, open_vraag3.id, {"option": newer}, "order-key-2", seq=2)
+    late = audience.cast_vote(voter, open_vraag3.id, {"option": older}, "order-key-1", seq=1)
+    assert (late["repeated"], late["superseded"], late["vote"]["answer"]) == (True, True, [newer])
+    stored = db.session.scalars(select(Vote).where(Vote.poll_id == open_vraag3.id)).one()
+    assert (stored.answer, stored.idempotency_key, stored.seq) == ([newer], "order-key-2", 2)
+
+
+def test_a_newer_answer_with_a_higher_sequence_number_still_replaces_the_vote(demo, open_vraag3):
+    voter = phone(demo, "den-haag")
+    first, second = open_vraag3.options[0].id, open_vraag3.options[1].id
+    audience.cast_vote(voter, open_vraag3.id, {"option": first}, "order-key-3", seq=7)
+    reply = audience.cast_vote(voter, open_vraag3.id, {"option": second}, "order-key-4", seq=8)
+    assert reply["repeated"] is False and "superseded" not in reply
     assert db.session.scalar(select(Vote.answer).where(Vote.poll_id == open_vraag3.id)) == [second]
 
 
@@ -224,6 +258,40 @@ def test_results_are_pushed_at_a_bounded_rate_not_once_per_vote(app, demo, links
     pushes = [m["args"][0] for m in chair_client.get_received() if m["name"] == "poll:results"]
     assert 1 <= len(pushes) <= 1 + math.ceil(elapsed / pump.INTERVAL) < 40
     assert pushes[-1]["total"]["voters"] == 40
+
+
+def test_votes_reach_the_screens_with_every_push_and_the_phones_at_most_once_per_phone_interval(
+        app, demo, links, open_vraag3, pushes_by_hand):
+    screen = socketio.test_client(app, auth={"token": links["sites"]["enschede"]["screen"]["token"]})
+    token = participant_token(audience.join(demo.site("enschede"), ""))
+    watcher = socketio.test_client(app, auth={"participant": token})
+    option = open_vraag3.options[0].id
+    pump.flush()
+    screen.get_received(), watcher.get_received()
+    for index in range(3):  # three pushes within one phone interval, each with a new vote
+        audience.cast_vote(phone(demo, "enschede"), open_vraag3.id, {"option": option}, f"paced-key-{index}")
+        pump.flush(phones_due=index == 0)
+
+    def voters(client) -> list[int]:
+        return [m["args"][0]["total"]["voters"] for m in client.get_received() if m["name"] == "poll:results"]
+
+    assert (voters(screen), voters(watcher)) == ([1, 2, 3], [1])
+    pump.flush()  # the phone interval has passed: the phones catch up, the screens have nothing new
+    assert (voters(screen), voters(watcher)) == ([], [3])
+
+
+def test_a_vote_is_refused_as_busy_while_the_server_runs_behind_and_counts_when_sent_again(
+        app, demo, open_vraag3, monkeypatch, pushes_by_hand):
+    token = participant_token(audience.join(demo.site("eindhoven"), ""))
+    phone_client = socketio.test_client(app, auth={"participant": token})
+    vote = {"poll_id": open_vraag3.id, "answer": {"option": open_vraag3.options[0].id}, "key": "busy-key-1"}
+    monkeypatch.setattr(pump, "_lag", audience.BUSY_LAG + 0.5)  # the pump's last round came 1.5 s late
+    reply = phone_client.emit("poll:vote", vote, callback=True)
+    assert reply["ok"] is False and reply["details"] == [{"path": "", "reason": "busy"}]
+    assert votes_of(open_vraag3) == 0
+    monkeypatch.setattr(pump, "_lag", 0.0)
+    assert phone_client.emit("poll:vote", vote, callback=True)["ok"] is True
+    assert votes_of(open_vraag3) == 1
 
 
 def test_hidden_results_reach_the_crew_but_not_the_screens_until_revealed(app, demo, links, chair):

@@ -154,6 +154,8 @@ class VoteIn(Payload):
     poll_id: Id
     answer: dict
     key: Annotated[str, StringConstraints(min_length=8, max_length=64)]
+    #: Grows with each answer the phone makes, so that a late retry of an older answer changes nothing.
+    seq: Id | None = None
 
 
 class QuestionIn(Payload):
@@ -285,7 +287,7 @@ ACTIONS: list[Action] = [
            "Approve, hide or mark answered a question"),
     Action("question:feature", CHAIR, QuestionChoice, lambda c, p: polls.feature_question(c, p.question_id),
            "Put one question on every screen"),
-    Action("poll:vote", PARTICIPANT, VoteIn, lambda c, p: audience.cast_vote(c, p.poll_id, p.answer, p.key),
+    Action("poll:vote", PARTICIPANT, VoteIn, lambda c, p: audience.cast_vote(c, p.poll_id, p.answer, p.key, p.seq),
            "Vote (a participant)", changes_state=False),
     Action("question:ask", PARTICIPANT, QuestionIn, lambda c, p: audience.ask_question(c, p.text),
            "Ask a question (a participant)", changes_state=False),

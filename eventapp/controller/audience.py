@@ -1,19 +1,21 @@
 """What participants do from their phones: join, vote, ask and upvote questions, send reactions.
 
-Votes are not changes of the live state (no version is raised): each is committed in its own short
-transaction, acknowledged after the commit, and its poll's results are pushed at a bounded rate.
+Votes are not changes of the live state (no version is raised): each is committed with the others that arrive
+within a few milliseconds (vote_writer), acknowledged after that commit, and its poll's results are pushed at a
+bounded rate.
 """
 
 import secrets
 import unicodedata
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from eventapp.access import Caller
-from eventapp.controller import commit_change, require_role
-from eventapp.errors import BadInput, Conflict, NotFound
+from eventapp.controller import commit_change, require_role, vote_writer
+from eventapp.errors import BadInput, Busy, Conflict, NotFound
 from eventapp.extensions import db
 from eventapp.models import (
     LiveState,
@@ -28,7 +30,7 @@ from eventapp.models import (
     Site,
     Vote,
 )
-from eventapp.models.base import utcnow
+from eventapp.models.base import MAX_ID, utcnow
 from eventapp.moderation import is_offensive
 from eventapp.poll_kinds import AnswerError, normalize_answer, quiz_score
 from eventapp.ratelimit import allowed
@@ -37,6 +39,9 @@ from eventapp.realtime import pump
 NAME_MAX = 40
 QUESTION_MAX = 300
 REACTIONS = ("applause", "heart", "laugh", "wow")
+#: Votes are refused (the phone sends them again) while the process runs this many seconds behind: at a few
+#: milliseconds a vote, a few hundred messages wait. Connections and their pings then survive an overload.
+BUSY_LAG = 1.0
 
 
 def join(site: Site, name: str) -> Participant:
@@ -53,22 +58,43 @@ def join(site: Site, name: str) -> Participant:
     return participant
 
 
-def cast_vote(caller: Caller, poll_id: int, answer, key: str) -> dict:
-    """Record a participant's answer; a retry with the same key counts once, a new answer replaces the old."""
+def cast_vote(caller: Caller, poll_id: int, answer, key: str, seq: int | None = None) -> dict:
+    """Record a participant's answer; a retry with the same key counts once, a new answer replaces the old.
+
+    `seq` (optional) numbers the phone's answers: a late retry of an older answer that arrives after a newer
+    one was stored (a lower number) is acknowledged as superseded and changes nothing. Two reads (the key and
+    the earlier vote together; the poll with its options and the run mode), then the write in the next group
+    commit (vote_writer), after which it is acknowledged; the reply is made from the values at hand.
+    """
     require_role(caller, Role.PARTICIPANT)
+    if pump.lag() > BUSY_LAG:
+        raise Busy(_("the server is busy; your vote is sent again in a moment"))
     participant = caller.participant
     if not isinstance(key, str) or not 8 <= len(key) <= 64:
         raise BadInput(_("a vote needs a key of 8 to 64 characters, made by the phone"))
-    repeated = db.session.scalar(select(Vote).where(Vote.idempotency_key == key))
+    if seq is not None and (type(seq) is not int or not 0 <= seq <= MAX_ID):
+        raise BadInput(_("a vote's sequence number is a whole number from 0 to %(max)d", max=MAX_ID))
+    poll_id = poll_id if type(poll_id) is int else None
+    mine = Vote.participant_id == participant.id
+    found = db.session.scalars(select(Vote).where(
+        or_(Vote.idempotency_key == key, and_(Vote.poll_id == poll_id, mine)))).all()
+    repeated = next((vote for vote in found if vote.idempotency_key == key), None)
     if repeated is not None:
         if repeated.participant_id != participant.id:
             raise Conflict(_("this vote key is used already"))
         return {"vote": _vote_view(repeated), "repeated": True}
+    earlier = next((vote for vote in found if vote.poll_id == poll_id), None)
+    if earlier is not None and seq is not None and earlier.seq is not None and seq < earlier.seq:
+        return {"vote": _vote_view(earlier), "repeated": True, "superseded": True}
     if not allowed("vote", f"participant:{participant.id}"):
         raise Conflict(_("too many votes at once; wait a moment"))
-    poll = db.session.get(Poll, poll_id) if type(poll_id) is int else None
-    if poll is None or poll.event_id != caller.event.id:
+    event_id = caller.event.id
+    row = db.session.execute(
+        select(Poll, LiveState.mode).join(LiveState, LiveState.event_id == Poll.event_id)
+        .where(Poll.id == poll_id).options(joinedload(Poll.options))).unique().first() if poll_id else None
+    if row is None or row[0].event_id != event_id:
         raise NotFound(_("poll %(id)s does not exist in this event", id=str(poll_id)[:20]))
+    poll, mode = row
     if poll.state != PollState.OPEN:
         raise Conflict(_("this poll is not open"))
     if poll.site_id is not None and poll.site_id != participant.site_id:
@@ -78,25 +104,25 @@ def cast_vote(caller: Caller, poll_id: int, answer, key: str) -> dict:
     except AnswerError as error:
         raise BadInput(str(error)) from None
     _refuse_offensive(poll, stored)
-    mode = db.session.get(LiveState, caller.event.id).mode
-    vote = db.session.scalar(select(Vote).where(Vote.poll_id == poll.id, Vote.participant_id == participant.id))
-    now = utcnow()
-    if vote is not None and not poll.allow_change:
+    if earlier is not None and not poll.allow_change:
         raise Conflict(_("you have answered this poll already"))
-    if vote is None:
-        vote = Vote(poll_id=poll.id, participant_id=participant.id, site_id=participant.site_id, cast_at=now)
-        db.session.add(vote)
-    vote.answer, vote.idempotency_key, vote.mode, vote.changed_at = stored, key, mode, now
-    vote.moderation = "pending" if poll.kind == PollKind.OPEN else "approved"
-    vote.score = quiz_score(poll, stored, (now - poll.opened_at).total_seconds()) \
-        if poll.kind == PollKind.QUIZ and poll.opened_at else 0
-    try:
-        db.session.commit()
-    except IntegrityError:  # the same participant voting twice at the same moment: the other one won
-        db.session.rollback()
-        raise Conflict(_("your vote crossed another one; try again")) from None
-    pump.poll_changed(caller.event.id, poll.id)
-    return {"vote": _vote_view(vote), "repeated": False}
+    now = utcnow()
+    values = {"answer": stored, "idempotency_key": key, "seq": seq, "mode": mode, "changed_at": now,
+              "moderation": "pending" if poll.kind == PollKind.OPEN else "approved",
+              "score": quiz_score(poll, stored, (now - poll.opened_at).total_seconds())
+              if poll.kind == PollKind.QUIZ and poll.opened_at else 0}
+    if earlier is None:
+        values |= {"poll_id": poll.id, "participant_id": participant.id, "site_id": participant.site_id,
+                   "cast_at": now}
+    reply = {"vote": {"poll_id": poll.id, "answer": stored, "changed_at": now.isoformat()}, "repeated": False}
+    if not vote_writer.write(values, earlier.id if earlier is not None else None):
+        # Refused by a constraint: a retry of this key that was in the same group, or another vote of the
+        # same participant at the same moment (that one won).
+        if db.session.scalar(select(Vote.participant_id).where(Vote.idempotency_key == key)) == participant.id:
+            return {**reply, "repeated": True}
+        raise Conflict(_("your vote crossed another one; try again"))
+    pump.poll_voted(event_id, reply["vote"]["poll_id"])
+    return reply
 
 
 def ask_question(caller: Caller, text: str) -> dict:

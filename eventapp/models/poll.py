@@ -104,6 +104,9 @@ class Vote(db.Model):
     mode: Mapped[RunMode] = mapped_column(enum_column(RunMode), default=RunMode.REAL)
     #: Made by the client, so that a retried vote counts once.
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The phone's number for this answer, growing with each answer it makes: a late retry of an older answer
+    #: (a lower number) changes nothing. None: the client sent none.
+    seq: Mapped[int | None]
     #: Open answers wait for moderation before they reach the screens: "pending", "approved" or "hidden".
     moderation: Mapped[str] = mapped_column(String(16), default="approved")
     #: Quiz polls: the points this answer scored.

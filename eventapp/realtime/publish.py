@@ -53,8 +53,9 @@ def presence_changed(event_id: int) -> None:
     poll_voters(event, by_site=by_site)  # the screens' "12 of 40 voted" follows the phones that join
 
 
-def poll_results(event_id: int, poll_id: int) -> None:
-    """A poll's results: always to the crew; to screens and phones once they are revealed."""
+def poll_results(event_id: int, poll_id: int, screens: bool = True, phones: bool = True) -> None:
+    """A poll's results: to the crew and (once revealed) the screens when `screens`, to the phones (once
+    revealed) when `phones`. Each emit goes to one room, so it is encoded once for all its connections."""
     from eventapp.models import Poll
     from eventapp.results import for_audience, pending_open_answers
     from eventapp.results import poll_results as compute
@@ -63,13 +64,17 @@ def poll_results(event_id: int, poll_id: int) -> None:
     if poll is None:
         return
     results = compute(poll)
-    crew = {**results, "pending": pending_open_answers(poll)} if poll.kind.value == "open" else results
-    socketio.emit("poll:results", crew, to=crew_room(event_id))
-    if poll.results_visible:
-        socketio.emit("poll:results", for_audience(poll, results), to=audience_room(event_id))
-    event = db.session.get(Event, event_id)
-    _emit_voters(event, poll.id, results["total"]["voters"],
-                 {key: figures["voters"] for key, figures in results["sites"].items()}, presence_by_site(event))
+    if screens:
+        crew = {**results, "pending": pending_open_answers(poll)} if poll.kind.value == "open" else results
+        socketio.emit("poll:results", crew, to=crew_room(event_id))
+    if poll.results_visible and (screens or phones):
+        audience = audience_room(event_id) if screens and phones else \
+            role_room(event_id, "screen") if screens else role_room(event_id, "participant")
+        socketio.emit("poll:results", for_audience(poll, results), to=audience)
+    if screens:
+        event = db.session.get(Event, event_id)
+        _emit_voters(event, poll.id, results["total"]["voters"],
+                     {key: figures["voters"] for key, figures in results["sites"].items()}, presence_by_site(event))
 
 
 def poll_voters(event: Event, by_site=None, to: str | None = None) -> None:

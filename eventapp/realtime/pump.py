@@ -1,10 +1,15 @@
 """Bounded-rate pushes: poll results, the question list and reactions are sent a few times a second at most.
 
-A thousand votes a second then cost four result broadcasts, not a thousand. What is pending lives in this
-process only; it is derived from the database when sent, so a lost batch (a crash) loses nothing stored.
+A thousand votes a second then cost four result broadcasts, not a thousand. Votes reach the crew and the room
+screens every INTERVAL but the phones only every PHONE_INTERVAL: a phone shows the bars beside its own answer
+and needs no quarter-second updates, while every phone push is one frame per phone (thousands) against a few
+for the screens. A change by the crew (open, reveal, moderate) goes to everyone with the next push. What is
+pending lives in this process only; it is derived from the database when sent, so a lost batch (a crash)
+loses nothing stored.
 """
 
 import threading
+import time
 from collections import Counter
 
 from flask import current_app
@@ -13,20 +18,36 @@ from eventapp.extensions import db, socketio
 
 #: Seconds between two pushes of the same kind.
 INTERVAL = 0.25
+#: Seconds between two pushes of a poll's results to the phones while votes come in.
+PHONE_INTERVAL = 1.0
 #: The loop stops after this many idle rounds, and starts again with the next change.
 IDLE_ROUNDS = 40
 
 _lock = threading.Lock()
-_polls: set[tuple[int, int]] = set()
+_polls: set[tuple[int, int]] = set()  # to the crew and the screens with the next push
+_phones_now: set[tuple[int, int]] = set()  # to the phones with the next push
+_phones_later: set[tuple[int, int]] = set()  # to the phones once PHONE_INTERVAL has passed since the last time
+_phones_due = 0.0  # time.monotonic() from which the phones may get results again
 _questions: set[int] = set()
 _reactions: dict[int, Counter] = {}
 _running = False
+_lag = 0.0  # how late the loop's last round came: the work waiting in this process, in seconds
 
 
 def poll_changed(event_id: int, poll_id: int) -> None:
-    """A poll got a vote (or was moderated): its results go out with the next push."""
+    """The crew changed a poll (opened, revealed, moderated...): its results go to everyone with the next push."""
     with _lock:
         _polls.add((event_id, poll_id))
+        _phones_now.add((event_id, poll_id))
+    _ensure_running()
+
+
+def poll_voted(event_id: int, poll_id: int) -> None:
+    """A poll got a vote: its results go to the crew and the screens with the next push, to the phones at most
+    every PHONE_INTERVAL."""
+    with _lock:
+        _polls.add((event_id, poll_id))
+        _phones_later.add((event_id, poll_id))
     _ensure_running()
 
 
@@ -44,16 +65,27 @@ def reaction(event_id: int, site_key: str, kind: str) -> None:
     _ensure_running()
 
 
-def flush() -> None:
-    """Send everything pending now (the loop calls this; tests may too)."""
+def lag() -> float:
+    """Seconds by which the last push came later than planned while the loop runs (0 when it is idle): how
+    much work waits in this process before a new message is handled."""
+    return _lag
+
+
+def flush(phones_due: bool = True) -> None:
+    """Send everything pending now; `phones_due`: the phones' results too (the loop passes whether their
+    interval has passed; tests call it plain)."""
     from eventapp.realtime import publish
 
-    global _polls, _questions, _reactions
+    global _polls, _phones_now, _phones_later, _phones_due, _questions, _reactions
     with _lock:
-        polls, questions, reactions = _polls, _questions, _reactions
-        _polls, _questions, _reactions = set(), set(), {}
-    for event_id, poll_id in sorted(polls):
-        publish.poll_results(event_id, poll_id)
+        polls, phones, questions, reactions = _polls, _phones_now, _questions, _reactions
+        _polls, _phones_now, _questions, _reactions = set(), set(), set(), {}
+        if phones_due and _phones_later:
+            phones, _phones_later = phones | _phones_later, set()
+            _phones_due = time.monotonic() + PHONE_INTERVAL
+    for event_id, poll_id in sorted(polls | phones):
+        publish.poll_results(event_id, poll_id, screens=(event_id, poll_id) in polls,
+                             phones=(event_id, poll_id) in phones)
     for event_id in sorted(questions):
         publish.questions(event_id)
     for event_id, counts in reactions.items():
@@ -70,24 +102,28 @@ def _ensure_running() -> None:
 
 
 def _loop(app) -> None:
-    global _running
+    global _running, _lag
     idle = 0
     while idle < IDLE_ROUNDS:
+        planned = time.monotonic() + INTERVAL
         socketio.sleep(INTERVAL)
+        _lag = max(0.0, time.monotonic() - planned)
         with _lock:
-            busy = bool(_polls or _questions or _reactions)
+            phones_due = time.monotonic() >= _phones_due
+            busy = bool(_polls or _phones_now or _questions or _reactions or (_phones_later and phones_due))
+            waiting = bool(_phones_later)
         if not busy:
-            idle += 1
+            idle = 0 if waiting else idle + 1
             continue
         idle = 0
         with app.app_context():
             try:
-                flush()
+                flush(phones_due)
             finally:
                 db.session.remove()
     with _lock:
-        _running = False
-        pending = bool(_polls or _questions or _reactions)
+        _running, _lag = False, 0.0
+        pending = bool(_polls or _phones_now or _phones_later or _questions or _reactions)
     if pending:  # something arrived while the loop was stopping
         with app.app_context():
             _ensure_running()

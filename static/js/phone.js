@@ -49,7 +49,8 @@
 
   const store = {
     joined: load("joined", null), // the reply of POST /api/v1/join: {token, participant, name, event, site, ...}
-    pending: load("pending", {}), // poll id -> {poll_id, kind, answer, key, at}: votes not yet acknowledged
+    pending: load("pending", {}), // poll id -> {poll_id, kind, answer, key, seq, at}: votes not yet acknowledged
+    seq: load("seq", 0), // the number of this phone's latest answer: a late retry of an older one changes nothing
     upvoted: load("upvoted", []), // question ids this phone upvoted
     asked: load("asked", []), // [{id, text, at}]: own questions, until they are approved
   };
@@ -184,10 +185,12 @@
   function forget() {
     store.joined = null;
     store.pending = {};
+    store.seq = 0;
     view.votes = {};
     view.errors = {};
     save("joined", null);
     save("pending", null);
+    save("seq", null);
     renderJoined();
   }
 
@@ -686,7 +689,9 @@
 
   function vote(poll, answer) {
     if (!store.joined) { return; }
-    const entry = { poll_id: poll.id, kind: poll.kind, answer: answer, key: newKey(), at: Date.now() };
+    store.seq += 1;
+    save("seq", store.seq);
+    const entry = { poll_id: poll.id, kind: poll.kind, answer: answer, key: newKey(), seq: store.seq, at: Date.now() };
     store.pending[poll.id] = entry; // kept until acknowledged, so a reload or reconnect sends it again
     savePending();
     delete view.errors[poll.id];
@@ -707,20 +712,24 @@
     view.inflight[pollId] = attempt;
     const stillPending = function () { return store.pending[pollId] && store.pending[pollId].key === entry.key; };
     try {
-      const reply = await view.live.act("poll:vote", { poll_id: pollId, answer: entry.answer, key: entry.key });
+      const payload = { poll_id: pollId, answer: entry.answer, key: entry.key };
+      if (typeof entry.seq === "number") { payload.seq = entry.seq; } // a vote kept from before sequence numbers
+      const reply = await view.live.act("poll:vote", payload);
       if (stillPending()) {
         delete store.pending[pollId];
         savePending();
         view.votes[pollId] = reply.vote.answer;
       }
     } catch (error) {
-      if (Array.isArray(error.details) && stillPending()) {
+      const busy = Array.isArray(error.details) && error.details.some(function (d) { return d.reason === "busy"; });
+      if (!busy && Array.isArray(error.details) && stillPending()) {
         // Refused (the poll closed, the answer does not fit...): it will not count; say why.
         delete store.pending[pollId];
         savePending();
         view.errors[pollId] = error.message;
       }
-      // No reply in time: the vote stays pending and goes again with the same key (it counts once).
+      // No reply in time, or the server is busy: the vote stays pending and goes again with the same key
+      // (it counts once).
     } finally {
       if (view.inflight[pollId] === attempt) { delete view.inflight[pollId]; }
       renderPoll();
