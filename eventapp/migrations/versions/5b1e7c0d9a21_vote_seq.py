@@ -1,7 +1,7 @@
 """vote sequence: the phone numbers its answers, so that a late retry of an older one changes nothing
 
 Revision ID: 5b1e7c0d9a21
-Revises: 2428a1a3a7c4
+Revises: 7c1e5b2d9f40
 Create Date: 2026-11-28 02:50:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5b1e7c0d9a21'
-down_revision = '2428a1a3a7c4'
+down_revision = '7c1e5b2d9f40'
 branch_labels = None
 depends_on = None
 
