@@ -15,6 +15,10 @@ if ASYNC_MODE == "eventlet":
     import eventlet
 
     eventlet.monkey_patch()
+    # psycopg (PostgreSQL) with its C speed-ups waits for the server in C, which stops eventlet's hub for the
+    # whole query; its select() wait, green after the patch, lets the other connections run meanwhile. psycopg
+    # chooses that by itself under gevent, not under eventlet (docs/performance.md, "Several workers").
+    os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
 elif ASYNC_MODE == "gevent":
     from gevent import monkey
 

@@ -8,6 +8,7 @@ machine's Redis do not hear each other.
 """
 
 import getpass
+import os
 import re
 import shutil
 import subprocess
@@ -375,3 +376,29 @@ def test_the_clients_of_a_killed_worker_reconnect_through_nginx_to_the_other_and
         for client in clients:
             client.close()
         nginx.stop()
+
+
+def test_postgresql_queries_of_two_green_threads_overlap_under_eventlet(postgres_url):
+    """psycopg's C wait would block eventlet's hub for the whole query: two half-second queries take a second."""
+    script = f"""
+import time
+import run  # monkey-patches, as every worker does first
+import eventlet
+import sqlalchemy
+
+engine = sqlalchemy.create_engine({postgres_url!r})
+def sleep_in_the_database():
+    with engine.connect() as connection:
+        connection.exec_driver_sql("SELECT pg_sleep(0.5)")
+sleep_in_the_database()  # connect first: only the queries are timed
+started = time.monotonic()
+pool = eventlet.GreenPool()
+for _ in range(2):
+    pool.spawn(sleep_in_the_database)
+pool.waitall()
+print(round(time.monotonic() - started, 3))
+"""
+    out = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                         timeout=60, env={k: v for k, v in os.environ.items() if k != "PSYCOPG_WAIT_FUNC"})
+    assert out.returncode == 0, out.stderr
+    assert float(out.stdout.split()[-1]) < 0.9, "the two queries ran one after the other"
