@@ -66,6 +66,10 @@ def main(argv: list[str] | None = None) -> None:
                          "set EVENTAPP_MESSAGE_QUEUE_URL (e.g. redis://127.0.0.1:6379/0)")
         if app.config["PRINT_LINKS"]:
             print_links(app)
+        with app.app_context():  # the database connections are the workers' from now on
+            from eventapp.extensions import db
+
+            db.engine.dispose()
         supervise_workers(host, port, workers)
         return
     raise_open_file_limit()
