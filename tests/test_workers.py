@@ -11,6 +11,7 @@ import getpass
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -279,7 +280,7 @@ def test_run_py_workers_refuses_several_workers_without_a_message_queue(tmp_path
 def test_long_polling_works_through_nginx_in_front_of_two_workers_started_by_run_py(tmp_path, queue_env):
     nginx_binary()
     port = free_port()
-    while free_port() == port + 1:  # the second worker takes the next port
+    while not _port_is_free(port + 1):  # the second worker takes the next port
         port = free_port()
     launcher = RealServer(tmp_path / "instance", env=queue_env, port=port)
     launcher.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -313,6 +314,15 @@ def test_long_polling_works_through_nginx_in_front_of_two_workers_started_by_run
             nginx.stop()
         launcher.stop()
     assert "Started 2 workers" in launcher.log()
+
+
+def _port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
 
 
 def _wait_until_answers(url: str, server: RealServer, timeout: float = 60) -> None:
