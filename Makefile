@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test setup setup-test chromium lint bench bench-votes bench-storm translations
+.PHONY: run test setup setup-test chromium nginx lint bench bench-votes bench-storm translations
 
 run: setup
 	$(PY) run.py $(ARGS)
@@ -17,7 +17,7 @@ test: setup-test
 
 setup: $(VENV)/.runtime node_modules/.installed
 
-setup-test: setup $(VENV)/.dev chromium
+setup-test: setup $(VENV)/.dev chromium nginx
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,14 @@ chromium:
 	@command -v chromium >/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# Debian's nginx, for the tests of config/nginx/eventapp.conf in front of two workers (the tests start their own
+# nginx as a normal process). In a container apt's postinst cannot start the service and says so: that is fine.
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx-light >/dev/null \
+	  || test -x /usr/sbin/nginx; }
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .

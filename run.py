@@ -1,4 +1,4 @@
-"""Start the event app: `python run.py [--host HOST] [--port PORT]`.
+"""Start the event app: `python run.py [--host HOST] [--port PORT] [--workers N]`.
 
 Monkey-patching comes first, before anything else is imported, as eventlet and gevent require.
 """
@@ -15,6 +15,10 @@ if ASYNC_MODE == "eventlet":
     import eventlet
 
     eventlet.monkey_patch()
+    # psycopg (PostgreSQL) with its C speed-ups waits for the server in C, which stops eventlet's hub for the
+    # whole query; its select() wait, green after the patch, lets the other connections run meanwhile. psycopg
+    # chooses that by itself under gevent, not under eventlet (docs/performance.md, "Several workers").
+    os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
 elif ASYNC_MODE == "gevent":
     from gevent import monkey
 
@@ -25,6 +29,9 @@ import contextlib  # noqa: E402
 import gc  # noqa: E402
 import logging  # noqa: E402
 import resource  # noqa: E402
+import signal  # noqa: E402
+import subprocess  # noqa: E402
+import time  # noqa: E402
 
 from eventapp import create_app  # noqa: E402
 from eventapp.extensions import socketio  # noqa: E402
@@ -39,13 +46,32 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Run the event orchestration app.")
     parser.add_argument("--host", help="address to listen on (default 127.0.0.1; 0.0.0.0 for the venue network)")
     parser.add_argument("--port", type=int, help="port to listen on (default 5000)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="worker processes, on ports PORT to PORT+N-1 behind a proxy with sticky sessions "
+                             "(more than one needs EVENTAPP_MESSAGE_QUEUE_URL; docs/deployment.md)")
     args = parser.parse_args(argv)
+    workers = args.workers
+    del args.workers
     overrides = {k.upper(): v for k, v in vars(args).items() if v is not None}
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for handler in logging.getLogger().handlers:  # no log line of any library shows a token
         handler.addFilter(RedactTokens())
     app = create_app(overrides)
     host, port = app.config["HOST"], app.config["PORT"]
+    if workers < 1 or port + workers - 1 > 65535:
+        parser.error(f"--workers must be at least 1, and port {port} + {workers - 1} at most 65535")
+    if workers > 1:
+        if not app.config.get("MESSAGE_QUEUE_URL"):
+            parser.error("several workers share their Socket.IO rooms through a message queue: "
+                         "set EVENTAPP_MESSAGE_QUEUE_URL (e.g. redis://127.0.0.1:6379/0)")
+        if app.config["PRINT_LINKS"]:
+            print_links(app)
+        with app.app_context():  # the database connections are the workers' from now on
+            from eventapp.extensions import db
+
+            db.engine.dispose()
+        supervise_workers(host, port, workers)
+        return
     raise_open_file_limit()
     presence.start_worker(app)  # this worker's connections of an earlier run are gone; their clients reconnect
     if app.config["PRINT_LINKS"]:
@@ -55,6 +81,42 @@ def main(argv: list[str] | None = None) -> None:
     print(f"Serving on http://{host}:{port} ({app.config['ASYNC_MODE']}); stop with Ctrl+C.", flush=True)
     tune_garbage_collector()
     serve(app, host, port)
+
+
+def supervise_workers(host: str, port: int, count: int) -> None:
+    """Run `count` workers (this script, one per port) until stopped, and start again one that dies.
+
+    The database is already migrated (and the demo loaded) by this process, once, so the workers do not race
+    to do it. A worker that dies loses only its connections: its clients reconnect, through the proxy, to
+    another worker, and everything they see is read from the database.
+    """
+    env = {**os.environ, "EVENTAPP_MIGRATE_ON_START": "false", "EVENTAPP_PRINT_LINKS": "false"}
+
+    def start(number: int) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, __file__, "--host", host, "--port", str(port + number)], env=env)
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    workers = [start(number) for number in range(count)]
+    print(f"Started {count} workers on http://{host}:{port} to :{port + count - 1}; stop with Ctrl+C.", flush=True)
+    try:
+        while True:
+            time.sleep(1)
+            for number, worker in enumerate(workers):
+                if worker.poll() is not None:
+                    logging.warning("worker on port %d exited (%s); starting it again", port + number,
+                                    worker.returncode)
+                    workers[number] = start(number)
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            try:
+                worker.wait(10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
 
 
 def raise_open_file_limit() -> None:

@@ -210,3 +210,44 @@ def start_bare(work: Path, payload: dict, children: list, extra: list[str] | Non
 def interrupt(signum, frame):
     """SIGTERM handler: stop like Ctrl+C, so that the caller's finally stops what it started."""
     raise KeyboardInterrupt
+
+
+def port_is_free(port: int) -> bool:
+    """Whether nobody listens on this loopback port right now."""
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
+def tree_cpu_seconds(pid: int) -> float | None:
+    """CPU time of a process and of its child processes (a `run.py --workers N` launcher and its workers)."""
+    own = cpu_seconds(pid)
+    if own is None:
+        return None
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    return own + sum(tree_cpu_seconds(int(child)) or 0 for child in children)
+
+
+def start_workers(work: Path, children: list, count: int, settings: dict) -> tuple[Child, list[str], dict]:
+    """`python run.py --workers count` on consecutive free ports with the given EVENTAPP_* settings (database,
+    message queue); returns the launcher, each worker's base URL and the demo's links."""
+    port = free_port()
+    while not all(port_is_free(port + n) for n in range(1, count)):  # rare: a port of the range is taken
+        port = free_port()
+    env = app_env(work) | settings
+    child = Child(f"the app ({count} workers)", [sys.executable, "run.py", "--workers", str(count), "--host",
+                                                 "127.0.0.1", "--port", str(port)], env, work / "app.log")
+    children.append(child)
+    bases = [f"http://127.0.0.1:{port + n}" for n in range(count)]
+    for base in bases:
+        wait_http(child, base + "/")
+    out = subprocess.run([sys.executable, "-m", "flask", "--app", "eventapp", "links", SLUG, "--json"],
+                         cwd=ROOT, env=env | {"EVENTAPP_PORT": str(port)}, capture_output=True, text=True,
+                         timeout=120, check=True)
+    return child, bases, json.loads(out.stdout)

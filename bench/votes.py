@@ -52,6 +52,8 @@ from harness import (
     rss_kib,
     start_app,
     start_bare,
+    start_workers,
+    tree_cpu_seconds,
     versions,
 )
 
@@ -111,15 +113,18 @@ def prepare_polls(base: str, chair: str, needed: int, hide: bool = False) -> lis
 class Phase:
     """One server under load: the load-client processes, their protocol, and what the server used meanwhile."""
 
-    def __init__(self, name: str, url: str, pid: int, work: Path, args, phones: list[dict], screens: list[dict],
-                 polls: list[dict], children: list):
-        self.name, self.url, self.pid, self.work, self.args = name, url, pid, work, args
+    def __init__(self, name: str, url: str | list[str], pid: int, work: Path, args, phones: list[dict],
+                 screens: list[dict], polls: list[dict], children: list):
+        """With several URLs (workers), load-client process w sends its phones to URL w modulo their number."""
+        urls = [url] if isinstance(url, str) else url
+        self.name, self.url, self.pid, self.work, self.args = name, urls[0], pid, work, args
         self.slots = round(args.rate * args.seconds)
         self.workers: list[Child] = []
         self.outs: list[Path] = []
         for w in range(args.procs):
-            config = {"url": url, "kind": name, "timeout": args.vote_timeout, "phones": phones[w::args.procs],
-                      "screens": screens if w == 0 else [], "total_phones": args.phones, "slots": self.slots,
+            config = {"url": urls[w % len(urls)], "kind": name, "timeout": args.vote_timeout,
+                      "phones": phones[w::args.procs], "screens": screens if w == 0 else [],
+                      "total_phones": args.phones, "slots": self.slots,
                       "rate": args.rate, "polls": polls, "batch": args.batch, "batch_pause": args.batch_pause,
                       "drain": args.drain, "out": str(work / f"{name}-client-{w}.json")}
             path = work / f"{name}-client-{w}-config.json"
@@ -149,7 +154,7 @@ class Phase:
             child.process.stdin.flush()
 
     def cpu(self) -> tuple[float | None, float]:
-        return cpu_seconds(self.pid), sum(cpu_seconds(c.pid) or 0 for c in self.workers)
+        return tree_cpu_seconds(self.pid), sum(cpu_seconds(c.pid) or 0 for c in self.workers)
 
     def run(self) -> dict:
         info: dict = {"slots": self.slots}
@@ -276,6 +281,83 @@ def summarize(info: dict, phones: int) -> dict:
     }
 
 
+def scale(args, work: Path, children: list, started: datetime.datetime, command: str, machine: str) -> int:
+    """One worker, then two, on PostgreSQL and Redis, under the same load; prints the scaling ratio."""
+    import uuid
+
+    import sqlalchemy
+
+    summaries = {}
+    admin = sqlalchemy.create_engine(args.postgres, isolation_level="AUTOCOMMIT")
+    for count in (1, 2):
+        name = f"workers-{count}"
+        database = f"eventapp_bench_{uuid.uuid4().hex[:12]}"
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{database}"')
+        try:
+            folder = work / name
+            folder.mkdir()
+            settings = {"EVENTAPP_DATABASE_URL": args.postgres.rsplit("/", 1)[0] + "/" + database,
+                        "EVENTAPP_MESSAGE_QUEUE_URL": args.redis, "EVENTAPP_MESSAGE_QUEUE_CHANNEL": database,
+                        "EVENTAPP_SECRET_KEY": uuid.uuid4().hex}
+            launcher, bases, links = start_workers(folder, children, count, settings)
+            chair = links["chair"]["token"]
+            args.polls = prepare_polls(bases[0], chair, args.needed, hide=args.results == "screens")
+            sites = links["sites"]
+            codes = [site["join"]["code"] for site in sites.values()]
+            print(f"{count} worker(s): launcher pid {launcher.pid}, {', '.join(bases)}", flush=True)
+            phones = [{"index": i, "join": {"code": codes[i % len(codes)],
+                                            "addr": f"127.0.{1 + i // JOINS_PER_ADDRESS // 250}."
+                                                    f"{1 + i // JOINS_PER_ADDRESS % 250}"}}
+                      for i in range(args.phones)]
+            screens = [{"token": sites[k]["screen"]["token"]} for k in SCREEN_SITES]
+            info = Phase(name, bases, launcher.pid, folder, args, phones, screens, args.polls, children).run()
+            summaries[count] = summarize(info, args.phones)
+            launcher.stop()
+        finally:
+            with admin.connect() as connection:
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    admin.dispose()
+    one, two = summaries[1], summaries[2]
+
+    def row(label: str, a, b, fmt: str = "{:9.1f}", unit: str = "") -> str:
+        ratio = b / a if isinstance(a, int | float) and isinstance(b, int | float) and a else float("nan")
+        return f"  {label:<40} {fmt.format(a):>10} {unit:<4} {fmt.format(b):>10} {unit:<4} {ratio:>7.2f}"
+
+    print("\n".join([
+        "",
+        f"Vote benchmark, one worker against two, {started.strftime('%Y-%m-%d %H:%M %Z')}",
+        f"  command: {command}",
+        f"  machine: {machine}",
+        f"  versions: {versions()}",
+        f"  load: {args.phones} phones + {len(SCREEN_SITES)} room screens, in {args.procs} load-client processes "
+        f"(process w on worker w mod N; the screens on the first worker); offered {args.rate:.0f} votes/s for "
+        f"{args.seconds:.0f}s; PostgreSQL {args.postgres.rsplit('@', 1)[-1].rsplit('/', 1)[0]}, Redis {args.redis}",
+        "",
+        f"  {'':<40} {'1 worker':>15} {'2 workers':>15} {'2/1':>7}",
+        row("phones connected", one["held_at_connect"], two["held_at_connect"], "{:9d}"),
+        row("votes sent", one["sent"], two["sent"], "{:9d}"),
+        row("votes acknowledged OK", one["acked_ok"], two["acked_ok"], "{:9d}"),
+        row("offered rate (sent / send window)", one["offered_per_s"], two["offered_per_s"], unit="/s"),
+        row("acknowledged rate (OK / ack window)", one["acked_per_s"], two["acked_per_s"], unit="/s"),
+        row("vote -> ack, p50", one["ack_ms"][50], two["ack_ms"][50], unit="ms"),
+        row("              p95", one["ack_ms"][95], two["ack_ms"][95], unit="ms"),
+        row("vote -> screen, p95", one["screen_ms"][95], two["screen_ms"][95], unit="ms"),
+        row("server CPU, all workers (% of a core)", one["server_cpu_pct"], two["server_cpu_pct"], unit="%"),
+        row("load clients' CPU (% of a core, all)", one["clients_cpu_pct"], two["clients_cpu_pct"], unit="%"),
+        "",
+        f"  scaling ratio of acknowledged votes/s, two workers / one: {two['acked_per_s'] / one['acked_per_s']:.2f} "
+        f"(target 1.6); load average after: 1 worker {' '.join(f'{x:.2f}' for x in one['load_after'])}, "
+        f"2 workers {' '.join(f'{x:.2f}' for x in two['load_after'])}",
+        *[f"  {n} worker(s) refused or failed: {s['failed']} ({s['errors']})" for n, s in summaries.items()
+          if s["failed"]],
+    ]), flush=True)
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps({"command": command, "started": started.isoformat(),
+                                                   "machine": machine, "summary": summaries}, default=str))
+    return 0
+
+
 def report(args, app: dict, bare: dict, started: datetime.datetime, command: str, machine: str) -> str:
     def row(label: str, a, b, fmt: str = "{:9.1f}", unit: str = "") -> str:
         ratio = a / b if isinstance(a, int | float) and isinstance(b, int | float) and b else float("nan")
@@ -367,6 +449,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="all: the polls show their results, pushed to screens and phones (the demo's polls); "
                              "screens: the chair hides them, the screens get only the voter counts (default all)")
     parser.add_argument("--only", choices=("app", "bare"), help="measure one server only (no ratio)")
+    parser.add_argument("--scale", action="store_true",
+                        help="instead of the app and the bare server: the app with one worker, then with two "
+                             "(`run.py --workers N`, a fresh PostgreSQL database and Redis channel each); "
+                             "prints the scaling ratio of acknowledged votes/s")
+    parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
+                        help="--scale: admin URL of the PostgreSQL server, where each run gets a fresh database")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/0", help="--scale: the message queue")
     parser.add_argument("--app-script", default="run.py",
                         help="start the app with this script instead of run.py (experiments: a wrapper of run.py)")
     parser.add_argument("--max-seconds", type=float, default=1800,
@@ -376,7 +465,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not (1 <= args.phones <= 5000 and args.rate > 0 and args.seconds > 0 and 1 <= args.procs <= 16):
         parser.error("--phones 1..5000, --rate > 0, --seconds > 0, --procs 1..16")
-    needed = -(-round(args.rate * args.seconds) // args.phones)
+    needed = args.needed = -(-round(args.rate * args.seconds) // args.phones)
     if needed > 20:
         parser.error(f"each phone would vote {needed} times (at most 20 polls); more phones or fewer votes")
 
@@ -399,6 +488,8 @@ def main(argv: list[str] | None = None) -> int:
     watchdog.start()
     try:
         print(f"work folder {work}", flush=True)
+        if args.scale:
+            return scale(args, work, children, started, command, machine)
         app_child, app_base, links = start_app(work, children, args.app_script)
         chair = links["chair"]["token"]
         args.polls = prepare_polls(app_base, chair, needed, hide=args.results == "screens")

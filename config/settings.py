@@ -11,12 +11,20 @@ DATABASE_URL = None
 #: Message queue for several worker processes, e.g. "redis://127.0.0.1:6379/0". None: one process.
 MESSAGE_QUEUE_URL = None
 
+#: Name of this deployment on the message queue: its Socket.IO channel and the prefix of its rate-limit keys.
+#: Two deployments (or test runs) that share one Redis need different names, or they hear each other.
+MESSAGE_QUEUE_CHANNEL = "eventapp"
+
 #: Signs participant tokens and derives access tokens. None: generated once, kept in instance/secret_key.
 SECRET_KEY = None
 
 #: Base URL that phones and other machines use to reach the app, e.g. "http://192.168.1.20:5000".
 #: None: built from HOST and PORT (with this machine's network address when HOST is 0.0.0.0).
 PUBLIC_BASE_URL = None
+
+#: Proxies in front of the app that add X-Forwarded-For/-Proto/-Host (1 behind config/nginx/eventapp.conf).
+#: With 0 the proxy's own address would be every client's, and one rate limit per address would hold them all.
+PROXY_COUNT = 0
 
 #: Where `python run.py` listens.
 HOST = "127.0.0.1"

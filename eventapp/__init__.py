@@ -35,9 +35,15 @@ def create_app(config: dict | None = None) -> Flask:
     handlers.register()
     socketio.init_app(app, async_mode=app.config["ASYNC_MODE"],
                       message_queue=app.config.get("MESSAGE_QUEUE_URL"),
+                      channel=app.config["MESSAGE_QUEUE_CHANNEL"],
                       cors_allowed_origins=socketio_origin_check(app), cors_credentials=False,
                       max_http_buffer_size=int(app.config["MAX_MESSAGE_BYTES"]),
                       logger=False, engineio_logger=False)
+    if app.config["PROXY_COUNT"]:  # outside Socket.IO's middleware, so that its handshakes get the client's address
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from eventapp import cli, i18n, models  # noqa: F401  (models: registers the tables)
     from eventapp.web import register_blueprints

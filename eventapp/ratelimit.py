@@ -1,10 +1,11 @@
 """Rate limits against floods from one participant or address.
 
 With a Redis message queue configured the counters live in Redis (the `limits` library), so every worker
-shares them. Otherwise they live in this process's memory, in `LocalMovingWindows` below, not in `limits`'
-memory storage: that one starts a timer thread on nearly every hit, and under eventlet starting a thread
-hands control to the event loop in the middle of a vote that holds a database connection. Under a few
-hundred votes a second that parked every connection of the pool and votes timed out (docs/performance.md).
+shares them; their keys start with the queue's channel name, so that deployments sharing a Redis stay apart.
+Otherwise they live in this process's memory, in `LocalMovingWindows` below, not in `limits`' memory storage:
+that one starts a timer thread on nearly every hit, and under eventlet starting a thread hands control to the
+event loop in the middle of a vote that holds a database connection. Under a few hundred votes a second that
+parked every connection of the pool and votes timed out (docs/performance.md).
 """
 
 import time
@@ -74,8 +75,9 @@ def _limiter() -> strategies.MovingWindowRateLimiter | LocalMovingWindows:
     limiter = current_app.extensions.get("eventapp.ratelimit")
     if limiter is None:
         queue = current_app.config.get("MESSAGE_QUEUE_URL") or ""
-        if queue.startswith("redis://"):
-            limiter = strategies.MovingWindowRateLimiter(storage.storage_from_string(queue))
+        if queue.startswith(("redis://", "rediss://")):
+            prefix = f"{current_app.config['MESSAGE_QUEUE_CHANNEL']}:limits"
+            limiter = strategies.MovingWindowRateLimiter(storage.storage_from_string(queue, key_prefix=prefix))
         else:
             limiter = LocalMovingWindows()
         current_app.extensions["eventapp.ratelimit"] = limiter

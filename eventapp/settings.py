@@ -12,8 +12,8 @@ DEFAULTS_FILE = PROJECT_ROOT / "config" / "settings.py"
 ENV_PREFIX = "EVENTAPP"
 ASYNC_MODES = ("eventlet", "gevent", "threading")
 #: Settings that are text whatever they look like (a secret key of digits is not a number).
-TEXT_SETTINGS = ("SECRET_KEY", "DATABASE_URL", "MESSAGE_QUEUE_URL", "PUBLIC_BASE_URL", "HOST",
-                 "WORKER_ID")
+TEXT_SETTINGS = ("SECRET_KEY", "DATABASE_URL", "MESSAGE_QUEUE_URL", "MESSAGE_QUEUE_CHANNEL", "PUBLIC_BASE_URL",
+                 "HOST", "WORKER_ID")
 
 
 def instance_path() -> str:
