@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from eventapp.access import Caller
 from eventapp.controller import commit_change, require_role, vote_writer
-from eventapp.errors import BadInput, Busy, Conflict, NotFound
+from eventapp.errors import BadInput, Conflict, NotFound
 from eventapp.extensions import db
 from eventapp.models import (
     LiveState,
@@ -39,9 +39,6 @@ from eventapp.realtime import pump
 NAME_MAX = 40
 QUESTION_MAX = 300
 REACTIONS = ("applause", "heart", "laugh", "wow")
-#: Votes are refused (the phone sends them again) while the process runs this many seconds behind: at a few
-#: milliseconds a vote, a few hundred messages wait. Connections and their pings then survive an overload.
-BUSY_LAG = 1.0
 
 
 def join(site: Site, name: str) -> Participant:
@@ -67,8 +64,6 @@ def cast_vote(caller: Caller, poll_id: int, answer, key: str, seq: int | None = 
     commit (vote_writer), after which it is acknowledged; the reply is made from the values at hand.
     """
     require_role(caller, Role.PARTICIPANT)
-    if pump.lag() > BUSY_LAG:
-        raise Busy(_("the server is busy; your vote is sent again in a moment"))
     participant = caller.participant
     if not isinstance(key, str) or not 8 <= len(key) <= 64:
         raise BadInput(_("a vote needs a key of 8 to 64 characters, made by the phone"))

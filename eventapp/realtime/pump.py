@@ -31,7 +31,6 @@ _phones_due = 0.0  # time.monotonic() from which the phones may get results agai
 _questions: set[int] = set()
 _reactions: dict[int, Counter] = {}
 _running = False
-_lag = 0.0  # how late the loop's last round came: the work waiting in this process, in seconds
 
 
 def poll_changed(event_id: int, poll_id: int) -> None:
@@ -65,12 +64,6 @@ def reaction(event_id: int, site_key: str, kind: str) -> None:
     _ensure_running()
 
 
-def lag() -> float:
-    """Seconds by which the last push came later than planned while the loop runs (0 when it is idle): how
-    much work waits in this process before a new message is handled."""
-    return _lag
-
-
 def flush(phones_due: bool = True) -> None:
     """Send everything pending now; `phones_due`: the phones' results too (the loop passes whether their
     interval has passed; tests call it plain)."""
@@ -102,12 +95,10 @@ def _ensure_running() -> None:
 
 
 def _loop(app) -> None:
-    global _running, _lag
+    global _running
     idle = 0
     while idle < IDLE_ROUNDS:
-        planned = time.monotonic() + INTERVAL
         socketio.sleep(INTERVAL)
-        _lag = max(0.0, time.monotonic() - planned)
         with _lock:
             phones_due = time.monotonic() >= _phones_due
             busy = bool(_polls or _phones_now or _questions or _reactions or (_phones_later and phones_due))
@@ -122,7 +113,7 @@ def _loop(app) -> None:
             finally:
                 db.session.remove()
     with _lock:
-        _running, _lag = False, 0.0
+        _running = False
         pending = bool(_polls or _phones_now or _phones_later or _questions or _reactions)
     if pending:  # something arrived while the loop was stopping
         with app.app_context():
