@@ -1,4 +1,5 @@
-# The README's two commands: `make run` installs and runs the app; `make test` installs and runs every test.
+# The README's two commands: `make run` installs and runs the app; `make test` installs and runs every test
+# (then once more the tests that start the real server, under gevent, the second async mode).
 # Everything they need they install themselves: a virtual environment (.venv), the Python packages,
 # the front-end packages from the npm registry (node_modules), and Debian's Chromium for the browser tests.
 
@@ -14,6 +15,7 @@ run: setup
 test: setup-test
 	$(PY) -m ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
+	EVENTAPP_ASYNC_MODE=gevent $(PY) -m pytest -m "server or browser" $(PYTEST_ARGS)
 
 setup: $(VENV)/.runtime node_modules/.installed
 
