@@ -117,13 +117,20 @@ def serve_eventlet(app, host: str, port: int) -> None:
 
 
 def serve_gevent(app, host: str, port: int) -> None:
-    """gevent's WSGI server. WebSocket comes from simple-websocket (python-engineio's gevent driver uses it when
-    gevent-websocket is not installed). A pool of MAX_CONNECTIONS greenlets is the cap: without one, pywsgi
-    accepts without limit until the process runs out of file descriptors."""
+    """gevent's WSGI server. WebSocket comes from simple-websocket, which python-engineio's gevent driver uses
+    when gevent-websocket (unmaintained since 2017) is not installed. A pool of MAX_CONNECTIONS greenlets is the
+    cap: without one, pywsgi accepts without limit until the process runs out of file descriptors."""
     from gevent import pool, pywsgi
 
     class AccessLogHandler(pywsgi.WSGIHandler):
         """pywsgi's request handler with eventlet's access-log line, so both modes log alike."""
+
+        def run_application(self) -> None:
+            """A WebSocket ends its connection: pywsgi would otherwise read the client's closing frames as the
+            next HTTP request and log each as an error."""
+            super().run_application()
+            if self.environ.get("HTTP_UPGRADE", "").lower() == "websocket":
+                self.close_connection = True
 
         def format_request(self) -> str:
             client = self.client_address[0] if isinstance(self.client_address, tuple) else self.client_address
