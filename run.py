@@ -151,21 +151,62 @@ def print_links(app) -> None:
         print(flush=True)
 
 
-def serve(app, host: str, port: int) -> None:
-    """Serve HTTP and Socket.IO; eventlet gets a wide listen backlog and a raised connection cap."""
-    if app.config["ASYNC_MODE"] == "eventlet":
-        import eventlet.wsgi
+#: One access-log line per request, the same under eventlet and gevent; it passes the root handlers' RedactTokens.
+ACCESS_LOG_FORMAT = '%(client_ip)s "%(request_line)s" %(status_code)s %(body_length)s %(wall_seconds).3f'
+LISTEN_BACKLOG = 2048
 
-        listener = eventlet.listen((host, port), backlog=2048)
-        access_log = logging.getLogger("eventapp.access")  # its lines pass the root handlers' RedactTokens
-        eventlet.wsgi.server(listener, app, max_size=int(app.config["MAX_CONNECTIONS"]),
-                             log_output=bool(app.config["ACCESS_LOG"]), log=access_log,
-                             log_format='%(client_ip)s "%(request_line)s" %(status_code)s %(body_length)s '
-                                        '%(wall_seconds).3f')
+
+def serve(app, host: str, port: int) -> None:
+    """Serve HTTP and Socket.IO with a wide listen backlog and a connection cap of MAX_CONNECTIONS."""
+    if app.config["ASYNC_MODE"] == "eventlet":
+        serve_eventlet(app, host, port)
+    elif app.config["ASYNC_MODE"] == "gevent":
+        serve_gevent(app, host, port)
     else:
         socketio.run(app, host=host, port=port, log_output=bool(app.config["ACCESS_LOG"]),
                      allow_unsafe_werkzeug=True)
 
+
+def serve_eventlet(app, host: str, port: int) -> None:
+    """eventlet's WSGI server; its own cap is 1,024 simultaneous connections."""
+    import eventlet.wsgi
+
+    listener = eventlet.listen((host, port), backlog=LISTEN_BACKLOG)
+    eventlet.wsgi.server(listener, app, max_size=int(app.config["MAX_CONNECTIONS"]),
+                         log_output=bool(app.config["ACCESS_LOG"]), log=logging.getLogger("eventapp.access"),
+                         log_format=ACCESS_LOG_FORMAT)
+
+
+def serve_gevent(app, host: str, port: int) -> None:
+    """gevent's WSGI server. WebSocket comes from simple-websocket, which python-engineio's gevent driver uses
+    when gevent-websocket (unmaintained since 2017) is not installed. A pool of MAX_CONNECTIONS greenlets is the
+    cap: without one, pywsgi accepts without limit until the process runs out of file descriptors."""
+    from gevent import pool, pywsgi
+
+    class AccessLogHandler(pywsgi.WSGIHandler):
+        """pywsgi's request handler with eventlet's access-log line, so both modes log alike."""
+
+        def run_application(self) -> None:
+            """A WebSocket ends its connection: pywsgi would otherwise read the client's closing frames as the
+            next HTTP request and log each as an error."""
+            super().run_application()
+            if self.environ.get("HTTP_UPGRADE", "").lower() == "websocket":
+                self.close_connection = True
+
+        def format_request(self) -> str:
+            client = self.client_address[0] if isinstance(self.client_address, tuple) else self.client_address
+            status = (self._orig_status or self.status or "000").split()[0]
+            wall = (self.time_finish or self.time_start) - self.time_start
+            return ACCESS_LOG_FORMAT % {"client_ip": client or "-", "request_line": self.requestline or "",
+                                        "status_code": status, "body_length": self.response_length or 0,
+                                        "wall_seconds": wall}
+
+    access_log = logging.getLogger("eventapp.access") if app.config["ACCESS_LOG"] else None
+    server = pywsgi.WSGIServer((host, port), app, backlog=LISTEN_BACKLOG,
+                               spawn=pool.Pool(int(app.config["MAX_CONNECTIONS"])),
+                               handler_class=AccessLogHandler, log=access_log,
+                               error_log=logging.getLogger("eventapp.server"))
+    server.serve_forever()
 
 if __name__ == "__main__":
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C is the normal way to stop

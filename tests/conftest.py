@@ -36,6 +36,14 @@ POSTGRES_ADMIN_URL = os.environ.get("EVENTAPP_TEST_POSTGRES", "postgresql+psycop
 ENV_SETTINGS = ("EVENTAPP_DATABASE_URL", "EVENTAPP_SECRET_KEY", "EVENTAPP_PUBLIC_BASE_URL",
                 "EVENTAPP_MESSAGE_QUEUE_URL", "EVENTAPP_ASYNC_MODE", "EVENTAPP_PORT", "EVENTAPP_HOST")
 TEST_SETTINGS = {"TESTING": True, "ASYNC_MODE": "threading", "PUBLIC_BASE_URL": "http://test.local"}
+#: The async mode of every real server (`python run.py`) the tests start: EVENTAPP_ASYNC_MODE as it is when the
+#: run begins (each test then runs without it, see _isolated_instance), else eventlet. `make test` runs the tests
+#: marked server or browser a second time with EVENTAPP_ASYNC_MODE=gevent.
+SERVER_ASYNC_MODE = os.environ.get("EVENTAPP_ASYNC_MODE") or "eventlet"
+
+
+def pytest_report_header(config):
+    return f"real servers (python run.py) run under {SERVER_ASYNC_MODE}"
 
 
 @pytest.fixture(autouse=True)
@@ -155,7 +163,7 @@ class RealServer:
         self.port = port or free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "EVENTAPP_INSTANCE_PATH": str(instance), "PYTHONUNBUFFERED": "1",
-                    **(env or {})}
+                    "EVENTAPP_ASYNC_MODE": SERVER_ASYNC_MODE, **(env or {})}
         self.process = None
         self.log_path = instance.parent / f"server-{self.port}.log"
 
