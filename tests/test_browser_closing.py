@@ -6,17 +6,8 @@ are left under test-artifacts/."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.test_browser_screens import (  # noqa: F401  (fixtures)
-    LAPTOP,
-    PROJECTOR,
-    assert_fits,
-    chair,
-    open_page,
-    server_links,
-    shot,
-    url,
-    wait_live,
-)
+from tests.crew import url, wait_live
+from tests.test_browser_screens import LAPTOP, PROJECTOR, assert_fits, chair, shot  # noqa: F401  (chair: a fixture)
 
 pytestmark = pytest.mark.browser
 SITES = ("den-haag", "enschede", "eindhoven")
