@@ -53,6 +53,8 @@ class Phones:
             return
         if self.noise_allowed and any(noise in message.text for noise in NETWORK_NOISE):
             return
+        if "status of 400" in message.text and "/socket.io/" in (message.location or {}).get("url", ""):
+            return  # a long-poll of a connection the page itself replaced (after joining): the server ended it
         self.errors.append(message.text)
 
     def close(self):
