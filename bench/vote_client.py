@@ -1,4 +1,4 @@
-"""A load-client process of bench/votes.py: a share of the phones (and, in the first process, the room screens).
+"""A load-client process of bench/votes.py: a share of the phones, or the room screens.
 
 Started by bench/votes.py with a JSON config; talks to it over stdin/stdout, one line each way per step:
 

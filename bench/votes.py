@@ -8,8 +8,8 @@ It starts, each as a subprocess on 127.0.0.1 and a free port:
 1. the app (`python run.py`) on a fresh temporary instance folder (the demo event, SQLite); the chair starts the
    event and opens the polls through the HTTP API (the demo's three event-wide polls, and more single-choice
    polls `bench-N` when the phones must vote more often than three times);
-2. `--procs` load-client processes (bench/vote_client.py, asyncio), which share the phones; the first one also
-   connects the three room screens. Against the app every phone joins with its site's code (POST /api/v1/join,
+2. `--procs` load-client processes (bench/vote_client.py, asyncio), which share the phones, and one more that
+   connects only the three room screens. Against the app every phone joins with its site's code (POST /api/v1/join,
    from one of several loopback addresses, since joins are limited per address), then connects as a
    participant and sends `poll:vote` with an acknowledgement;
 3. after the app, the bare python-socketio server (bench/bare_server.py, eventlet, no app logic, no database):
@@ -121,9 +121,13 @@ class Phase:
         self.slots = round(args.rate * args.seconds)
         self.workers: list[Child] = []
         self.outs: list[Path] = []
-        for w in range(args.procs):
-            config = {"url": urls[w % len(urls)], "kind": name, "timeout": args.vote_timeout,
-                      "phones": phones[w::args.procs], "screens": screens if w == 0 else [],
+        # Processes 0 .. procs-1 hold the phones; one more holds only the screens, so that a screen's arrival
+        # times are not those of a client process busy with a thousand phones (a room screen is its own machine).
+        for w in range(args.procs + 1):
+            only_screens = w == args.procs
+            config = {"url": urls[0] if only_screens else urls[w % len(urls)], "kind": name,
+                      "timeout": args.vote_timeout, "phones": [] if only_screens else phones[w::args.procs],
+                      "screens": screens if only_screens else [],
                       "total_phones": args.phones, "slots": self.slots,
                       "rate": args.rate, "polls": polls, "batch": args.batch, "batch_pause": args.batch_pause,
                       "drain": args.drain, "out": str(work / f"{name}-client-{w}.json")}
@@ -331,7 +335,8 @@ def scale(args, work: Path, children: list, started: datetime.datetime, command:
         f"  machine: {machine}",
         f"  versions: {versions()}",
         f"  load: {args.phones} phones + {len(SCREEN_SITES)} room screens, in {args.procs} load-client processes "
-        f"(process w on worker w mod N; the screens on the first worker); offered {args.rate:.0f} votes/s for "
+        f"(process w on worker w mod N; the screens in one more, on the first worker); "
+        f"offered {args.rate:.0f} votes/s for "
         f"{args.seconds:.0f}s; PostgreSQL {args.postgres.rsplit('@', 1)[-1].rsplit('/', 1)[0]}, Redis {args.redis}",
         "",
         f"  {'':<40} {'1 worker':>15} {'2 workers':>15} {'2/1':>7}",
@@ -370,7 +375,8 @@ def report(args, app: dict, bare: dict, started: datetime.datetime, command: str
         f"  machine: {machine}",
         f"  versions: {versions()}",
         f"  load: {args.phones} phones + {len(SCREEN_SITES)} room screens per server, in {args.procs} load-client "
-        f"processes; offered {args.rate:.0f} votes/s for {args.seconds:.0f}s ({app['slots']} votes, "
+        f"processes and the screens in one more; offered {args.rate:.0f} votes/s for {args.seconds:.0f}s "
+        f"({app['slots']} votes, "
         f"{len(args.polls)} polls, each phone once per poll); the app first, then the bare server; results "
         + ("shown: pushed to screens and phones" if args.results == "all" else "hidden: counts to the screens only"),
         *([f"  the app started with {args.app_script} instead of run.py (an experiment)"]

@@ -8,12 +8,13 @@ import hashlib
 import hmac
 import secrets
 from base64 import urlsafe_b64encode
-from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
+from eventapp.errors import Forbidden
 from eventapp.extensions import db
 from eventapp.models import AccessToken, Event, Participant, Role, Site
 
@@ -21,22 +22,63 @@ TOKEN_BYTES = 16  # 128 bits
 JOIN_CODE_DIGITS = 6
 
 
-@dataclass(frozen=True)
 class Caller:
-    """Who is calling, once their token checked out."""
+    """Who is calling, once their token checked out.
 
-    role: Role
-    event: Event
-    site: Site | None = None
-    #: Phones that joined: who they are.
-    participant: Participant | None = None
+    Made from loaded rows (an HTTP request, a Socket.IO connect) or from a connection's ids alone (every Socket.IO
+    event after the connect: `Caller.of_connection`); then the event, site and participant are read when first
+    used, so that a vote, which needs only their ids, reads none of them.
+    """
+
+    def __init__(self, role: Role, event: Event | None = None, site: Site | None = None,
+                 participant: Participant | None = None) -> None:
+        self.role = role
+        self._event, self._site, self._participant = event, site, participant
+        self.event_id = event.id if event is not None else None
+        self.site_id = site.id if site is not None else None
+        #: Phones that joined: who they are (their site is the caller's site).
+        self.participant_id = participant.id if participant is not None else None
+
+    @classmethod
+    def of_connection(cls, role: Role, event_id: int, site_id: int | None, participant_id: int | None) -> "Caller":
+        """The caller of a connection, by the ids its connect authenticated; nothing is read yet."""
+        caller = cls(role)
+        caller.event_id, caller.site_id, caller.participant_id = event_id, site_id, participant_id
+        return caller
+
+    @property
+    def event(self) -> Event:
+        if self._event is None:
+            self._event = _loaded(Event, self.event_id, _("this event does not exist (anymore)"))
+        return self._event
+
+    @property
+    def site(self) -> Site | None:
+        if self._site is None and self.site_id is not None:
+            self._site = _loaded(Site, self.site_id, _("this site does not exist (anymore)"))
+        return self._site
+
+    @property
+    def participant(self) -> Participant | None:
+        """The participant; a phone whose participant was deleted (forgotten) is told to join again."""
+        if self._participant is None and self.participant_id is not None:
+            self._participant = _loaded(Participant, self.participant_id,
+                                        _("this phone's sign-in is not valid (anymore): join again"))
+        return self._participant
 
     @property
     def label(self) -> str:
         """How the caller appears in the event log: 'chair', 'host:enschede', 'participant:17', ..."""
-        if self.participant is not None:
-            return f"participant:{self.participant.id}"
+        if self.participant_id is not None:
+            return f"participant:{self.participant_id}"
         return self.role.value if self.site is None else f"{self.role.value}:{self.site.key}"
+
+
+def _loaded(model, row_id: int, gone: str):
+    row = db.session.get(model, row_id)
+    if row is None:
+        raise Forbidden(gone)
+    return row
 
 
 def derive_token(nonce: str) -> str:

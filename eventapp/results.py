@@ -1,6 +1,6 @@
 """Poll results, quiz leaderboards and question lists, computed from the database when they are sent."""
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from eventapp.extensions import db
 from eventapp.models import (
@@ -21,6 +21,12 @@ from eventapp.poll_kinds import tally
 #: Open answers shown on screens: the newest approved ones.
 OPEN_ANSWERS_SHOWN = 30
 LEADERBOARD_SIZE = 10
+_votes, _sites = Vote.__table__, Site.__table__
+#: Every counted answer of a poll in a run mode, with its site's key (hidden open answers left out).
+_COUNTED_ANSWERS = (
+    select(_sites.c.key, _votes.c.answer).join(_sites, _sites.c.id == _votes.c.site_id)
+    .where(_votes.c.poll_id == bindparam("poll_id"), _votes.c.mode == bindparam("mode"),
+           _votes.c.moderation != "hidden"))
 
 
 def poll_results(poll: Poll, mode: RunMode | None = None) -> dict:
@@ -28,9 +34,8 @@ def poll_results(poll: Poll, mode: RunMode | None = None) -> dict:
     out)."""
     event = db.session.get(Event, poll.event_id)
     mode = mode or db.session.get(LiveState, poll.event_id).mode
-    rows = db.session.execute(
-        select(Site.key, Vote.answer).join(Site, Site.id == Vote.site_id)
-        .where(Vote.poll_id == poll.id, Vote.mode == mode, Vote.moderation != "hidden"))
+    # Plain rows through the connection: the ORM's row loading cost more than the counting, four times a second.
+    rows = db.session.connection().execute(_COUNTED_ANSWERS, {"poll_id": poll.id, "mode": mode})
     site_keys = [site.key for site in event.sites] if poll.site_id is None else \
         [site.key for site in event.sites if site.id == poll.site_id]
     answers = [(key, answer) for key, answer in rows]

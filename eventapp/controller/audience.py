@@ -7,26 +7,29 @@ bounded rate.
 
 import secrets
 import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import and_, bindparam, delete, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 from eventapp.access import Caller
 from eventapp.controller import commit_change, require_role, vote_writer
-from eventapp.errors import BadInput, Conflict, NotFound
+from eventapp.errors import BadInput, Conflict, Forbidden, NotFound
 from eventapp.extensions import db
 from eventapp.models import (
     LiveState,
     Participant,
     Poll,
     PollKind,
+    PollOption,
     PollState,
     Question,
     QuestionState,
     QuestionUpvote,
     Role,
+    RunMode,
     Site,
     Vote,
 )
@@ -55,44 +58,90 @@ def join(site: Site, name: str) -> Participant:
     return participant
 
 
+@dataclass(frozen=True)
+class _BallotOption:
+    id: int
+    correct: bool
+
+
+@dataclass(frozen=True)
+class BallotPoll:
+    """What a vote needs of its poll (the rules of poll_kinds read the same names as on Poll), read as plain rows:
+    loading ORM objects was most of a vote's CPU."""
+
+    id: int
+    event_id: int
+    site_id: int | None
+    kind: PollKind
+    state: PollState
+    allow_change: bool
+    scale_min: int | None
+    scale_max: int | None
+    opened_at: datetime | None
+    options: tuple[_BallotOption, ...]
+    #: The run mode of the poll's event (rehearsal or real), stored with the vote.
+    mode: RunMode
+
+
+_votes, _participants, _polls, _options = (Vote.__table__, Participant.__table__, Poll.__table__,
+                                           PollOption.__table__)
+#: The phone's vote with this key (of anyone: a key is unique) and its earlier vote on the poll, beside its
+#: participant row (no row: the participant was deleted).
+_MY_VOTES = (
+    select(_participants.c.id, _votes.c.id, _votes.c.poll_id, _votes.c.participant_id, _votes.c.idempotency_key,
+           _votes.c.seq, _votes.c.answer, _votes.c.changed_at)
+    .select_from(_participants.outerjoin(_votes, or_(
+        _votes.c.idempotency_key == bindparam("key"),
+        and_(_votes.c.poll_id == bindparam("poll_id"), _votes.c.participant_id == _participants.c.id))))
+    .where(_participants.c.id == bindparam("participant_id")))
+#: The poll with its options and its event's run mode, one row per option.
+_BALLOT_POLL = (
+    select(_polls.c.id, _polls.c.event_id, _polls.c.site_id, _polls.c.kind, _polls.c.state, _polls.c.allow_change,
+           _polls.c.scale_min, _polls.c.scale_max, _polls.c.opened_at, LiveState.__table__.c.mode,
+           _options.c.id, _options.c.correct)
+    .join(LiveState.__table__, LiveState.__table__.c.event_id == _polls.c.event_id)
+    .outerjoin(_options, _options.c.poll_id == _polls.c.id)
+    .where(_polls.c.id == bindparam("poll_id"))
+    .order_by(_options.c.position))
+
+
 def cast_vote(caller: Caller, poll_id: int, answer, key: str, seq: int | None = None) -> dict:
     """Record a participant's answer; a retry with the same key counts once, a new answer replaces the old.
 
     `seq` (optional) numbers the phone's answers: a late retry of an older answer that arrives after a newer
-    one was stored (a lower number) is acknowledged as superseded and changes nothing. Two reads (the key and
-    the earlier vote together; the poll with its options and the run mode), then the write in the next group
-    commit (vote_writer), after which it is acknowledged; the reply is made from the values at hand.
+    one was stored (a lower number) is acknowledged as superseded and changes nothing. Two reads as plain rows
+    (the key and the earlier vote beside the participant; the poll with its options and the run mode), then the
+    write in the next group commit (vote_writer), after which it is acknowledged; the reply is made from the
+    values at hand. The caller's event, site and participant are used by id only: none is loaded.
     """
     require_role(caller, Role.PARTICIPANT)
-    participant = caller.participant
+    participant_id, site_id = caller.participant_id, caller.site_id  # a participant votes at its own site
     if not isinstance(key, str) or not 8 <= len(key) <= 64:
         raise BadInput(_("a vote needs a key of 8 to 64 characters, made by the phone"))
     if seq is not None and (type(seq) is not int or not 0 <= seq <= MAX_ID):
         raise BadInput(_("a vote's sequence number is a whole number from 0 to %(max)d", max=MAX_ID))
     poll_id = poll_id if type(poll_id) is int else None
-    mine = Vote.participant_id == participant.id
-    found = db.session.scalars(select(Vote).where(
-        or_(Vote.idempotency_key == key, and_(Vote.poll_id == poll_id, mine)))).all()
-    repeated = next((vote for vote in found if vote.idempotency_key == key), None)
+    connection = db.session.connection()
+    found = connection.execute(_MY_VOTES, {"key": key, "poll_id": poll_id, "participant_id": participant_id}).all()
+    if not found:
+        raise Forbidden(_("this phone's sign-in is not valid (anymore): join again"))
+    votes = [row[1:] for row in found if row[1] is not None]  # (id, poll, participant, key, seq, answer, changed)
+    repeated = next((vote for vote in votes if vote[3] == key), None)
     if repeated is not None:
-        if repeated.participant_id != participant.id:
+        if repeated[2] != participant_id:
             raise Conflict(_("this vote key is used already"))
         return {"vote": _vote_view(repeated), "repeated": True}
-    earlier = next((vote for vote in found if vote.poll_id == poll_id), None)
-    if earlier is not None and seq is not None and earlier.seq is not None and seq < earlier.seq:
+    earlier = next((vote for vote in votes if vote[1] == poll_id), None)
+    if earlier is not None and seq is not None and earlier[4] is not None and seq < earlier[4]:
         return {"vote": _vote_view(earlier), "repeated": True, "superseded": True}
-    if not allowed("vote", f"participant:{participant.id}"):
+    if not allowed("vote", f"participant:{participant_id}"):
         raise Conflict(_("too many votes at once; wait a moment"))
-    event_id = caller.event.id
-    row = db.session.execute(
-        select(Poll, LiveState.mode).join(LiveState, LiveState.event_id == Poll.event_id)
-        .where(Poll.id == poll_id).options(joinedload(Poll.options))).unique().first() if poll_id else None
-    if row is None or row[0].event_id != event_id:
+    poll = _ballot_poll(connection, poll_id) if poll_id else None
+    if poll is None or poll.event_id != caller.event_id:
         raise NotFound(_("poll %(id)s does not exist in this event", id=str(poll_id)[:20]))
-    poll, mode = row
     if poll.state != PollState.OPEN:
         raise Conflict(_("this poll is not open"))
-    if poll.site_id is not None and poll.site_id != participant.site_id:
+    if poll.site_id is not None and poll.site_id != site_id:
         raise Conflict(_("this poll is for another site"))
     try:
         stored = normalize_answer(poll, answer)
@@ -102,22 +151,30 @@ def cast_vote(caller: Caller, poll_id: int, answer, key: str, seq: int | None = 
     if earlier is not None and not poll.allow_change:
         raise Conflict(_("you have answered this poll already"))
     now = utcnow()
-    values = {"answer": stored, "idempotency_key": key, "seq": seq, "mode": mode, "changed_at": now,
+    values = {"answer": stored, "idempotency_key": key, "seq": seq, "mode": poll.mode, "changed_at": now,
               "moderation": "pending" if poll.kind == PollKind.OPEN else "approved",
               "score": quiz_score(poll, stored, (now - poll.opened_at).total_seconds())
               if poll.kind == PollKind.QUIZ and poll.opened_at else 0}
     if earlier is None:
-        values |= {"poll_id": poll.id, "participant_id": participant.id, "site_id": participant.site_id,
-                   "cast_at": now}
+        values |= {"poll_id": poll.id, "participant_id": participant_id, "site_id": site_id, "cast_at": now}
     reply = {"vote": {"poll_id": poll.id, "answer": stored, "changed_at": now.isoformat()}, "repeated": False}
-    if not vote_writer.write(values, earlier.id if earlier is not None else None):
+    if not vote_writer.write(values, earlier[0] if earlier is not None else None):
         # Refused by a constraint: a retry of this key that was in the same group, or another vote of the
         # same participant at the same moment (that one won).
-        if db.session.scalar(select(Vote.participant_id).where(Vote.idempotency_key == key)) == participant.id:
+        if db.session.scalar(select(Vote.participant_id).where(Vote.idempotency_key == key)) == participant_id:
             return {**reply, "repeated": True}
         raise Conflict(_("your vote crossed another one; try again"))
-    pump.poll_voted(event_id, reply["vote"]["poll_id"])
+    pump.poll_voted(caller.event_id, poll.id)
     return reply
+
+
+def _ballot_poll(connection, poll_id: int) -> BallotPoll | None:
+    rows = connection.execute(_BALLOT_POLL, {"poll_id": poll_id}).all()
+    if not rows:
+        return None
+    first = rows[0]
+    options = tuple(_BallotOption(row[10], row[11]) for row in rows if row[10] is not None)
+    return BallotPoll(*first[:9], options=options, mode=first[9])
 
 
 def ask_question(caller: Caller, text: str) -> dict:
@@ -204,5 +261,6 @@ def _refuse_offensive(poll: Poll, stored) -> None:
         raise BadInput(_("please choose other words"))
 
 
-def _vote_view(vote: Vote) -> dict:
-    return {"poll_id": vote.poll_id, "answer": vote.answer, "changed_at": vote.changed_at.isoformat()}
+def _vote_view(vote) -> dict:
+    """A stored vote, (id, poll, participant, key, seq, answer, changed_at) as read by cast_vote, for its reply."""
+    return {"poll_id": vote[1], "answer": vote[5], "changed_at": vote[6].isoformat()}

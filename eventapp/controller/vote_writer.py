@@ -22,7 +22,7 @@ import threading
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 
 from eventapp.errors import Busy
@@ -82,8 +82,7 @@ def _commit(group: list[_Ballot]) -> None:
     """Write the group in one transaction; if the database refuses it, each vote on its own. Wakes them all."""
     try:
         try:
-            for ballot in group:
-                _write_one(ballot)
+            _write(group)
             db.session.commit()
             for ballot in group:
                 ballot.stored = True
@@ -91,7 +90,7 @@ def _commit(group: list[_Ballot]) -> None:
             db.session.rollback()
             for ballot in group:
                 try:
-                    _write_one(ballot)
+                    _write([ballot])
                     db.session.commit()
                     ballot.stored = True
                 except IntegrityError:
@@ -101,8 +100,18 @@ def _commit(group: list[_Ballot]) -> None:
             ballot.done.set()
 
 
-def _write_one(ballot: _Ballot) -> None:
-    if ballot.replaces is None:
-        db.session.execute(insert(Vote).values(**ballot.values))
-    else:
-        db.session.execute(update(Vote).where(Vote.id == ballot.replaces).values(**ballot.values))
+_votes = Vote.__table__
+#: Plain (Core) statements, made once: the ORM's bulk insert cost more CPU than the rest of the write.
+_INSERT = _votes.insert()
+_UPDATE = _votes.update().where(_votes.c.id == bindparam("replaced_id"))
+
+
+def _write(ballots: list[_Ballot]) -> None:
+    """The new votes in one statement, the replaced ones in another (each with the same columns)."""
+    connection = db.session.connection()
+    new = [ballot.values for ballot in ballots if ballot.replaces is None]
+    changed = [{**ballot.values, "replaced_id": ballot.replaces} for ballot in ballots if ballot.replaces is not None]
+    if new:
+        connection.execute(_INSERT, new)
+    if changed:
+        connection.execute(_UPDATE, changed)

@@ -10,7 +10,6 @@ import time
 from flask import request
 from flask_babel import gettext as _
 from flask_socketio import ConnectionRefusedError, join_room
-from sqlalchemy import select
 
 from eventapp.access import Caller, identify_any, identify_participant
 from eventapp.controller.actions import ACTIONS, Action, perform
@@ -156,23 +155,16 @@ def _sent_as_an_event() -> bool:
 
 
 def _caller() -> Caller | None:
-    """The caller of this connection: its identity is in this worker's memory (a connection lives on one worker),
-    its event, site and participant are loaded in one query.
+    """The caller of this connection, from this worker's memory (a connection lives on one worker): no query;
+    the controller reads the event, site or participant when it needs them.
 
     A phone that has not joined (it connected with the site's code only) watches but cannot act.
     """
     connection = presence.connection(request.sid)
     if connection is None or (connection.role == Role.PARTICIPANT.value and connection.participant_id is None):
         return None
-    row = db.session.execute(
-        select(Event, Site, Participant).select_from(Event)
-        .outerjoin(Site, Site.id == connection.site_id)
-        .outerjoin(Participant, Participant.id == connection.participant_id)
-        .where(Event.id == connection.event_id)).one_or_none()
-    if row is None:
-        return None
-    event, site, participant = row
-    return Caller(role=Role(connection.role), event=event, site=site, participant=participant)
+    return Caller.of_connection(Role(connection.role), connection.event_id, connection.site_id,
+                                connection.participant_id)
 
 
 def _authenticate(auth) -> tuple[str, Event, Site | None, Participant | None]:
