@@ -173,11 +173,12 @@ def app_env(work: Path) -> dict:
     return env | {"EVENTAPP_INSTANCE_PATH": str(work / "instance"), "PYTHONUNBUFFERED": "1"}
 
 
-def start_app(work: Path, children: list, script: str = "run.py") -> tuple[Child, str, dict]:
-    """`python run.py` (or an experiment's wrapper of it) on a fresh instance; returns the process, its base URL
-    and the demo's links."""
+def start_app(work: Path, children: list, script: str = "run.py",
+              settings: dict | None = None) -> tuple[Child, str, dict]:
+    """`python run.py` (or an experiment's wrapper of it) on a fresh instance, with the given EVENTAPP_* settings
+    (e.g. the async mode); returns the process, its base URL and the demo's links."""
     port = free_port()
-    env = app_env(work)
+    env = app_env(work) | (settings or {})
     child = Child(f"the app ({script})", [sys.executable, script, "--host", "127.0.0.1", "--port", str(port)],
                   env, work / "app.log")
     children.append(child)  # stopped at the end whatever happens next

@@ -297,6 +297,49 @@ def summarize(info: dict, phones: int) -> dict:
     }
 
 
+#: The rows of a results table: label, how to read the figure from a phase's summary, format, unit.
+ROWS = {
+    "phones connected": (lambda s: s["held_at_connect"], "{:9d}", ""),
+    "  held at the end": (lambda s: s["held_at_end"], "{:9d}", ""),
+    "votes sent": (lambda s: s["sent"], "{:9d}", ""),
+    "votes acknowledged OK": (lambda s: s["acked_ok"], "{:9d}", ""),
+    "offered rate (sent / send window)": (lambda s: s["offered_per_s"], "{:9.1f}", "/s"),
+    "acknowledged rate (OK / ack window)": (lambda s: s["acked_per_s"], "{:9.1f}", "/s"),
+    "sender behind schedule, p95": (lambda s: s["send_lag_ms"][95], "{:9.1f}", "ms"),
+    "vote -> ack, p50": (lambda s: s["ack_ms"][50], "{:9.1f}", "ms"),
+    "              p95": (lambda s: s["ack_ms"][95], "{:9.1f}", "ms"),
+    "              p99": (lambda s: s["ack_ms"][99], "{:9.1f}", "ms"),
+    "vote -> screen, p50": (lambda s: s["screen_ms"][50], "{:9.1f}", "ms"),
+    "                p95": (lambda s: s["screen_ms"][95], "{:9.1f}", "ms"),
+    "                p99": (lambda s: s["screen_ms"][99], "{:9.1f}", "ms"),
+    "server memory per connection": (lambda s: s["kib_per_connection"], "{:9.1f}", "KiB"),
+    "server CPU (% of a core, all processes)": (lambda s: s["server_cpu_pct"], "{:9.1f}", "%"),
+    "load clients' CPU (% of a core, all)": (lambda s: s["clients_cpu_pct"], "{:9.1f}", "%"),
+}
+
+
+def table(columns: dict[str, dict], ratios: list[tuple[str, str]], labels=tuple(ROWS)) -> list[str]:
+    """The figures of each phase (a column per phase) with the ratios (numerator, denominator) of phases."""
+    def cell(value, fmt: str, unit: str) -> str:
+        return f"{fmt.format(value) if value is not None else '-':>10} {unit:<4}"
+
+    def ratio(a, b, width: int) -> str:
+        return f"{a / b:>{width}.2f}" if isinstance(a, int | float) and isinstance(b, int | float) and b \
+            else f"{'-':>{width}}"
+
+    heads = [f"{top}/{bottom}" for top, bottom in ratios]
+    widths = [max(9, len(head)) for head in heads]
+    lines = [f"  {'':<40}" + "".join(f" {name:>15}" for name in columns)
+             + "".join(f" {head:>{width}}" for head, width in zip(heads, widths, strict=True))]
+    for label in labels:
+        read, fmt, unit = ROWS[label]
+        values = {name: read(summary) for name, summary in columns.items()}
+        lines.append(f"  {label:<40}" + "".join(f" {cell(v, fmt, unit)}" for v in values.values())
+                     + "".join(f" {ratio(values[top], values[bottom], width)}"
+                               for (top, bottom), width in zip(ratios, widths, strict=True)))
+    return lines
+
+
 def scale(args, work: Path, children: list, started: datetime.datetime, command: str, machine: str) -> int:
     """One worker, then two, on PostgreSQL and Redis, under the same load; prints the scaling ratio."""
     import uuid
@@ -336,10 +379,6 @@ def scale(args, work: Path, children: list, started: datetime.datetime, command:
     admin.dispose()
     one, two = summaries[1], summaries[2]
 
-    def row(label: str, a, b, fmt: str = "{:9.1f}", unit: str = "") -> str:
-        ratio = b / a if isinstance(a, int | float) and isinstance(b, int | float) and a else float("nan")
-        return f"  {label:<40} {fmt.format(a):>10} {unit:<4} {fmt.format(b):>10} {unit:<4} {ratio:>7.2f}"
-
     print("\n".join([
         "",
         f"Vote benchmark, one worker against two, {started.strftime('%Y-%m-%d %H:%M %Z')}",
@@ -351,17 +390,11 @@ def scale(args, work: Path, children: list, started: datetime.datetime, command:
         f"offered {args.rate:.0f} votes/s for "
         f"{args.seconds:.0f}s; PostgreSQL {args.postgres.rsplit('@', 1)[-1].rsplit('/', 1)[0]}, Redis {args.redis}",
         "",
-        f"  {'':<40} {'1 worker':>15} {'2 workers':>15} {'2/1':>7}",
-        row("phones connected", one["held_at_connect"], two["held_at_connect"], "{:9d}"),
-        row("votes sent", one["sent"], two["sent"], "{:9d}"),
-        row("votes acknowledged OK", one["acked_ok"], two["acked_ok"], "{:9d}"),
-        row("offered rate (sent / send window)", one["offered_per_s"], two["offered_per_s"], unit="/s"),
-        row("acknowledged rate (OK / ack window)", one["acked_per_s"], two["acked_per_s"], unit="/s"),
-        row("vote -> ack, p50", one["ack_ms"][50], two["ack_ms"][50], unit="ms"),
-        row("              p95", one["ack_ms"][95], two["ack_ms"][95], unit="ms"),
-        row("vote -> screen, p95", one["screen_ms"][95], two["screen_ms"][95], unit="ms"),
-        row("server CPU, all workers (% of a core)", one["server_cpu_pct"], two["server_cpu_pct"], unit="%"),
-        row("load clients' CPU (% of a core, all)", one["clients_cpu_pct"], two["clients_cpu_pct"], unit="%"),
+        *table({"1 worker": one, "2 workers": two}, [("2 workers", "1 worker")],
+               ["phones connected", "votes sent", "votes acknowledged OK", "offered rate (sent / send window)",
+                "acknowledged rate (OK / ack window)", "vote -> ack, p50", "              p95",
+                "vote -> screen, p50", "                p95", "server CPU (% of a core, all processes)",
+                "load clients' CPU (% of a core, all)"]),
         "",
         f"  scaling ratio of acknowledged votes/s, two workers / one: {two['acked_per_s'] / one['acked_per_s']:.2f} "
         f"(target 1.6); load average after: 1 worker {' '.join(f'{x:.2f}' for x in one['load_after'])}, "
@@ -375,11 +408,10 @@ def scale(args, work: Path, children: list, started: datetime.datetime, command:
     return 0
 
 
-def report(args, app: dict, bare: dict, started: datetime.datetime, command: str, machine: str) -> str:
-    def row(label: str, a, b, fmt: str = "{:9.1f}", unit: str = "") -> str:
-        ratio = a / b if isinstance(a, int | float) and isinstance(b, int | float) and b else float("nan")
-        return (f"  {label:<40} {fmt.format(a):>10} {unit:<4} {fmt.format(b):>10} {unit:<4} {ratio:>7.2f}")
-
+def report(args, summary: dict[str, dict], started: datetime.datetime, command: str, machine: str) -> str:
+    """The table of every server measured (an app per async mode, then the bare server), each app against the bare
+    server, and each app's verdict on the targets."""
+    apps = {name: s for name, s in summary.items() if name != "bare"}
     lines = [
         "",
         f"Vote benchmark, {started.strftime('%Y-%m-%d %H:%M %Z')}",
@@ -388,33 +420,18 @@ def report(args, app: dict, bare: dict, started: datetime.datetime, command: str
         f"  versions: {versions()}",
         f"  load: {args.phones} phones + {len(SCREEN_SITES)} room screens per server, in {args.procs} load-client "
         f"processes and the screens in one more; offered {args.rate:.0f} votes/s for {args.seconds:.0f}s "
-        f"({app['slots']} votes, "
-        f"{len(args.polls)} polls, each phone once per poll); the app first, then the bare server; results "
+        f"({round(args.rate * args.seconds)} votes, {len(args.polls)} polls, each phone once per poll); "
+        f"{', '.join(summary)} one after the other (the app in async mode {', '.join(args.async_modes)}; the bare "
+        "server on eventlet); results "
         + ("shown: pushed to screens and phones" if args.results == "all" else "hidden: counts to the screens only"),
         *([f"  the app started with {args.app_script} instead of run.py (an experiment)"]
           if args.app_script != "run.py" else []),
         "",
-        f"  {'':<40} {'app':>15} {'bare':>15} {'app/bare':>7}",
-        row("phones connected", app["held_at_connect"], bare["held_at_connect"], "{:9d}"),
-        row("  held at the end", app["held_at_end"], bare["held_at_end"], "{:9d}"),
-        row("votes sent", app["sent"], bare["sent"], "{:9d}"),
-        row("votes acknowledged OK", app["acked_ok"], bare["acked_ok"], "{:9d}"),
-        row("offered rate (sent / send window)", app["offered_per_s"], bare["offered_per_s"], unit="/s"),
-        row("acknowledged rate (OK / ack window)", app["acked_per_s"], bare["acked_per_s"], unit="/s"),
-        row("sender behind schedule, p95", app["send_lag_ms"][95], bare["send_lag_ms"][95], unit="ms"),
-        row("vote -> ack, p50", app["ack_ms"][50], bare["ack_ms"][50], unit="ms"),
-        row("              p95", app["ack_ms"][95], bare["ack_ms"][95], unit="ms"),
-        row("              p99", app["ack_ms"][99], bare["ack_ms"][99], unit="ms"),
-        row("vote -> screen, p50", app["screen_ms"][50], bare["screen_ms"][50], unit="ms"),
-        row("                p95", app["screen_ms"][95], bare["screen_ms"][95], unit="ms"),
-        row("                p99", app["screen_ms"][99], bare["screen_ms"][99], unit="ms"),
-        row("server memory per connection", app["kib_per_connection"], bare["kib_per_connection"], unit="KiB"),
-        row("server CPU during the votes (% of a core)", app["server_cpu_pct"], bare["server_cpu_pct"], unit="%"),
-        row("load clients' CPU (% of a core, all)", app["clients_cpu_pct"], bare["clients_cpu_pct"], unit="%"),
+        *table(summary, [(name, "bare") for name in apps] if "bare" in summary else []),
         "",
     ]
-    for name, s in (("app", app), ("bare", bare)):
-        lines.append(f"  {name:<5} RSS {s['rss_before_kib'] / 1024:.1f} MiB before the phones, "
+    for name, s in summary.items():
+        lines.append(f"  {name:<12} RSS {s['rss_before_kib'] / 1024:.1f} MiB before the phones, "
                      f"{s['rss_after_kib'] / 1024:.1f} MiB with them, {s['rss_end_kib'] / 1024:.1f} MiB at the end; "
                      f"connecting took {s['connect_seconds']:.1f}s; ack window {s['ack_window_s']:.1f}s; "
                      f"{s['screen_pairs']} vote-screen pairs, {s['screen_uncovered']} not covered by any screen "
@@ -425,29 +442,37 @@ def report(args, app: dict, bare: dict, started: datetime.datetime, command: str
             lines.append(f"        refused or failed: {s['failed']} ({'; '.join(f'{n} x {e}' for e, n in top)})")
         if s["join_failures"]:
             lines.append(f"        joins failed: {s['join_failures']}")
-    counts = bare["server_counts"] or {}
-    stored = app["persisted"]
-    lines.append(f"  persisted: app {stored['rows']} Vote rows in SQLite; of its {app['acked_ok']} acknowledged votes "
-                 f"{stored['acked_found']} are among them (by key; {app['acked_repeated']} acks were repeats); "
-                 f"{stored['rows'] - stored['acked_found']} stored without an ack reaching the phone; bare server "
-                 f"counted {sum(counts.get('votes', {}).values())} in memory for {bare['acked_ok']} acks")
-    p95_ok = app["screen_ms"][95] < TARGETS["p95_ms"]
-    verdicts = [
-        ("phones connected", app["held_at_connect"] >= TARGETS["phones"], f"{app['held_at_connect']} of "
-         f"{TARGETS['phones']}"),
-        ("votes/s acknowledged and persisted", app["acked_per_s"] >= TARGETS["rate"]
-         and stored["acked_found"] == app["acked_ok"],
-         f"{app['acked_per_s']:.0f}/s of {TARGETS['rate']}/s; {stored['acked_found']} of {app['acked_ok']} "
-         "acknowledged votes in the database"),
-        ("vote-to-screen p95", p95_ok, f"{app['screen_ms'][95]:.0f} ms, target under {TARGETS['p95_ms']} ms"),
-        ("memory per connection", (app["kib_per_connection"] or 1e9) < TARGETS["kib_per_connection"] * 1000 / 1024,
-         f"{app['kib_per_connection']:.1f} KiB = {app['kib_per_connection'] * 1.024:.1f} KB, target under 100 KB"),
-    ]
-    lines.append("")
+        if name == "bare":
+            counts = s["server_counts"] or {}
+            lines.append(f"  persisted: the bare server counted {sum(counts.get('votes', {}).values())} in memory "
+                         f"for {s['acked_ok']} acks")
+        else:
+            stored = s["persisted"]
+            lines.append(f"  persisted: {name} {stored['rows']} Vote rows in SQLite; of its {s['acked_ok']} "
+                         f"acknowledged votes {stored['acked_found']} are among them (by key; {s['acked_repeated']} "
+                         f"acks were repeats); {stored['rows'] - stored['acked_found']} stored without an ack "
+                         "reaching the phone")
     small = args.phones < TARGETS["phones"] or args.rate < TARGETS["rate"]
-    for label, met, detail in verdicts:
-        lines.append(f"  Target {label}: {detail} -> {'MET' if met else 'MISSED'}"
-                     + (" (smaller load than the target's)" if small else ""))
+    for name, app in apps.items():
+        stored = app["persisted"]
+        verdicts = [
+            ("phones connected", app["held_at_connect"] >= TARGETS["phones"], f"{app['held_at_connect']} of "
+             f"{TARGETS['phones']}"),
+            ("votes/s acknowledged and persisted", app["acked_per_s"] >= TARGETS["rate"]
+             and stored["acked_found"] == app["acked_ok"],
+             f"{app['acked_per_s']:.0f}/s of {TARGETS['rate']}/s; {stored['acked_found']} of {app['acked_ok']} "
+             "acknowledged votes in the database"),
+            ("vote-to-screen p95", app["screen_ms"][95] < TARGETS["p95_ms"],
+             f"{app['screen_ms'][95]:.0f} ms, target under {TARGETS['p95_ms']} ms"),
+            ("memory per connection",
+             (app["kib_per_connection"] or 1e9) < TARGETS["kib_per_connection"] * 1000 / 1024,
+             f"{app['kib_per_connection']:.1f} KiB = {app['kib_per_connection'] * 1.024:.1f} KB, target under "
+             "100 KB"),
+        ]
+        lines.append("")
+        for label, met, detail in verdicts:
+            lines.append(f"  Target ({name}) {label}: {detail} -> {'MET' if met else 'MISSED'}"
+                         + (" (smaller load than the target's)" if small else ""))
     lines.append("")
     return "\n".join(lines)
 
@@ -469,6 +494,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="all: the polls show their results, pushed to screens and phones (the demo's polls); "
                              "screens: the chair hides them, the screens get only the voter counts (default all)")
     parser.add_argument("--only", choices=("app", "bare"), help="measure one server only (no ratio)")
+    parser.add_argument("--async-modes", default=os.environ.get("EVENTAPP_ASYNC_MODE") or "eventlet",
+                        help="the app's async modes, comma-separated: each is measured in this run on a fresh "
+                             "instance, one after the other, e.g. eventlet,gevent (default: EVENTAPP_ASYNC_MODE, "
+                             "else eventlet)")
     parser.add_argument("--scale", action="store_true",
                         help="instead of the app and the bare server: the app with one worker, then with two "
                              "(`run.py --workers N`, a fresh PostgreSQL database and Redis channel each); "
@@ -485,6 +514,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not (1 <= args.phones <= 5000 and args.rate > 0 and args.seconds > 0 and 1 <= args.procs <= 16):
         parser.error("--phones 1..5000, --rate > 0, --seconds > 0, --procs 1..16")
+    args.async_modes = [mode.strip() for mode in args.async_modes.split(",") if mode.strip()]
+    if not args.async_modes or any(mode not in ("eventlet", "gevent") for mode in args.async_modes):
+        parser.error("--async-modes: eventlet, gevent or both, comma-separated")
+    if args.only == "bare":
+        args.async_modes = args.async_modes[:1]  # the app runs only to give the bare server its payload
     needed = args.needed = -(-round(args.rate * args.seconds) // args.phones)
     if needed > 20:
         parser.error(f"each phone would vote {needed} times (at most 20 polls); more phones or fewer votes")
@@ -510,31 +544,36 @@ def main(argv: list[str] | None = None) -> int:
         print(f"work folder {work}", flush=True)
         if args.scale:
             return scale(args, work, children, started, command, machine)
-        app_child, app_base, links = start_app(work, children, args.app_script)
-        chair = links["chair"]["token"]
-        args.polls = prepare_polls(app_base, chair, needed, hide=args.results == "screens")
-        sites = links["sites"]
-        codes = [site["join"]["code"] for site in sites.values()]
-        status, body = http(f"{app_base}/api/v1/events/{SLUG}/state", sites[SCREEN_SITES[0]]["screen"]["token"])
-        public = json.loads(body)
-        print(f"the app: pid {app_child.pid} at {app_base}; polls {', '.join(p['key'] for p in args.polls)}",
-              flush=True)
-
-        if args.only != "bare":
-            phones = [{"index": i, "join": {"code": codes[i % len(codes)],
-                                            "addr": f"127.0.{1 + i // JOINS_PER_ADDRESS // 250}."
-                                                    f"{1 + i // JOINS_PER_ADDRESS % 250}"}}
-                      for i in range(args.phones)]
-            screens = [{"token": sites[k]["screen"]["token"]} for k in SCREEN_SITES]
-            phase = Phase("app", app_base, app_child.pid, work, args, phones, screens, args.polls, children)
-            info = phase.run()
-            info["persisted"] = persisted(work / "instance", [p["id"] for p in args.polls], info["clients"])
-            results["app"] = info
-        app_child.stop()  # the app's phones are gone; the bare server has the machine to itself
+        for mode in args.async_modes:
+            name = "app" if len(args.async_modes) == 1 else f"app {mode}"
+            folder = work / f"app-{mode}"
+            folder.mkdir()
+            app_child, app_base, links = start_app(folder, children, args.app_script, {"EVENTAPP_ASYNC_MODE": mode})
+            chair = links["chair"]["token"]
+            args.polls = prepare_polls(app_base, chair, needed, hide=args.results == "screens")
+            sites = links["sites"]
+            codes = [site["join"]["code"] for site in sites.values()]
+            status, body = http(f"{app_base}/api/v1/events/{SLUG}/state", sites[SCREEN_SITES[0]]["screen"]["token"])
+            public = json.loads(body)
+            print(f"{name}: pid {app_child.pid} at {app_base} ({mode}); polls "
+                  f"{', '.join(p['key'] for p in args.polls)}", flush=True)
+            if args.only != "bare":
+                phones = [{"index": i, "join": {"code": codes[i % len(codes)],
+                                                "addr": f"127.0.{1 + i // JOINS_PER_ADDRESS // 250}."
+                                                        f"{1 + i // JOINS_PER_ADDRESS % 250}"}}
+                          for i in range(args.phones)]
+                screens = [{"token": sites[k]["screen"]["token"]} for k in SCREEN_SITES]
+                phase = Phase(name.replace(" ", "-"), app_base, app_child.pid, folder, args, phones, screens,
+                              args.polls, children)
+                info = phase.run()
+                info["persisted"] = persisted(folder / "instance", [p["id"] for p in args.polls], info["clients"])
+                results[name] = info
+            app_child.stop()  # the app's phones are gone; the next server has the machine to itself
 
         if args.only != "app":
             shown = "poll:results" if args.results == "all" else "poll:voters"
-            sizes = [m[5] for c in results.get("app", {}).get("clients", []) for m in c["screens"] if m[4] == shown]
+            sizes = [m[5] for name, info in results.items() for c in info["clients"] for m in c["screens"]
+                     if m[4] == shown]
             pad = max(0, int(percentile(sizes, 50)) - 60) if sizes else 0
             bare_child, bare_base = start_bare(work, public, children, ["--results-to", args.results,
                                                                         "--results-pad", str(pad),
@@ -549,8 +588,8 @@ def main(argv: list[str] | None = None) -> int:
             bare_child.stop()
 
         summary = {name: summarize(info, args.phones) for name, info in results.items()}
-        if "app" in summary and "bare" in summary:
-            print(report(args, summary["app"], summary["bare"], started, command, machine), flush=True)
+        if args.only is None:
+            print(report(args, summary, started, command, machine), flush=True)
         else:
             print(json.dumps(summary, indent=1, default=str))
         if args.json_out:
