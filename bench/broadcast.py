@@ -27,15 +27,23 @@ import datetime
 import json
 import os
 import shlex
-import shutil
-import signal
-import subprocess
 import sys
-import tempfile
 import threading
 from pathlib import Path
 
-from harness import BENCH, SLUG, Child, http, interrupt, machine_info, mean, percentile, start_app, start_bare, versions
+from harness import (
+    BENCH,
+    SLUG,
+    Child,
+    http,
+    machine_info,
+    mean,
+    percentile,
+    run_benchmark,
+    start_app,
+    start_bare,
+    versions,
+)
 
 #: The sites the chair switches the air between, round after round.
 ON_AIR_SITES = ["den-haag", "enschede"]
@@ -195,14 +203,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.phones < 0 or args.rounds < 1 or args.phones > 5000:
         parser.error("--phones 0..5000 and --rounds >= 1")
 
-    # SIGTERM stops us like Ctrl+C does, so that the finally below stops the servers
-    signal.signal(signal.SIGTERM, interrupt)
     command = "python bench/broadcast.py " + shlex.join(argv if argv is not None else sys.argv[1:])
     started = datetime.datetime.now().astimezone()
     machine = machine_info()
-    work = Path(tempfile.mkdtemp(prefix="eventapp-bench-"))
-    children: list[Child] = []
-    try:
+
+    def run(work: Path, children: list[Child]) -> int:
         print(f"work folder {work}", flush=True)
         app_child, app_base, links = start_app(work, children)
         status, body = http(f"{app_base}/api/v1/events/{SLUG}/event/start", links["chair"]["token"], {})
@@ -228,19 +233,8 @@ def main(argv: list[str] | None = None) -> int:
             Path(args.json_out).write_text(json.dumps({"command": command, "started": started.isoformat(),
                                                        "machine": machine, "summary": summary, "raw": result}))
         return 0
-    except KeyboardInterrupt:
-        print("\ninterrupted; stopping everything started", file=sys.stderr, flush=True)
-        return 130
-    except (RuntimeError, subprocess.SubprocessError, OSError, ValueError) as error:
-        print(f"\nbenchmark failed: {error}", file=sys.stderr, flush=True)
-        return 1
-    finally:
-        for child in reversed(children):
-            child.stop()
-        if args.keep:
-            print(f"kept {work}", flush=True)
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+
+    return run_benchmark("eventapp-bench-", args.keep, run)
 
 
 if __name__ == "__main__":

@@ -7,9 +7,12 @@ is importable as `harness`). Not part of the app.
 import json
 import os
 import platform
+import shutil
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -211,6 +214,30 @@ def start_bare(work: Path, payload: dict, children: list, extra: list[str] | Non
 def interrupt(signum, frame):
     """SIGTERM handler: stop like Ctrl+C, so that the caller's finally stops what it started."""
     raise KeyboardInterrupt
+
+
+def run_benchmark(prefix: str, keep: bool, body, errors: tuple = ()) -> int:
+    """Run `body(work, children)` in a fresh temporary folder and return its exit code; every child process it
+    started (appended to `children`) is stopped at the end, also on an error, Ctrl+C or SIGTERM, and the folder
+    is removed unless `keep`. `errors`: more exception types that end the benchmark with a message (exit 1)."""
+    signal.signal(signal.SIGTERM, interrupt)
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    children: list[Child] = []
+    try:
+        return body(work, children)
+    except KeyboardInterrupt:
+        print("\ninterrupted; stopping everything started", file=sys.stderr, flush=True)
+        return 130
+    except (RuntimeError, subprocess.SubprocessError, OSError, ValueError, *errors) as error:
+        print(f"\nbenchmark failed: {error}", file=sys.stderr, flush=True)
+        return 1
+    finally:
+        for child in reversed(children):
+            child.stop()
+        if keep:
+            print(f"kept {work}", flush=True)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def port_is_free(port: int) -> bool:

@@ -31,11 +31,7 @@ import datetime
 import json
 import os
 import shlex
-import shutil
-import signal
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -45,10 +41,10 @@ from harness import (
     app_env,
     cpu_seconds,
     http,
-    interrupt,
     machine_info,
     percentile,
     raise_open_file_limit,
+    run_benchmark,
     start_app,
     start_bare,
     versions,
@@ -344,14 +340,12 @@ def main(argv: list[str] | None = None) -> int:
     if not (1 <= args.phones <= 5000 and 1 <= args.procs <= 16):
         parser.error("--phones 1..5000, --procs 1..16")
 
-    signal.signal(signal.SIGTERM, interrupt)
     command = "python bench/reconnect_storm.py " + shlex.join(argv if argv is not None else sys.argv[1:])
     started = datetime.datetime.now().astimezone()
     machine = machine_info()
-    work = Path(tempfile.mkdtemp(prefix="eventapp-storm-"))
-    children: list[Child] = []
-    results: dict = {}
-    try:
+
+    def run(work: Path, children: list[Child]) -> int:
+        results: dict = {}
         print(f"work folder {work}", flush=True)
         app, base, links = start_app(work, children)
         app.process_env = app_env(work)
@@ -378,19 +372,8 @@ def main(argv: list[str] | None = None) -> int:
             Path(args.json_out).write_text(json.dumps({"command": command, "started": started.isoformat(),
                                                        "machine": machine, "results": results}, default=str))
         return 0
-    except KeyboardInterrupt:
-        print("\ninterrupted; stopping everything started", file=sys.stderr, flush=True)
-        return 130
-    except (RuntimeError, subprocess.SubprocessError, OSError, ValueError) as error:
-        print(f"\nbenchmark failed: {error}", file=sys.stderr, flush=True)
-        return 1
-    finally:
-        for child in reversed(children):
-            child.stop()
-        if args.keep:
-            print(f"kept {work}", flush=True)
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+
+    return run_benchmark("eventapp-storm-", args.keep, run)
 
 
 if __name__ == "__main__":

@@ -31,12 +31,8 @@ import datetime
 import json
 import os
 import shlex
-import shutil
-import signal
 import sqlite3
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -48,10 +44,10 @@ from harness import (
     Child,
     cpu_seconds,
     http,
-    interrupt,
     machine_info,
     percentile,
     rss_kib,
+    run_benchmark,
     start_app,
     start_bare,
     start_workers,
@@ -523,93 +519,88 @@ def main(argv: list[str] | None = None) -> int:
     if needed > 20:
         parser.error(f"each phone would vote {needed} times (at most 20 polls); more phones or fewer votes")
 
-    signal.signal(signal.SIGTERM, interrupt)
     command = "python bench/votes.py " + shlex.join(argv if argv is not None else sys.argv[1:])
     started = datetime.datetime.now().astimezone()
     machine = machine_info()
-    work = Path(tempfile.mkdtemp(prefix="eventapp-votes-"))
-    children: list[Child] = []
+
+    def run(work: Path, children: list[Child]) -> int:
+        def give_up() -> None:
+            """The watchdog: a load client that hangs would block us on its next line; stopping it ends that."""
+            print(f"\nstill running after {args.max_seconds:.0f}s (--max-seconds): stopping everything", flush=True)
+            for child in list(children):
+                child.stop()
+
+        watchdog = threading.Timer(args.max_seconds, give_up)
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            return measure(args, work, children, started, command, machine)
+        finally:
+            watchdog.cancel()
+
+    return run_benchmark("eventapp-votes-", args.keep, run, errors=(sqlite3.Error,))
+
+
+def measure(args, work: Path, children: list, started: datetime.datetime, command: str, machine: str) -> int:
+    """The app in each async mode, then the bare server (or, with --scale, one worker and then two); prints the
+    report."""
     results: dict = {}
+    needed = args.needed
+    print(f"work folder {work}", flush=True)
+    if args.scale:
+        return scale(args, work, children, started, command, machine)
+    for mode in args.async_modes:
+        name = "app" if len(args.async_modes) == 1 else f"app {mode}"
+        folder = work / f"app-{mode}"
+        folder.mkdir()
+        app_child, app_base, links = start_app(folder, children, args.app_script, {"EVENTAPP_ASYNC_MODE": mode})
+        chair = links["chair"]["token"]
+        args.polls = prepare_polls(app_base, chair, needed, hide=args.results == "screens")
+        sites = links["sites"]
+        codes = [site["join"]["code"] for site in sites.values()]
+        status, body = http(f"{app_base}/api/v1/events/{SLUG}/state", sites[SCREEN_SITES[0]]["screen"]["token"])
+        public = json.loads(body)
+        print(f"{name}: pid {app_child.pid} at {app_base} ({mode}); polls "
+              f"{', '.join(p['key'] for p in args.polls)}", flush=True)
+        if args.only != "bare":
+            phones = [{"index": i, "join": {"code": codes[i % len(codes)],
+                                            "addr": f"127.0.{1 + i // JOINS_PER_ADDRESS // 250}."
+                                                    f"{1 + i // JOINS_PER_ADDRESS % 250}"}}
+                      for i in range(args.phones)]
+            screens = [{"token": sites[k]["screen"]["token"]} for k in SCREEN_SITES]
+            phase = Phase(name.replace(" ", "-"), app_base, app_child.pid, folder, args, phones, screens,
+                          args.polls, children)
+            info = phase.run()
+            info["persisted"] = persisted(folder / "instance", [p["id"] for p in args.polls], info["clients"])
+            results[name] = info
+        app_child.stop()  # the app's phones are gone; the next server has the machine to itself
 
-    def give_up() -> None:
-        """The watchdog: a load client that hangs would block us on its next line; stopping it ends that."""
-        print(f"\nstill running after {args.max_seconds:.0f}s (--max-seconds): stopping everything", flush=True)
-        for child in list(children):
-            child.stop()
+    if args.only != "app":
+        shown = "poll:results" if args.results == "all" else "poll:voters"
+        sizes = [m[5] for name, info in results.items() for c in info["clients"] for m in c["screens"]
+                 if m[4] == shown]
+        pad = max(0, int(percentile(sizes, 50)) - 60) if sizes else 0
+        bare_child, bare_base = start_bare(work, public, children, ["--results-to", args.results,
+                                                                    "--results-pad", str(pad),
+                                                                    "--interval", str(app_push_interval())])
+        print(f"the bare server: pid {bare_child.pid} at {bare_base} (poll:results padded by {pad} bytes "
+              "to the app's size)", flush=True)
+        phones = [{"index": i, "auth": {"code": codes[i % len(codes)]}} for i in range(args.phones)]
+        screens = [{"role": "screen"} for _ in SCREEN_SITES]
+        polls = [{**p, "answers": [{"option": 1}]} for p in args.polls]
+        phase = Phase("bare", bare_base, bare_child.pid, work, args, phones, screens, polls, children)
+        results["bare"] = phase.run()
+        bare_child.stop()
 
-    watchdog = threading.Timer(args.max_seconds, give_up)
-    watchdog.daemon = True
-    watchdog.start()
-    try:
-        print(f"work folder {work}", flush=True)
-        if args.scale:
-            return scale(args, work, children, started, command, machine)
-        for mode in args.async_modes:
-            name = "app" if len(args.async_modes) == 1 else f"app {mode}"
-            folder = work / f"app-{mode}"
-            folder.mkdir()
-            app_child, app_base, links = start_app(folder, children, args.app_script, {"EVENTAPP_ASYNC_MODE": mode})
-            chair = links["chair"]["token"]
-            args.polls = prepare_polls(app_base, chair, needed, hide=args.results == "screens")
-            sites = links["sites"]
-            codes = [site["join"]["code"] for site in sites.values()]
-            status, body = http(f"{app_base}/api/v1/events/{SLUG}/state", sites[SCREEN_SITES[0]]["screen"]["token"])
-            public = json.loads(body)
-            print(f"{name}: pid {app_child.pid} at {app_base} ({mode}); polls "
-                  f"{', '.join(p['key'] for p in args.polls)}", flush=True)
-            if args.only != "bare":
-                phones = [{"index": i, "join": {"code": codes[i % len(codes)],
-                                                "addr": f"127.0.{1 + i // JOINS_PER_ADDRESS // 250}."
-                                                        f"{1 + i // JOINS_PER_ADDRESS % 250}"}}
-                          for i in range(args.phones)]
-                screens = [{"token": sites[k]["screen"]["token"]} for k in SCREEN_SITES]
-                phase = Phase(name.replace(" ", "-"), app_base, app_child.pid, folder, args, phones, screens,
-                              args.polls, children)
-                info = phase.run()
-                info["persisted"] = persisted(folder / "instance", [p["id"] for p in args.polls], info["clients"])
-                results[name] = info
-            app_child.stop()  # the app's phones are gone; the next server has the machine to itself
-
-        if args.only != "app":
-            shown = "poll:results" if args.results == "all" else "poll:voters"
-            sizes = [m[5] for name, info in results.items() for c in info["clients"] for m in c["screens"]
-                     if m[4] == shown]
-            pad = max(0, int(percentile(sizes, 50)) - 60) if sizes else 0
-            bare_child, bare_base = start_bare(work, public, children, ["--results-to", args.results,
-                                                                        "--results-pad", str(pad),
-                                                                        "--interval", str(app_push_interval())])
-            print(f"the bare server: pid {bare_child.pid} at {bare_base} (poll:results padded by {pad} bytes "
-                  "to the app's size)", flush=True)
-            phones = [{"index": i, "auth": {"code": codes[i % len(codes)]}} for i in range(args.phones)]
-            screens = [{"role": "screen"} for _ in SCREEN_SITES]
-            polls = [{**p, "answers": [{"option": 1}]} for p in args.polls]
-            phase = Phase("bare", bare_base, bare_child.pid, work, args, phones, screens, polls, children)
-            results["bare"] = phase.run()
-            bare_child.stop()
-
-        summary = {name: summarize(info, args.phones) for name, info in results.items()}
-        if args.only is None:
-            print(report(args, summary, started, command, machine), flush=True)
-        else:
-            print(json.dumps(summary, indent=1, default=str))
-        if args.json_out:
-            Path(args.json_out).write_text(json.dumps({"command": command, "started": started.isoformat(),
-                                                       "machine": machine, "summary": summary, "raw": results}))
-        return 0
-    except KeyboardInterrupt:
-        print("\ninterrupted; stopping everything started", file=sys.stderr, flush=True)
-        return 130
-    except (RuntimeError, subprocess.SubprocessError, OSError, ValueError, sqlite3.Error) as error:
-        print(f"\nbenchmark failed: {error}", file=sys.stderr, flush=True)
-        return 1
-    finally:
-        watchdog.cancel()
-        for child in reversed(children):
-            child.stop()
-        if args.keep:
-            print(f"kept {work}", flush=True)
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+    summary = {name: summarize(info, args.phones) for name, info in results.items()}
+    if args.only is None:
+        print(report(args, summary, started, command, machine), flush=True)
+    else:
+        print(json.dumps(summary, indent=1, default=str))
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps({"command": command, "started": started.isoformat(),
+                                                   "machine": machine, "summary": summary, "raw": results}))
+    return 0
 
 
 if __name__ == "__main__":
