@@ -155,6 +155,30 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def port_is_free(port: int) -> bool:
+    """Whether nobody listens on this loopback port right now (a second worker takes the port after the first)."""
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
+def wait_until_answers(url: str, process: subprocess.Popen, log, timeout: float = 30, verify=True) -> None:
+    """Wait until `url` answers HTTP; fail with what the process logged (`log()`) if it stops or time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the process serving {url} stopped:\n{log()}")
+        try:
+            requests.get(url, timeout=1, verify=verify)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer within {timeout}s:\n{log()}")
+
+
 class RealServer:
     """`python run.py` in a subprocess, on 127.0.0.1 and a free port, with its own instance folder."""
 
@@ -174,16 +198,8 @@ class RealServer:
             self.process = subprocess.Popen(
                 [sys.executable, "run.py", "--host", "127.0.0.1", "--port", str(self.port)],
                 cwd=PROJECT_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the server stopped at start:\n{self.log()}")
-            try:
-                requests.get(self.base_url + "/", timeout=1)
-                return self
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        raise RuntimeError(f"the server did not answer within {timeout}s:\n{self.log()}")
+        wait_until_answers(self.base_url + "/", self.process, self.log, timeout)
+        return self
 
     def stop(self) -> None:
         """Stop the server (SIGTERM, then SIGKILL)."""

@@ -11,7 +11,6 @@ import getpass
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -23,7 +22,7 @@ import pytest
 import requests
 import socketio
 
-from tests.conftest import DEMO_SLUG, PROJECT_ROOT, RealServer, free_port
+from tests.conftest import DEMO_SLUG, PROJECT_ROOT, RealServer, free_port, port_is_free, wait_until_answers
 
 pytestmark = [pytest.mark.server, pytest.mark.postgres]
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -117,15 +116,8 @@ class Nginx:
     def start(self) -> "Nginx":
         self.process = subprocess.Popen(self.command("-g", "daemon off;"), stdout=subprocess.DEVNULL,
                                         stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, f"nginx stopped:\n{self.log()}"
-            try:
-                requests.get(self.base_url + "/", timeout=2, verify=str(self.certificate))
-                return self
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        raise AssertionError(f"nginx did not answer:\n{self.log()}")
+        wait_until_answers(self.base_url + "/", self.process, self.log, 15, verify=str(self.certificate))
+        return self
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -280,7 +272,7 @@ def test_run_py_workers_refuses_several_workers_without_a_message_queue(tmp_path
 def test_long_polling_works_through_nginx_in_front_of_two_workers_started_by_run_py(tmp_path, queue_env):
     nginx_binary()
     port = free_port()
-    while not _port_is_free(port + 1):  # the second worker takes the next port
+    while not port_is_free(port + 1):  # the second worker takes the next port
         port = free_port()
     launcher = RealServer(tmp_path / "instance", env=queue_env, port=port)
     launcher.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -292,7 +284,7 @@ def test_long_polling_works_through_nginx_in_front_of_two_workers_started_by_run
     clients = []
     try:
         for worker_port in (port, port + 1):
-            _wait_until_answers(f"http://127.0.0.1:{worker_port}/", launcher)
+            wait_until_answers(f"http://127.0.0.1:{worker_port}/", launcher.process, launcher.log, 60)
         nginx = Nginx(tmp_path / "nginx", [port, port + 1])
         nginx.start()
         links = launcher.links()
@@ -314,27 +306,6 @@ def test_long_polling_works_through_nginx_in_front_of_two_workers_started_by_run
             nginx.stop()
         launcher.stop()
     assert "Started 2 workers" in launcher.log()
-
-
-def _port_is_free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-            return True
-        except OSError:
-            return False
-
-
-def _wait_until_answers(url: str, server: RealServer, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert server.process.poll() is None, f"the launcher stopped:\n{server.log()}"
-        try:
-            requests.get(url, timeout=1)
-            return
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    raise AssertionError(f"{url} did not answer within {timeout}s:\n{server.log()}")
 
 
 def test_the_clients_of_a_killed_worker_reconnect_through_nginx_to_the_other_and_lose_nothing(tmp_path, two_workers):
