@@ -61,8 +61,9 @@ lint: $(VENV)/.dev
 bench: $(VENV)/.bench
 	$(PY) bench/broadcast.py $(BENCH_ARGS)
 
-# The vote benchmark of docs/performance.md (a script, not a test): 2,000 phones join and vote at 500 votes/s for
-# 20 s, on the app and then on a bare python-socketio server. BENCH_ARGS adds options, e.g. the smoke run
+# The vote benchmark of docs/performance.md (a script, not a test): 2,000 phones join and vote at 550 votes/s for
+# 20 s, on the app and then on a bare python-socketio server (`--async-modes eventlet,gevent`: the app in both modes;
+# `--scale`: one worker against two on PostgreSQL and Redis). BENCH_ARGS adds options, e.g. the smoke run
 # `make bench-votes BENCH_ARGS="--phones 100 --rate 50 --seconds 5"`.
 bench-votes: $(VENV)/.bench
 	$(PY) bench/votes.py $(BENCH_ARGS)
