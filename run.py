@@ -184,14 +184,32 @@ def serve_gevent(app, host: str, port: int) -> None:
     from gevent import pool, pywsgi
 
     class AccessLogHandler(pywsgi.WSGIHandler):
-        """pywsgi's request handler with eventlet's access-log line, so both modes log alike."""
+        """pywsgi's request handler with eventlet's access-log line, so both modes log alike, and a WebSocket's
+        end that leaves nothing but WebSocket frames on the connection."""
 
-        def run_application(self) -> None:
-            """A WebSocket ends its connection: pywsgi would otherwise read the client's closing frames as the
-            next HTTP request and log each as an error."""
-            super().run_application()
-            if self.environ.get("HTTP_UPGRADE", "").lower() == "websocket":
-                self.close_connection = True
+        def websocket_requested(self) -> bool:
+            """The request asks for a WebSocket: the same test python-engineio makes before it upgrades."""
+            connection = [token.strip() for token in self.environ.get("HTTP_CONNECTION", "").lower().split(",")]
+            return "upgrade" in connection and self.environ.get("HTTP_UPGRADE", "").lower() == "websocket"
+
+        def process_result(self) -> None:
+            """A WebSocket ends its connection, and pywsgi writes nothing after it.
+
+            simple-websocket writes its own 101 and runs the WebSocket on the socket. When the WebSocket of an
+            upgraded long-polling connection ends, python-engineio still answers the upgrade request with a 200
+            (under eventlet it returns eventlet's ALREADY_HANDLED instead); pywsgi would write that HTTP response
+            after the WebSocket's closing frame, and the browser logs "Invalid frame header". A refused upgrade
+            (400, 401) has had no 101 and is answered as usual. Without the close, pywsgi would read the client's
+            last frames as the next HTTP request and log each as an error ("Invalid HTTP method").
+            """
+            if not self.websocket_requested():
+                super().process_result()
+                return
+            self.close_connection = True
+            ended_websocket = self.status is not None and self.code == 200 and self.environ.get(
+                "PATH_INFO", "").startswith("/socket.io/")
+            if not ended_websocket:
+                super().process_result()
 
         def format_request(self) -> str:
             client = self.client_address[0] if isinstance(self.client_address, tuple) else self.client_address
