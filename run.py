@@ -26,6 +26,7 @@ elif ASYNC_MODE == "gevent":
 
 import argparse  # noqa: E402
 import contextlib  # noqa: E402
+import errno  # noqa: E402
 import gc  # noqa: E402
 import logging  # noqa: E402
 import resource  # noqa: E402
@@ -210,6 +211,21 @@ def serve_gevent(app, host: str, port: int) -> None:
                 "PATH_INFO", "").startswith("/socket.io/")
             if not ended_websocket:
                 super().process_result()
+
+        def run_application(self) -> None:
+            """A client that leaves during a WebSocket upgrade is a reset connection, as pywsgi expects it.
+
+            python-engineio's simple-websocket wrapper raises a bare OSError() when it sends on a WebSocket the
+            client has closed (e.g. the probe's answer, when a page replaces its connection mid-upgrade); pywsgi
+            reads the errno from args[0], fails with an IndexError and logs a traceback for every such client.
+            With an errno, pywsgi ends the connection quietly, as it does for any client that has gone.
+            """
+            try:
+                super().run_application()
+            except OSError as error:
+                if error.args or not self.websocket_requested():
+                    raise
+                raise ConnectionResetError(errno.ECONNRESET, "the client closed the WebSocket") from error
 
         def format_request(self) -> str:
             client = self.client_address[0] if isinstance(self.client_address, tuple) else self.client_address
