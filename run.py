@@ -96,15 +96,19 @@ def supervise_workers(host: str, port: int, count: int) -> None:
     def start(number: int) -> subprocess.Popen:
         return subprocess.Popen([sys.executable, __file__, "--host", host, "--port", str(port + number)], env=env)
 
+    stopping = []
+
     def stop(signum, frame):
-        raise KeyboardInterrupt
+        """SIGTERM ends the loop below. Raising from here instead would, under gevent, raise in its hub, which
+        logs a traceback for a normal stop."""
+        stopping.append(signum)
 
     signal.signal(signal.SIGTERM, stop)
     workers = [start(number) for number in range(count)]
     print(f"Started {count} workers on http://{host}:{port} to :{port + count - 1}; stop with Ctrl+C.", flush=True)
     try:
-        while True:
-            time.sleep(1)
+        while not stopping:
+            time.sleep(0.5)
             for number, worker in enumerate(workers):
                 if worker.poll() is not None:
                     logging.warning("worker on port %d exited (%s); starting it again", port + number,
