@@ -26,6 +26,7 @@ elif ASYNC_MODE == "gevent":
 
 import argparse  # noqa: E402
 import contextlib  # noqa: E402
+import errno  # noqa: E402
 import gc  # noqa: E402
 import logging  # noqa: E402
 import resource  # noqa: E402
@@ -95,15 +96,19 @@ def supervise_workers(host: str, port: int, count: int) -> None:
     def start(number: int) -> subprocess.Popen:
         return subprocess.Popen([sys.executable, __file__, "--host", host, "--port", str(port + number)], env=env)
 
+    stopping = []
+
     def stop(signum, frame):
-        raise KeyboardInterrupt
+        """SIGTERM ends the loop below. Raising from here instead would, under gevent, raise in its hub, which
+        logs a traceback for a normal stop."""
+        stopping.append(signum)
 
     signal.signal(signal.SIGTERM, stop)
     workers = [start(number) for number in range(count)]
     print(f"Started {count} workers on http://{host}:{port} to :{port + count - 1}; stop with Ctrl+C.", flush=True)
     try:
-        while True:
-            time.sleep(1)
+        while not stopping:
+            time.sleep(0.5)
             for number, worker in enumerate(workers):
                 if worker.poll() is not None:
                     logging.warning("worker on port %d exited (%s); starting it again", port + number,
@@ -184,14 +189,47 @@ def serve_gevent(app, host: str, port: int) -> None:
     from gevent import pool, pywsgi
 
     class AccessLogHandler(pywsgi.WSGIHandler):
-        """pywsgi's request handler with eventlet's access-log line, so both modes log alike."""
+        """pywsgi's request handler with eventlet's access-log line, so both modes log alike, and a WebSocket's
+        end that leaves nothing but WebSocket frames on the connection."""
+
+        def websocket_requested(self) -> bool:
+            """The request asks for a WebSocket: the same test python-engineio makes before it upgrades."""
+            connection = [token.strip() for token in self.environ.get("HTTP_CONNECTION", "").lower().split(",")]
+            return "upgrade" in connection and self.environ.get("HTTP_UPGRADE", "").lower() == "websocket"
+
+        def process_result(self) -> None:
+            """A WebSocket ends its connection, and pywsgi writes nothing after it.
+
+            simple-websocket writes its own 101 and runs the WebSocket on the socket. When the WebSocket of an
+            upgraded long-polling connection ends, python-engineio still answers the upgrade request with a 200
+            (under eventlet it returns eventlet's ALREADY_HANDLED instead); pywsgi would write that HTTP response
+            after the WebSocket's closing frame, and the browser logs "Invalid frame header". A refused upgrade
+            (400, 401) has had no 101 and is answered as usual. Without the close, pywsgi would read the client's
+            last frames as the next HTTP request and log each as an error ("Invalid HTTP method").
+            """
+            if not self.websocket_requested():
+                super().process_result()
+                return
+            self.close_connection = True
+            ended_websocket = self.status is not None and self.code == 200 and self.environ.get(
+                "PATH_INFO", "").startswith("/socket.io/")
+            if not ended_websocket:
+                super().process_result()
 
         def run_application(self) -> None:
-            """A WebSocket ends its connection: pywsgi would otherwise read the client's closing frames as the
-            next HTTP request and log each as an error."""
-            super().run_application()
-            if self.environ.get("HTTP_UPGRADE", "").lower() == "websocket":
-                self.close_connection = True
+            """A client that leaves during a WebSocket upgrade is a reset connection, as pywsgi expects it.
+
+            python-engineio's simple-websocket wrapper raises a bare OSError() when it sends on a WebSocket the
+            client has closed (e.g. the probe's answer, when a page replaces its connection mid-upgrade); pywsgi
+            reads the errno from args[0], fails with an IndexError and logs a traceback for every such client.
+            With an errno, pywsgi ends the connection quietly, as it does for any client that has gone.
+            """
+            try:
+                super().run_application()
+            except OSError as error:
+                if error.args or not self.websocket_requested():
+                    raise
+                raise ConnectionResetError(errno.ECONNRESET, "the client closed the WebSocket") from error
 
         def format_request(self) -> str:
             client = self.client_address[0] if isinstance(self.client_address, tuple) else self.client_address

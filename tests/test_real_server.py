@@ -1,8 +1,14 @@
-"""The real server (`python run.py`, eventlet) over HTTP: every page with its link, refusals, the API's state
-and OpenAPI document, vendored JavaScript, the links printed at start, and a restart that keeps the event."""
+"""The real server (`python run.py`, in EVENTAPP_ASYNC_MODE) over HTTP: every page with its link, refusals, the
+API's state and OpenAPI document, vendored JavaScript, the links printed at start, a restart that keeps the event,
+and a WebSocket's end that leaves nothing but WebSocket frames on the connection."""
 
+import base64
+import json
+import os
 import re
+import socket
 import sqlite3
+import time
 
 import pytest
 import requests
@@ -197,3 +203,76 @@ def test_a_second_start_keeps_the_event_and_its_links(real_server):
         assert response.status_code == 200
     finally:
         again.stop()
+
+
+def websocket_frame(opcode: int, payload: bytes) -> bytes:
+    """One short client frame (FIN set, masked as a client's must be)."""
+    mask = os.urandom(4)
+    return bytes([0x80 | opcode, 0x80 | len(payload)]) + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+
+
+def server_frames(data: bytes) -> list[tuple[int, bytes]]:
+    """The server's frames as (opcode, payload); these are short and unmasked. Bytes that are no frame (such as an
+    HTTP response after the WebSocket) fail, as they fail the browser ("Invalid frame header")."""
+    frames = []
+    while data:
+        assert data[0] in (0x81, 0x88, 0x89, 0x8A) and data[1] < 126, f"not a WebSocket frame: {data[:60]!r}"
+        length = data[1]
+        frames.append((data[0] & 0x0F, data[2:2 + length]))
+        data = data[2 + length:]
+    return frames
+
+
+def upgraded_websocket(server: RealServer) -> tuple[socket.socket, bytes]:
+    """A long-polling Engine.IO connection upgraded to WebSocket, as a browser does it: the socket, and what the
+    server sent after its 101."""
+    opened = get(server, "/socket.io/?EIO=4&transport=polling")
+    sid = json.loads(opened.text[1:])["sid"]
+    connection = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+    key = base64.b64encode(os.urandom(16)).decode()
+    connection.sendall(f"GET /socket.io/?EIO=4&transport=websocket&sid={sid} HTTP/1.1\r\n"
+                       f"Host: 127.0.0.1:{server.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                       f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n".encode())
+    received = b""
+    while b"\r\n\r\n" not in received:
+        received += connection.recv(4096)
+    head, received = received.split(b"\r\n\r\n", 1)
+    assert head.startswith(b"HTTP/1.1 101 ")
+    return connection, received
+
+
+def until_closed(connection: socket.socket, received: bytes) -> bytes:
+    """Everything the server sends until it closes the connection (the socket's timeout fails the test)."""
+    with connection:
+        while chunk := connection.recv(4096):
+            received += chunk
+    return received
+
+
+CLOSE_NORMAL = websocket_frame(0x8, (1000).to_bytes(2, "big"))  # a browser's close: 1000, normal closure
+
+
+def test_a_websocket_that_ends_leaves_nothing_but_its_frames_on_the_connection(server):
+    """A browser upgrades its long-polling connection to WebSocket and later closes it; the server answers the
+    close, then closes the connection, and writes nothing else (under gevent, pywsgi once wrote the upgrade
+    request's HTTP response after the closing frame)."""
+    connection, received = upgraded_websocket(server)
+    connection.sendall(websocket_frame(0x1, b"2probe"))  # Engine.IO's upgrade: probe, then upgrade
+    while b"3probe" not in received:
+        received += connection.recv(4096)
+    connection.sendall(websocket_frame(0x1, b"5") + CLOSE_NORMAL)
+    frames = server_frames(until_closed(connection, received))
+    assert (0x1, b"3probe") in frames
+    assert frames[-1][0] == 0x8
+
+
+def test_a_client_that_leaves_during_the_upgrade_costs_the_server_no_traceback(server):
+    """The probe and the close in one write: the server's answer to the probe finds the WebSocket closed (under
+    gevent, pywsgi once failed on that with an IndexError and logged a traceback per client)."""
+    logged = len(server.log())
+    connection, received = upgraded_websocket(server)
+    connection.sendall(websocket_frame(0x1, b"2probe") + CLOSE_NORMAL)
+    assert server_frames(until_closed(connection, received))[-1][0] == 0x8
+    time.sleep(0.5)  # the server logs a failed connection after closing it
+    assert get(server, "/socket.io/?EIO=4&transport=polling").status_code == 200
+    assert "Traceback" not in server.log()[logged:]

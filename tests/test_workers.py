@@ -329,7 +329,8 @@ def test_the_clients_of_a_killed_worker_reconnect_through_nginx_to_the_other_and
         key = uuid.uuid4().hex
         phone.call("poll:vote", {"poll_id": poll["id"], "answer": {"option": option}, "key": key})
         version = api(nginx.base_url, chair, "live/on-air", {"site": "enschede"}, **https)["version"]
-        host.wait_for("state:changed", lambda s: s["version"] == version)
+        for client in clients:  # else the old connection may still bring this state after the clearing below
+            client.wait_for("state:changed", lambda s: s["version"] == version)
         screen.wait_for("poll:results", lambda r: r["poll_id"] == poll["id"] and r["total"]["voters"] == 1)
         used = set(nginx.upstreams())
         assert len(used) == 1, f"one client address goes to one worker: {used}"
