@@ -29,7 +29,7 @@ from eventapp.errors import Busy
 from eventapp.extensions import db, socketio
 from eventapp.models import Vote
 
-#: Seconds a group collects votes before its commit: a tenth of the 0.2 s between two pushes to the screens.
+#: Seconds a group collects votes before its commit: about a tenth of the 0.15 s between two pushes to the screens.
 WINDOW = 0.02
 #: Votes waiting for a commit beyond which new ones are refused as busy.
 MAX_WAITING = 300

@@ -13,8 +13,8 @@ from eventapp.snapshot import (
 )
 
 #: Seconds the results and the approved questions sent to a connecting client are shared with the next ones (they
-#: change without a version; the pump pushes the results five times a second anyway).
-ON_CONNECT_MAX_AGE = 0.2
+#: change without a version; the pump pushes the results about seven times a second anyway).
+ON_CONNECT_MAX_AGE = 0.15
 
 
 def state_changed(event_id: int) -> None:
