@@ -86,10 +86,10 @@ class BallotPoll:
 _votes, _participants, _polls, _options = (Vote.__table__, Participant.__table__, Poll.__table__,
                                            PollOption.__table__)
 #: The phone's vote with this key (of anyone: a key is unique) and its earlier vote on the poll, beside its
-#: participant row (no row: the participant was deleted).
+#: participant row (no row: the participant was deleted; vote_id None: no such vote).
 _MY_VOTES = (
-    select(_participants.c.id, _votes.c.id, _votes.c.poll_id, _votes.c.participant_id, _votes.c.idempotency_key,
-           _votes.c.seq, _votes.c.answer, _votes.c.changed_at)
+    select(_participants.c.id.label("participant_row"), _votes.c.id.label("vote_id"), _votes.c.poll_id,
+           _votes.c.participant_id, _votes.c.idempotency_key, _votes.c.seq, _votes.c.answer, _votes.c.changed_at)
     .select_from(_participants.outerjoin(_votes, or_(
         _votes.c.idempotency_key == bindparam("key"),
         and_(_votes.c.poll_id == bindparam("poll_id"), _votes.c.participant_id == _participants.c.id))))
@@ -98,7 +98,7 @@ _MY_VOTES = (
 _BALLOT_POLL = (
     select(_polls.c.id, _polls.c.event_id, _polls.c.site_id, _polls.c.kind, _polls.c.state, _polls.c.allow_change,
            _polls.c.scale_min, _polls.c.scale_max, _polls.c.opened_at, LiveState.__table__.c.mode,
-           _options.c.id, _options.c.correct)
+           _options.c.id.label("option_id"), _options.c.correct)
     .join(LiveState.__table__, LiveState.__table__.c.event_id == _polls.c.event_id)
     .outerjoin(_options, _options.c.poll_id == _polls.c.id)
     .where(_polls.c.id == bindparam("poll_id"))
@@ -125,14 +125,14 @@ def cast_vote(caller: Caller, poll_id: int, answer, key: str, seq: int | None = 
     found = connection.execute(_MY_VOTES, {"key": key, "poll_id": poll_id, "participant_id": participant_id}).all()
     if not found:
         raise Forbidden(_("this phone's sign-in is not valid (anymore): join again"))
-    votes = [row[1:] for row in found if row[1] is not None]  # (id, poll, participant, key, seq, answer, changed)
-    repeated = next((vote for vote in votes if vote[3] == key), None)
+    votes = [row for row in found if row.vote_id is not None]
+    repeated = next((vote for vote in votes if vote.idempotency_key == key), None)
     if repeated is not None:
-        if repeated[2] != participant_id:
+        if repeated.participant_id != participant_id:
             raise Conflict(_("this vote key is used already"))
         return {"vote": _vote_view(repeated), "repeated": True}
-    earlier = next((vote for vote in votes if vote[1] == poll_id), None)
-    if earlier is not None and seq is not None and earlier[4] is not None and seq < earlier[4]:
+    earlier = next((vote for vote in votes if vote.poll_id == poll_id), None)
+    if earlier is not None and seq is not None and earlier.seq is not None and seq < earlier.seq:
         return {"vote": _vote_view(earlier), "repeated": True, "superseded": True}
     if not allowed("vote", f"participant:{participant_id}"):
         raise Conflict(_("too many votes at once; wait a moment"))
@@ -158,7 +158,7 @@ def cast_vote(caller: Caller, poll_id: int, answer, key: str, seq: int | None = 
     if earlier is None:
         values |= {"poll_id": poll.id, "participant_id": participant_id, "site_id": site_id, "cast_at": now}
     reply = {"vote": {"poll_id": poll.id, "answer": stored, "changed_at": now.isoformat()}, "repeated": False}
-    if not vote_writer.write(values, earlier[0] if earlier is not None else None):
+    if not vote_writer.write(values, earlier.vote_id if earlier is not None else None):
         # Refused by a constraint: a retry of this key that was in the same group, or another vote of the
         # same participant at the same moment (that one won).
         if db.session.scalar(select(Vote.participant_id).where(Vote.idempotency_key == key)) == participant_id:
@@ -173,8 +173,11 @@ def _ballot_poll(connection, poll_id: int) -> BallotPoll | None:
     if not rows:
         return None
     first = rows[0]
-    options = tuple(_BallotOption(row[10], row[11]) for row in rows if row[10] is not None)
-    return BallotPoll(*first[:9], options=options, mode=first[9])
+    return BallotPoll(id=first.id, event_id=first.event_id, site_id=first.site_id, kind=first.kind,
+                      state=first.state, allow_change=first.allow_change, scale_min=first.scale_min,
+                      scale_max=first.scale_max, opened_at=first.opened_at, mode=first.mode,
+                      options=tuple(_BallotOption(row.option_id, row.correct) for row in rows
+                                    if row.option_id is not None))
 
 
 def ask_question(caller: Caller, text: str) -> dict:
@@ -262,5 +265,5 @@ def _refuse_offensive(poll: Poll, stored) -> None:
 
 
 def _vote_view(vote) -> dict:
-    """A stored vote, (id, poll, participant, key, seq, answer, changed_at) as read by cast_vote, for its reply."""
-    return {"poll_id": vote[1], "answer": vote[5], "changed_at": vote[6].isoformat()}
+    """A stored vote, as read by cast_vote (`_MY_VOTES`), for its reply."""
+    return {"poll_id": vote.poll_id, "answer": vote.answer, "changed_at": vote.changed_at.isoformat()}
