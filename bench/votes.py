@@ -14,7 +14,7 @@ It starts, each as a subprocess on 127.0.0.1 and a free port:
    participant and sends `poll:vote` with an acknowledgement;
 3. after the app, the bare python-socketio server (bench/bare_server.py, eventlet, no app logic, no database):
    the same processes put the same load on it; it counts the votes in memory and broadcasts each poll's count
-   at the app's bounded rate (its pump's INTERVAL, 0.2 s), to everyone, as the app does with results that are shown.
+   at the app's bounded rate (its pump's INTERVAL, 0.15 s), to everyone, as the app does with results that are shown.
 
 Measured for each server (definitions in docs/performance.md): connections held, votes offered and
 acknowledged per second, the time from sending a vote to its acknowledgement, vote-to-screen latency p50/p95/p99,
@@ -226,6 +226,23 @@ def vote_to_screen(votes: list[list], screens: list[list]) -> tuple[list[float],
     return latencies, uncovered
 
 
+def joining_phones(links: dict, count: int) -> list[dict]:
+    """The app's phones: each joins with its site's code (the sites in turn) from a loopback source address of its
+    own group of JOINS_PER_ADDRESS, as joins are limited per address."""
+    codes = [site["join"]["code"] for site in links["sites"].values()]
+
+    def address(group: int) -> str:
+        return f"127.0.{1 + group // 250}.{1 + group % 250}"
+
+    return [{"index": i, "join": {"code": codes[i % len(codes)], "addr": address(i // JOINS_PER_ADDRESS)}}
+            for i in range(count)]
+
+
+def app_screens(links: dict) -> list[dict]:
+    """The app's room screens that watch the results, by their links' tokens."""
+    return [{"token": links["sites"][key]["screen"]["token"]} for key in SCREEN_SITES]
+
+
 def app_push_interval() -> float:
     """The app's seconds between two result pushes (`INTERVAL` in eventapp/realtime/pump.py), which the bare server
     copies; read from the source, as the benchmark does not import the app."""
@@ -358,14 +375,8 @@ def scale(args, work: Path, children: list, started: datetime.datetime, command:
             launcher, bases, links = start_workers(folder, children, count, settings)
             chair = links["chair"]["token"]
             args.polls = prepare_polls(bases[0], chair, args.needed, hide=args.results == "screens")
-            sites = links["sites"]
-            codes = [site["join"]["code"] for site in sites.values()]
             print(f"{count} worker(s): launcher pid {launcher.pid}, {', '.join(bases)}", flush=True)
-            phones = [{"index": i, "join": {"code": codes[i % len(codes)],
-                                            "addr": f"127.0.{1 + i // JOINS_PER_ADDRESS // 250}."
-                                                    f"{1 + i // JOINS_PER_ADDRESS % 250}"}}
-                      for i in range(args.phones)]
-            screens = [{"token": sites[k]["screen"]["token"]} for k in SCREEN_SITES]
+            phones, screens = joining_phones(links, args.phones), app_screens(links)
             info = Phase(name, bases, launcher.pid, folder, args, phones, screens, args.polls, children).run()
             summaries[count] = summarize(info, args.phones)
             launcher.stop()
@@ -545,7 +556,6 @@ def measure(args, work: Path, children: list, started: datetime.datetime, comman
     """The app in each async mode, then the bare server (or, with --scale, one worker and then two); prints the
     report."""
     results: dict = {}
-    needed = args.needed
     print(f"work folder {work}", flush=True)
     if args.scale:
         return scale(args, work, children, started, command, machine)
@@ -555,7 +565,7 @@ def measure(args, work: Path, children: list, started: datetime.datetime, comman
         folder.mkdir()
         app_child, app_base, links = start_app(folder, children, args.app_script, {"EVENTAPP_ASYNC_MODE": mode})
         chair = links["chair"]["token"]
-        args.polls = prepare_polls(app_base, chair, needed, hide=args.results == "screens")
+        args.polls = prepare_polls(app_base, chair, args.needed, hide=args.results == "screens")
         sites = links["sites"]
         codes = [site["join"]["code"] for site in sites.values()]
         status, body = http(f"{app_base}/api/v1/events/{SLUG}/state", sites[SCREEN_SITES[0]]["screen"]["token"])
@@ -563,11 +573,7 @@ def measure(args, work: Path, children: list, started: datetime.datetime, comman
         print(f"{name}: pid {app_child.pid} at {app_base} ({mode}); polls "
               f"{', '.join(p['key'] for p in args.polls)}", flush=True)
         if args.only != "bare":
-            phones = [{"index": i, "join": {"code": codes[i % len(codes)],
-                                            "addr": f"127.0.{1 + i // JOINS_PER_ADDRESS // 250}."
-                                                    f"{1 + i // JOINS_PER_ADDRESS % 250}"}}
-                      for i in range(args.phones)]
-            screens = [{"token": sites[k]["screen"]["token"]} for k in SCREEN_SITES]
+            phones, screens = joining_phones(links, args.phones), app_screens(links)
             phase = Phase(name.replace(" ", "-"), app_base, app_child.pid, folder, args, phones, screens,
                           args.polls, children)
             info = phase.run()
