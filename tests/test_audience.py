@@ -280,16 +280,16 @@ def test_votes_reach_the_screens_with_every_push_and_the_phones_at_most_once_per
     assert (voters(screen), voters(watcher)) == ([], [3])
 
 
-def test_a_vote_refused_as_busy_while_too_many_wait_for_a_commit_counts_when_sent_again(
+def test_a_vote_refused_as_busy_while_too_many_are_in_flight_counts_when_sent_again(
         app, demo, open_vraag3, monkeypatch, pushes_by_hand):
     token = participant_token(audience.join(demo.site("eindhoven"), ""))
     phone_client = socketio.test_client(app, auth={"participant": token})
     vote = {"poll_id": open_vraag3.id, "answer": {"option": open_vraag3.options[0].id}, "key": "busy-key-1"}
-    monkeypatch.setattr(vote_writer, "_waiting", vote_writer.MAX_WAITING)  # as many votes wait as may
+    monkeypatch.setattr(vote_writer, "_in_flight", vote_writer.MAX_IN_FLIGHT)  # as many votes in flight as may
     reply = phone_client.emit("poll:vote", vote, callback=True)
     assert reply["ok"] is False and reply["details"] == [{"path": "", "reason": "busy"}]
     assert votes_of(open_vraag3) == 0
-    monkeypatch.setattr(vote_writer, "_waiting", 0)
+    monkeypatch.setattr(vote_writer, "_in_flight", 0)
     assert phone_client.emit("poll:vote", vote, callback=True)["ok"] is True
     assert votes_of(open_vraag3) == 1
 

@@ -1,5 +1,6 @@
 """Group commit of votes: the votes that arrive together are committed in one transaction, each acknowledged
-after it; a vote the database refuses fails alone; an overload is refused as busy."""
+after it; a vote the database refuses fails alone; an overload is refused as busy before it queues for a pooled
+connection."""
 
 import threading
 
@@ -86,10 +87,72 @@ def test_a_vote_the_database_refuses_fails_alone_and_the_rest_of_its_group_is_st
     assert sorted(stored) == sorted(set(keys))
 
 
-def test_votes_beyond_the_waiting_limit_are_refused_as_busy_and_nothing_is_stored(demo, open_vraag3, monkeypatch):
-    monkeypatch.setattr(vote_writer, "_waiting", vote_writer.MAX_WAITING)
+def test_votes_beyond_the_in_flight_limit_are_refused_as_busy_and_nothing_is_stored(demo, open_vraag3, monkeypatch):
+    monkeypatch.setattr(vote_writer, "_in_flight", vote_writer.MAX_IN_FLIGHT)
     voter = Caller(role=Role.PARTICIPANT, event=demo, site=demo.site("online"),
                    participant=audience.join(demo.site("online"), ""))
     with pytest.raises(Busy):
         audience.cast_vote(voter, open_vraag3.id, {"option": open_vraag3.options[0].id}, "busy-key-99")
     assert db.session.scalar(select(func.count()).select_from(Vote).where(Vote.poll_id == open_vraag3.id)) == 0
+
+
+def test_a_vote_refused_as_busy_takes_no_pooled_connection(demo, open_vraag3, monkeypatch):
+    """The refusal comes before the first query: an overload must not queue at the pool (where it once waited
+    30 s, with the group commits queued behind it)."""
+    voter = Caller(role=Role.PARTICIPANT, event=demo, site=demo.site("online"),
+                   participant=audience.join(demo.site("online"), ""))
+    poll_id, option = open_vraag3.id, open_vraag3.options[0].id
+    db.session.commit()  # the session gives its connection back, as at the start of a socket event
+    checkouts = []
+    listener = lambda *args: checkouts.append(1)  # noqa: E731
+    event.listen(db.engine.pool, "checkout", listener)
+    monkeypatch.setattr(vote_writer, "_in_flight", vote_writer.MAX_IN_FLIGHT)
+    try:
+        with pytest.raises(Busy):
+            audience.cast_vote(voter, poll_id, {"option": option}, "busy-key-98")
+    finally:
+        event.remove(db.engine.pool, "checkout", listener)
+    assert checkouts == []
+
+
+def test_a_vote_is_in_flight_from_its_first_query_so_others_are_refused_meanwhile(app, demo, open_vraag3,
+                                                                                  monkeypatch):
+    """One vote held at its first query (as if waiting for a pooled connection) fills a limit of one: a second
+    vote is refused at once; the first is stored once it goes on, and the count is back to zero."""
+    monkeypatch.setattr(vote_writer, "MAX_IN_FLIGHT", 1)
+    ids = join(demo, 2)
+    event_id, poll_id, option = demo.id, open_vraag3.id, open_vraag3.options[0].id
+    at_first_query, go_on = threading.Event(), threading.Event()
+    first_thread = None
+
+    def hold_the_first_vote(*args):
+        if threading.get_ident() == first_thread and not at_first_query.is_set():
+            at_first_query.set()
+            go_on.wait(10)
+
+    replies: list = []
+
+    def vote() -> None:
+        nonlocal first_thread
+        first_thread = threading.get_ident()
+        with app.app_context():
+            caller = Caller.of_connection(Role.PARTICIPANT, event_id, ids[0][1], ids[0][0])
+            replies.append(audience.cast_vote(caller, poll_id, {"option": option}, "first-key-1"))
+
+    event.listen(db.engine, "before_cursor_execute", hold_the_first_vote)
+    try:
+        thread = threading.Thread(target=vote)
+        thread.start()
+        assert at_first_query.wait(10)
+        second = Caller.of_connection(Role.PARTICIPANT, event_id, ids[1][1], ids[1][0])
+        with pytest.raises(Busy):
+            audience.cast_vote(second, poll_id, {"option": option}, "second-key-2")
+        go_on.set()
+        thread.join(10)
+    finally:
+        go_on.set()
+        event.remove(db.engine, "before_cursor_execute", hold_the_first_vote)
+    assert [reply["repeated"] for reply in replies] == [False]
+    assert vote_writer._in_flight == 0
+    stored = db.session.scalars(select(Vote.idempotency_key).where(Vote.poll_id == open_vraag3.id)).all()
+    assert stored == ["first-key-1"]

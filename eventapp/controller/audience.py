@@ -109,18 +109,25 @@ def cast_vote(caller: Caller, poll_id: int, answer, key: str, seq: int | None = 
     """Record a participant's answer; a retry with the same key counts once, a new answer replaces the old.
 
     `seq` (optional) numbers the phone's answers: a late retry of an older answer that arrives after a newer
-    one was stored (a lower number) is acknowledged as superseded and changes nothing. Two reads as plain rows
-    (the key and the earlier vote beside the participant; the poll with its options and the run mode), then the
-    write in the next group commit (vote_writer), after which it is acknowledged; the reply is made from the
-    values at hand. The caller's event, site and participant are used by id only: none is loaded.
+    one was stored (a lower number) is acknowledged as superseded and changes nothing. Once admitted (at most
+    vote_writer.MAX_IN_FLIGHT votes at a time; beyond that it is refused as busy): two reads as plain rows (the
+    key and the earlier vote beside the participant; the poll with its options and the run mode), then the write
+    in the next group commit (vote_writer), after which it is acknowledged; the reply is made from the values at
+    hand. The caller's event, site and participant are used by id only: none is loaded.
     """
     require_role(caller, Role.PARTICIPANT)
-    participant_id, site_id = caller.participant_id, caller.site_id  # a participant votes at its own site
     if not isinstance(key, str) or not 8 <= len(key) <= 64:
         raise BadInput(_("a vote needs a key of 8 to 64 characters, made by the phone"))
     if seq is not None and (type(seq) is not int or not 0 <= seq <= MAX_ID):
         raise BadInput(_("a vote's sequence number is a whole number from 0 to %(max)d", max=MAX_ID))
     poll_id = poll_id if type(poll_id) is int else None
+    with vote_writer.admitted():  # before the first query: an overload is refused busy, not queued for the pool
+        return _record_vote(caller, poll_id, answer, key, seq)
+
+
+def _record_vote(caller: Caller, poll_id: int | None, answer, key: str, seq: int | None) -> dict:
+    """cast_vote's reads and write, once the vote is admitted (a participant votes at its own site)."""
+    participant_id, site_id = caller.participant_id, caller.site_id
     connection = db.session.connection()
     found = connection.execute(_MY_VOTES, {"key": key, "poll_id": poll_id, "participant_id": participant_id}).all()
     if not found:

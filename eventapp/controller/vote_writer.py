@@ -13,12 +13,17 @@ group's commit fails, each of its votes is written again in a transaction of its
 ones fail. That is rare, so it costs nothing in the common case (and needs no SAVEPOINT, which pysqlite does
 not handle without extra setup). With several worker processes each has its own groups.
 
-A vote waits with its session's transaction ended, so the waiting votes hold no pooled connection. More than
-MAX_WAITING votes waiting are refused at once as busy (the phone sends them again), so an overload queues
-a bounded amount of work instead of all of it.
+A vote waits with its session's transaction ended, so the waiting votes hold no pooled connection.
+
+Backpressure (`admitted`): a vote counts as in flight from before its first read until its acknowledgement, and
+beyond MAX_IN_FLIGHT votes in flight a new one is refused at once as busy (the phone sends it again), before it
+takes a pooled connection. Counting only the votes that wait for a commit was not enough: under an overload the
+votes queued without bound for a pooled connection, the group's commit queued behind them, every vote waited
+longer, and the worker collapsed into 30 s pool timeouts (docs/performance.md, section 4, 4 December).
 """
 
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -31,8 +36,9 @@ from eventapp.models import Vote
 
 #: Seconds a group collects votes before its commit: about a tenth of the 0.15 s between two pushes to the screens.
 WINDOW = 0.02
-#: Votes waiting for a commit beyond which new ones are refused as busy.
-MAX_WAITING = 300
+#: Votes in flight (from before their first read to their acknowledgement) beyond which new ones are refused as
+#: busy. At 500 votes/s a vote is in flight some 50 ms, so a few dozen keep the worker busy; more only queue.
+MAX_IN_FLIGHT = 300
 
 
 @dataclass
@@ -47,34 +53,44 @@ class _Ballot:
 
 _lock = threading.Lock()
 _group: list[_Ballot] | None = None  # the group collecting votes now, None when there is none
-_waiting = 0
+_in_flight = 0
+
+
+@contextmanager
+def admitted():
+    """Count a vote in flight while the block runs, or refuse it as busy when MAX_IN_FLIGHT are; enter it before
+    the vote's first query, so that an overload is refused at once instead of queueing for a pooled connection."""
+    global _in_flight
+    with _lock:
+        if _in_flight >= MAX_IN_FLIGHT:
+            raise Busy(_("the server is busy; your vote is sent again in a moment"))
+        _in_flight += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _in_flight -= 1
 
 
 def write(values: dict, replaces: int | None) -> bool:
     """Store a vote (a new row, or the values of the row `replaces`) in the next group commit; True once it
-    is committed, False when the database refused it (a constraint). Ends the session's transaction first."""
-    global _group, _waiting
+    is committed, False when the database refused it (a constraint). Ends the session's transaction first.
+    Called within `admitted()`."""
+    global _group
     ballot = _Ballot(values, replaces)
     with _lock:
-        if _waiting >= MAX_WAITING:
-            raise Busy(_("the server is busy; your vote is sent again in a moment"))
-        _waiting += 1
         leader = _group is None
         if leader:
             _group = []
         _group.append(ballot)
     db.session.rollback()  # nothing was written yet: this only gives the connection back while we wait
-    try:
-        if leader:
-            socketio.sleep(WINDOW)
-            with _lock:
-                group, _group = _group, None
-            _commit(group)
-        else:
-            ballot.done.wait()
-    finally:
+    if leader:
+        socketio.sleep(WINDOW)
         with _lock:
-            _waiting -= 1
+            group, _group = _group, None
+        _commit(group)
+    else:
+        ballot.done.wait()
     return ballot.stored
 
 
