@@ -159,6 +159,14 @@ def cpu_seconds(pid: int) -> float | None:
         return None
 
 
+def machine_busy_seconds() -> float:
+    """CPU time the whole machine (every core, every process: also PostgreSQL, Redis and the load clients) has
+    been busy since boot, seconds: /proc/stat's first line without idle and iowait."""
+    with open("/proc/stat", encoding="ascii") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    return (sum(fields[:8]) - fields[3] - fields[4]) / CLK_TCK
+
+
 def raise_open_file_limit() -> None:
     """Every connection is a file descriptor: lift the soft limit to the hard one."""
     import resource

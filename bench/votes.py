@@ -18,8 +18,8 @@ It starts, each as a subprocess on 127.0.0.1 and a free port:
 
 Measured for each server (definitions in docs/performance.md): connections held, votes offered and
 acknowledged per second, the time from sending a vote to its acknowledgement, vote-to-screen latency p50/p95/p99,
-server memory per connection, CPU of the server and of the load clients; for the app also the votes persisted
-(Vote rows in its SQLite database after the run) against the acknowledgements.
+server memory per connection, CPU of the server, of the load clients and of the whole machine; for the app also
+the votes persisted (Vote rows in its SQLite database after the run) against the acknowledgements.
 
 Everything started is stopped at the end, also on an error or Ctrl+C. Not a test: pytest does not collect it.
 """
@@ -44,6 +44,7 @@ from harness import (
     Child,
     cpu_seconds,
     http,
+    machine_busy_seconds,
     machine_info,
     percentile,
     rss_kib,
@@ -155,8 +156,10 @@ class Phase:
             child.process.stdin.write(command + "\n")
             child.process.stdin.flush()
 
-    def cpu(self) -> tuple[float | None, float]:
-        return tree_cpu_seconds(self.pid), sum(cpu_seconds(c.pid) or 0 for c in self.workers)
+    def cpu(self) -> tuple[float | None, float, float]:
+        """CPU seconds so far: the server's, the load clients', the whole machine's."""
+        return (tree_cpu_seconds(self.pid), sum(cpu_seconds(c.pid) or 0 for c in self.workers),
+                machine_busy_seconds())
 
     def run(self) -> dict:
         info: dict = {"slots": self.slots}
@@ -177,13 +180,13 @@ class Phase:
         print(f"  {self.name}: {info['held_at_connect']} phones connected in {info['connect_seconds']:.1f}s; "
               f"voting for {self.args.seconds:.0f}s at {self.args.rate:.0f}/s ...", flush=True)
         t0 = time.monotonic() + 1.0
-        server0, clients0 = self.cpu()
+        server0, clients0, machine0 = self.cpu()
         self.send(f"START {t0}")
         self.expect("DONE", self.args.seconds + self.args.vote_timeout + self.args.drain + 120)
         t1 = time.monotonic()
-        server1, clients1 = self.cpu()
+        server1, clients1, machine1 = self.cpu()
         info.update(t0=t0, t1=t1, server_cpu_s=None if server0 is None or server1 is None else server1 - server0,
-                    clients_cpu_s=clients1 - clients0, rss_end_kib=rss_kib(self.pid),
+                    clients_cpu_s=clients1 - clients0, machine_cpu_s=machine1 - machine0, rss_end_kib=rss_kib(self.pid),
                     load_after=os.getloadavg())
         self.send("STOP")
         for child in self.workers:
@@ -303,7 +306,8 @@ def summarize(info: dict, phones: int) -> dict:
         "rss_end_kib": info["rss_end_kib"],
         "kib_per_connection": ((info["rss_after_kib"] or 0) - (info["rss_before_kib"] or 0)) / held if held else None,
         "server_cpu_pct": None if info["server_cpu_s"] is None else 100 * info["server_cpu_s"] / window,
-        "clients_cpu_pct": 100 * info["clients_cpu_s"] / window, "window_s": window,
+        "clients_cpu_pct": 100 * info["clients_cpu_s"] / window,
+        "machine_cpu_pct": 100 * info["machine_cpu_s"] / window, "window_s": window,
         "load_after": info["load_after"],
         "server_counts": next((c["server_counts"] for c in info["clients"] if c["server_counts"]), None),
         "persisted": info.get("persisted"),
@@ -328,6 +332,7 @@ ROWS = {
     "server memory per connection": (lambda s: s["kib_per_connection"], "{:9.1f}", "KiB"),
     "server CPU (% of a core, all processes)": (lambda s: s["server_cpu_pct"], "{:9.1f}", "%"),
     "load clients' CPU (% of a core, all)": (lambda s: s["clients_cpu_pct"], "{:9.1f}", "%"),
+    "whole machine busy (% of a core)": (lambda s: s["machine_cpu_pct"], "{:9.1f}", "%"),
 }
 
 
@@ -401,7 +406,7 @@ def scale(args, work: Path, children: list, started: datetime.datetime, command:
                ["phones connected", "votes sent", "votes acknowledged OK", "offered rate (sent / send window)",
                 "acknowledged rate (OK / ack window)", "vote -> ack, p50", "              p95",
                 "vote -> screen, p50", "                p95", "server CPU (% of a core, all processes)",
-                "load clients' CPU (% of a core, all)"]),
+                "load clients' CPU (% of a core, all)", "whole machine busy (% of a core)"]),
         "",
         f"  scaling ratio of acknowledged votes/s, two workers / one: {two['acked_per_s'] / one['acked_per_s']:.2f} "
         f"(target 1.6); load average after: 1 worker {' '.join(f'{x:.2f}' for x in one['load_after'])}, "
