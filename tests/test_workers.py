@@ -255,6 +255,37 @@ def test_the_rate_limits_are_counted_once_for_all_workers(two_workers):
         on_b.close()
 
 
+def test_with_two_workers_a_phone_gets_a_poll_s_results_once_a_second_not_once_per_worker(two_workers):
+    """Votes come in on both workers all the time; each worker's pump has the poll to push, but one push per
+    PHONE_INTERVAL is made for both (a claim in Redis), and the last count still arrives."""
+    from eventapp.realtime.pump import PHONE_INTERVAL
+
+    a, b = two_workers
+    links = a.links()
+    poll = open_poll(a.base_url, links["chair"]["token"])
+    code = links["sites"]["enschede"]["join"]["code"]
+    watcher = Client(a.base_url, {"participant": join(a.base_url, code)}, "phone on A")
+    voters = [Client(server.base_url, {"participant": join(server.base_url, code)}, f"phone {n} on {name}")
+              for n in range(8) for server, name in ((a, "A"), (b, "B"))]  # on A and B in turn
+    try:
+        time.sleep(1.5)  # the push of the opening has arrived
+        before = len(watcher.received.get("poll:results", []))
+        started = time.monotonic()
+        for voter in voters:  # a vote every 0.3 s, on A and B in turn, for about five seconds
+            voter.call("poll:vote", {"poll_id": poll["id"], "answer": {"option": poll["options"][0]["id"]},
+                                     "key": uuid.uuid4().hex})
+            time.sleep(0.3)
+        last = watcher.wait_for("poll:results", lambda r: r["poll_id"] == poll["id"]
+                                and r["total"]["voters"] == len(voters))
+        window = time.monotonic() - started
+        pushes = [r for r in watcher.received["poll:results"][before:] if r["poll_id"] == poll["id"]]
+        assert last in pushes
+        assert len(pushes) <= window / PHONE_INTERVAL + 1, (len(pushes), window)
+    finally:
+        for client in (watcher, *voters):
+            client.close()
+
+
 def test_the_nginx_example_passes_nginx_t(tmp_path):
     nginx = Nginx(tmp_path / "nginx", [free_port(), free_port()])
     result = subprocess.run(nginx.command("-t"), capture_output=True, text=True, timeout=30)

@@ -5,7 +5,7 @@ screens every INTERVAL but the phones only every PHONE_INTERVAL: a phone shows t
 and needs no quarter-second updates, while every phone push is one frame per phone (thousands) against a few
 for the screens. A change by the crew (open, reveal, moderate) goes to everyone with the next push. What is
 pending lives in this process only; it is derived from the database when sent, so a lost batch (a crash)
-loses nothing stored.
+loses nothing stored. With several workers, a push for votes is made by one of them per interval (claims.py).
 """
 
 import threading
@@ -15,6 +15,7 @@ from collections import Counter
 from flask import current_app
 
 from eventapp.extensions import db, socketio
+from eventapp.realtime import claims
 
 #: Seconds between two pushes of the same kind. A vote waits for the next push, so this alone puts the
 #: vote-to-screen p95 near 0.95 x INTERVAL: 0.15 s leaves about 150 ms of the 300 ms target for the rest. Each
@@ -73,13 +74,23 @@ def flush(phones_due: bool = True) -> None:
 
     global _polls, _phones_now, _phones_later, _phones_due, _questions, _reactions
     with _lock:
-        polls, phones, questions, reactions = _polls, _phones_now, _questions, _reactions
+        polls, changed, questions, reactions = _polls, _phones_now, _questions, _reactions
         _polls, _phones_now, _questions, _reactions = set(), set(), set(), {}
+        voted = set()
         if phones_due and _phones_later:
-            phones, _phones_later = phones | _phones_later, set()
+            voted, _phones_later = _phones_later - changed, set()
             _phones_due = time.monotonic() + PHONE_INTERVAL
-    for event_id, poll_id in sorted(polls | phones):
-        publish.poll_results(event_id, poll_id, screens=(event_id, poll_id) in polls,
+    # A change by the crew goes out at once; a push for votes only from the worker that claims it, the others
+    # keep it pending (claims.py: with several workers, one push per interval for all of them).
+    screens = {(event_id, poll_id) for event_id, poll_id in polls
+               if (event_id, poll_id) in changed or claims.take(f"results:{event_id}:{poll_id}", INTERVAL)}
+    phones = changed | {(event_id, poll_id) for event_id, poll_id in voted
+                        if claims.take(f"phone-results:{event_id}:{poll_id}", PHONE_INTERVAL)}
+    with _lock:
+        _polls |= polls - screens
+        _phones_later |= voted - phones
+    for event_id, poll_id in sorted(screens | phones):
+        publish.poll_results(event_id, poll_id, screens=(event_id, poll_id) in screens,
                              phones=(event_id, poll_id) in phones)
     for event_id in sorted(questions):
         publish.questions(event_id)
