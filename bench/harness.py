@@ -258,16 +258,62 @@ def port_is_free(port: int) -> bool:
             return False
 
 
+def child_pids(pid: int) -> list[int]:
+    """The direct child processes of a process (none when it is gone)."""
+    try:
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
 def tree_cpu_seconds(pid: int) -> float | None:
     """CPU time of a process and of its child processes (a `run.py --workers N` launcher and its workers)."""
     own = cpu_seconds(pid)
     if own is None:
         return None
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        children = []
-    return own + sum(tree_cpu_seconds(int(child)) or 0 for child in children)
+    return own + sum(tree_cpu_seconds(child) or 0 for child in child_pids(pid))
+
+
+#: Where a CPU cap's cgroup is made: cgroup v1's cpu controller, or the cgroup v2 root.
+CGROUP_V1_CPU, CGROUP_V2 = Path("/sys/fs/cgroup/cpu"), Path("/sys/fs/cgroup")
+
+
+def cap_cpu(pid: int, cores: float) -> Path:
+    """Put a process (every thread) in a cgroup of its own whose CPU time is capped at `cores` of a core (a CFS
+    quota), and return the cgroup (`release_cpu_cap` removes it once the process has ended).
+
+    Why: on a small machine the load clients, PostgreSQL and Redis share the cores with the workers, so one
+    worker against two measures how the machine is shared; with each worker held to the same budget, it measures
+    whether the app does twice the work with twice the workers. Needs root and a cgroup cpu controller.
+    """
+    period = 100_000  # µs: the CFS default, as with a CPU limit in Docker or Kubernetes (a 10 ms period was worse)
+    quota = max(1_000, int(cores * period))
+    if (CGROUP_V1_CPU / "cpu.cfs_quota_us").exists():
+        group = CGROUP_V1_CPU / f"eventapp-bench-{pid}"
+        group.mkdir(exist_ok=True)
+        (group / "cpu.cfs_period_us").write_text(str(period))
+        (group / "cpu.cfs_quota_us").write_text(str(quota))
+    elif "cpu" in (CGROUP_V2 / "cgroup.controllers").read_text().split():
+        (CGROUP_V2 / "cgroup.subtree_control").write_text("+cpu")
+        group = CGROUP_V2 / f"eventapp-bench-{pid}"
+        group.mkdir(exist_ok=True)
+        (group / "cpu.max").write_text(f"{quota} {period}")
+    else:
+        raise RuntimeError("--worker-cpu needs a cgroup cpu controller (v1 or v2) this user may write to")
+    (group / "cgroup.procs").write_text(str(pid))
+    return group
+
+
+def release_cpu_cap(group: Path) -> None:
+    """Remove a cap's cgroup (its processes have ended; an empty cgroup is removed with rmdir)."""
+    for _ in range(50):
+        try:
+            group.rmdir()
+            return
+        except FileNotFoundError:
+            return
+        except OSError:  # a process is still leaving
+            time.sleep(0.1)
 
 
 def start_workers(work: Path, children: list, count: int, settings: dict) -> tuple[Child, list[str], dict]:

@@ -27,6 +27,7 @@ Everything started is stopped at the end, also on an error or Ctrl+C. Not a test
 import argparse
 import ast
 import bisect
+import copy
 import datetime
 import json
 import os
@@ -42,11 +43,14 @@ from harness import (
     ROOT,
     SLUG,
     Child,
+    cap_cpu,
+    child_pids,
     cpu_seconds,
     http,
     machine_busy_seconds,
     machine_info,
     percentile,
+    release_cpu_cap,
     rss_kib,
     run_benchmark,
     start_app,
@@ -367,6 +371,7 @@ def scale(args, work: Path, children: list, started: datetime.datetime, command:
     summaries = {}
     admin = sqlalchemy.create_engine(args.postgres, isolation_level="AUTOCOMMIT")
     for count in (1, 2):
+        caps = []
         name = f"workers-{count}"
         database = f"eventapp_bench_{uuid.uuid4().hex[:12]}"
         with admin.connect() as connection:
@@ -378,14 +383,22 @@ def scale(args, work: Path, children: list, started: datetime.datetime, command:
                         "EVENTAPP_MESSAGE_QUEUE_URL": args.redis, "EVENTAPP_MESSAGE_QUEUE_CHANNEL": database,
                         "EVENTAPP_SECRET_KEY": uuid.uuid4().hex}
             launcher, bases, links = start_workers(folder, children, count, settings)
+            if args.worker_cpu:
+                caps += [cap_cpu(pid, args.worker_cpu) for pid in child_pids(launcher.pid) or [launcher.pid]]
             chair = links["chair"]["token"]
-            args.polls = prepare_polls(bases[0], chair, args.needed, hide=args.results == "screens")
+            load = copy.copy(args)  # this phase's offered load: with --rate-per-worker, the rate times the workers
+            if args.rate_per_worker:
+                load.rate = args.rate * count
+                load.needed = -(-round(load.rate * args.seconds) // args.phones)
+            load.polls = prepare_polls(bases[0], chair, load.needed, hide=args.results == "screens")
             print(f"{count} worker(s): launcher pid {launcher.pid}, {', '.join(bases)}", flush=True)
             phones, screens = joining_phones(links, args.phones), app_screens(links)
-            info = Phase(name, bases, launcher.pid, folder, args, phones, screens, args.polls, children).run()
+            info = Phase(name, bases, launcher.pid, folder, load, phones, screens, load.polls, children).run()
             summaries[count] = summarize(info, args.phones)
             launcher.stop()
         finally:
+            for group in caps:
+                release_cpu_cap(group)
             with admin.connect() as connection:
                 connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
     admin.dispose()
@@ -399,8 +412,9 @@ def scale(args, work: Path, children: list, started: datetime.datetime, command:
         f"  versions: {versions()}",
         f"  load: {args.phones} phones + {len(SCREEN_SITES)} room screens, in {args.procs} load-client processes "
         f"(process w on worker w mod N; the screens in one more, on the first worker); "
-        f"offered {args.rate:.0f} votes/s for "
-        f"{args.seconds:.0f}s; PostgreSQL {args.postgres.rsplit('@', 1)[-1].rsplit('/', 1)[0]}, Redis {args.redis}",
+        f"offered {args.rate:.0f} votes/s{' per worker' if args.rate_per_worker else ''} for "
+        f"{args.seconds:.0f}s; PostgreSQL {args.postgres.rsplit('@', 1)[-1].rsplit('/', 1)[0]}, Redis {args.redis}"
+        + (f"; each worker's CPU capped at {args.worker_cpu:g} of a core (cgroup)" if args.worker_cpu else ""),
         "",
         *table({"1 worker": one, "2 workers": two}, [("2 workers", "1 worker")],
                ["phones connected", "votes sent", "votes acknowledged OK", "offered rate (sent / send window)",
@@ -517,6 +531,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
                         help="--scale: admin URL of the PostgreSQL server, where each run gets a fresh database")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/0", help="--scale: the message queue")
+    parser.add_argument("--rate-per-worker", action="store_true",
+                        help="--scale: offer --rate votes/s per worker (twice as many to two), so that both phases "
+                             "are overloaded alike (a refused vote costs CPU too)")
+    parser.add_argument("--worker-cpu", type=float, metavar="CORES",
+                        help="--scale: cap each worker's CPU time at this many cores (a cgroup each; root), so "
+                             "that the ratio shows the app's scaling rather than how the machine is shared")
     parser.add_argument("--app-script", default="run.py",
                         help="start the app with this script instead of run.py (experiments: a wrapper of run.py)")
     parser.add_argument("--max-seconds", type=float, default=1800,
@@ -531,7 +551,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--async-modes: eventlet, gevent or both, comma-separated")
     if args.only == "bare":
         args.async_modes = args.async_modes[:1]  # the app runs only to give the bare server its payload
-    needed = args.needed = -(-round(args.rate * args.seconds) // args.phones)
+    if (args.rate_per_worker or args.worker_cpu is not None) and not args.scale:
+        parser.error("--rate-per-worker and --worker-cpu go with --scale")
+    if args.worker_cpu is not None and not 0.01 <= args.worker_cpu <= os.cpu_count():
+        parser.error(f"--worker-cpu: from 0.01 to {os.cpu_count()} cores")
+    most = args.rate * (2 if args.rate_per_worker else 1)  # the two workers' phase offers the most
+    needed = args.needed = -(-round(most * args.seconds) // args.phones)
     if needed > 20:
         parser.error(f"each phone would vote {needed} times (at most 20 polls); more phones or fewer votes")
 
