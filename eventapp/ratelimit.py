@@ -14,6 +14,8 @@ from collections import deque
 from flask import current_app
 from limits import RateLimitItem, parse, storage, strategies
 
+from eventapp.settings import redis_queue_url
+
 #: What one participant (or, for joining, one address) may do.
 LIMITS: dict[str, RateLimitItem] = {
     "vote": parse("20/10 seconds"),
@@ -74,8 +76,8 @@ def _limiter() -> strategies.MovingWindowRateLimiter | LocalMovingWindows:
     """The app's limiter, made on first use: Redis when the message queue is Redis, else this process's memory."""
     limiter = current_app.extensions.get("eventapp.ratelimit")
     if limiter is None:
-        queue = current_app.config.get("MESSAGE_QUEUE_URL") or ""
-        if queue.startswith(("redis://", "rediss://")):
+        queue = redis_queue_url(current_app.config)
+        if queue:
             prefix = f"{current_app.config['MESSAGE_QUEUE_CHANNEL']}:limits"
             limiter = strategies.MovingWindowRateLimiter(storage.storage_from_string(queue, key_prefix=prefix))
         else:

@@ -79,6 +79,13 @@ def public_base_url(config) -> str:
     return f"http://{host}:{config['PORT']}"
 
 
+def redis_queue_url(config) -> str | None:
+    """The message queue's URL when it is Redis, where the workers also share rate limits and push claims;
+    None for one process or another kind of queue."""
+    queue = config.get("MESSAGE_QUEUE_URL") or ""
+    return queue if queue.startswith(("redis://", "rediss://")) else None
+
+
 def lan_address() -> str:
     """This machine's address on its network (no packet is sent), or 127.0.0.1 when it has none."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:

@@ -13,7 +13,10 @@ With one process, or a message queue that is not Redis, every claim is granted (
 
 import logging
 
+import redis
 from flask import current_app
+
+from eventapp.settings import redis_queue_url
 
 log = logging.getLogger(__name__)
 
@@ -21,8 +24,6 @@ log = logging.getLogger(__name__)
 def take(name: str, seconds: float) -> bool:
     """Claim `name` for `seconds` for this worker; False when another worker holds it. A Redis failure grants
     the claim: a push made twice is better than one not made."""
-    import redis
-
     client = _redis()
     if client is None:
         return True
@@ -38,9 +39,6 @@ def _redis():
     """The app's Redis client for claims, made on first use; None without a Redis message queue."""
     extensions = current_app.extensions
     if "eventapp.claims" not in extensions:
-        import redis
-
-        queue = current_app.config.get("MESSAGE_QUEUE_URL") or ""
-        extensions["eventapp.claims"] = redis.Redis.from_url(queue, socket_timeout=2) \
-            if queue.startswith(("redis://", "rediss://")) else None
+        queue = redis_queue_url(current_app.config)
+        extensions["eventapp.claims"] = redis.Redis.from_url(queue, socket_timeout=2) if queue else None
     return extensions["eventapp.claims"]
