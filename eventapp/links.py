@@ -10,7 +10,7 @@ from eventapp.settings import public_base_url
 
 
 def event_links(event: Event) -> dict:
-    """Every link of an event, in the shape of DESIGN.md ("The public contract")."""
+    """Every link of an event, in the shape of docs/architecture.md ("The public contract")."""
     base = public_base_url(current_app.config)
     tokens = {(row.role, row.site_id): token_of(row)
               for row in db.session.scalars(select(AccessToken).where(AccessToken.event_id == event.id))}

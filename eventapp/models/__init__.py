@@ -1,4 +1,4 @@
-"""The domain models (see ../shared/DESIGN.md, "Domain"), one module per aggregate."""
+"""The domain models (docs/architecture.md, "Domain"), one module per aggregate."""
 
 from eventapp.models.audience import Participant, Question, QuestionState, QuestionUpvote
 from eventapp.models.closing import Handoff, HandoffState, Learning

@@ -26,7 +26,7 @@ class SiteKind(enum.StrEnum):
 
 
 class Role(enum.StrEnum):
-    """Who is calling: the roles of DESIGN.md, "Roles and access"."""
+    """Who is calling: the roles of docs/architecture.md, "Roles and access"."""
 
     CHAIR = "chair"
     HOST = "host"

@@ -11,7 +11,7 @@ from eventapp.models.base import enum_column
 
 
 class SegmentKind(enum.StrEnum):
-    """The kinds of segment the programme knows (DESIGN.md, "Segment kinds")."""
+    """The kinds of segment the programme knows (docs/architecture.md, "Domain")."""
 
     CENTRAL = "central"  # one origin site broadcasts to all
     REGIONAL = "regional"  # every site runs its own part in parallel
