@@ -13,13 +13,12 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from eventapp.errors import NotFound
+from eventapp.errors import Forbidden, NotFound
 from eventapp.extensions import db
-from eventapp.models import Event, LiveState, Participant, Poll, PollKind, PollState, Site, Vote
+from eventapp.models import Event, LiveState, Participant, Poll, PollKind, Site, Vote
 from eventapp.models.base import utcnow
-from eventapp.poll_kinds import tally
-from eventapp.results import pending_open_answers, poll_results
-from eventapp.snapshot import poll_view
+from eventapp.views.results import audience_results, crew_results, is_public, results_message
+from eventapp.views.state import poll_view
 
 #: The row key of the whole event's figures in the CSV ("site" column).
 TOTAL = "total"
@@ -35,68 +34,29 @@ def poll_by_key(event: Event, key: str) -> Poll:
     return poll
 
 
-def is_public(poll: Poll) -> bool:
-    """Whether everyone may see the poll's results: revealed, and the reveal moment has come."""
-    return poll.results_visible and (poll.reveal_at is None or poll.reveal_at <= utcnow())
-
-
-def shown_sites(event: Event, poll: Poll, crew: bool) -> list[Site]:
-    """The sites whose results this view shows: the poll's sites, and during a site-by-site reveal (public) the
-    ones revealed so far, in the order of the reveal."""
-    sites = [site for site in event.sites if poll.site_id is None or site.id == poll.site_id]
-    if crew or poll.reveal_step is None:
-        return sites
-    by_key = {site.key: site for site in sites}
-    return [by_key[key] for key in poll.reveal_order[:poll.reveal_step] if key in by_key]
-
-
 def results_document(event: Event, poll: Poll, crew: bool) -> dict:
     """The results export (JSON): the event, the poll, the sites shown and the figures in total and per site.
 
-    `results` has the shape of the `poll:results` message (docs/PROTOCOL.md); the chair's adds `pending`
-    (open answers waiting for moderation).
+    `results` is the `poll:results` message (eventapp/views/results.py, docs/PROTOCOL.md) of the chair, or of the
+    public: once revealed, during a site-by-site reveal only the sites shown so far. Callers let the public read
+    only a public poll (`is_public`).
     """
     mode = db.session.get(LiveState, event.id).mode
-    sites = shown_sites(event, poll, crew)
-    results = poll_results(poll)
-    if not crew:
-        results = _public_results(event, poll, results, sites)
-    elif poll.kind == PollKind.OPEN:
-        results["pending"] = pending_open_answers(poll)
-    view = poll_view(event, poll, results["total"]["voters"]).model_dump(mode="json")
+    results = crew_results(poll) if crew else audience_results(poll)
+    if results is None:
+        raise Forbidden(_("The results of poll '%(key)s' are not public yet: they are once the chair reveals them.",
+                          key=poll.key))
+    names = {site.key: site.name for site in event.sites}
+    view = poll_view(event, poll, results.total.voters).model_dump(mode="json")
     if crew and poll.kind == PollKind.QUIZ:
         view["options"] = [{"id": o.id, "label": o.label, "correct": o.correct} for o in poll.options]
     partial = poll.reveal_step is not None and poll.reveal_step < len(poll.reveal_order)
     return {
         "event": event.slug, "title": event.title, "status": event.status.value, "mode": mode.value,
         "poll": view, "hide_results": poll.hide_results, "public": is_public(poll), "complete": crew or not partial,
-        "sites": [{"key": site.key, "name": site.name} for site in sites],
-        "results": results, "generated_at": utcnow().isoformat(),
+        "sites": [{"key": key, "name": names[key]} for key in results.shown],
+        "results": results_message(results), "generated_at": utcnow().isoformat(),
     }
-
-
-def _public_results(event: Event, poll: Poll, results: dict, sites: list[Site]) -> dict:
-    """The figures the public may see: only the shown sites (a total over just those while a site-by-site
-    reveal runs), and a quiz's right answers only once it is closed."""
-    keys = [site.key for site in sites]
-    if set(keys) != set(results["sites"]):
-        mode = db.session.get(LiveState, event.id).mode
-        rows = db.session.execute(
-            select(Site.key, Vote.answer).join(Site, Site.id == Vote.site_id)
-            .where(Vote.poll_id == poll.id, Vote.mode == mode, Vote.moderation != "hidden", Site.key.in_(keys)))
-        counted = tally(poll, [(key, answer) for key, answer in rows], keys)
-        results = {**results, "total": counted["total"], "sites": counted["sites"]}
-        if "approved" in results:
-            results["approved"] = [answer for answer in results["approved"] if answer["site"] in keys]
-        if "leaderboard" in results:
-            board = results["leaderboard"]
-            results["leaderboard"] = {"overall": [p for p in board["overall"] if p["site"] in keys],
-                                      "sites": {k: v for k, v in board["sites"].items() if k in keys}}
-    if poll.kind == PollKind.QUIZ and poll.state != PollState.CLOSED:
-        for figures in [results["total"], *results["sites"].values()]:
-            figures["options"] = [{k: v for k, v in option.items() if k != "correct"}
-                                  for option in figures["options"]]
-    return results
 
 
 # --- CSV -----------------------------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from eventapp.programme.store import export_programme
 from eventapp.programme.yamlfile import dump_programme
 from eventapp.results import poll_results
 from eventapp.schedule import planned_slots
-from eventapp.snapshot import poll_view, presence_by_site
+from eventapp.views.state import poll_view, presence_by_site
 
 #: The version of the report's shape, for scripts that read the JSON.
 FORMAT = "eventapp-report/1"

@@ -29,26 +29,37 @@ _COUNTED_ANSWERS = (
            _votes.c.moderation != "hidden"))
 
 
-def poll_results(poll: Poll, mode: RunMode | None = None) -> dict:
-    """A poll's results in total and per site (the current run's votes, or `mode`'s; hidden open answers left
-    out)."""
-    event = db.session.get(Event, poll.event_id)
+def counted_answers(poll: Poll, mode: RunMode | None = None) -> list[tuple[str, object]]:
+    """Every counted answer of the poll as (site key, stored answer): the current run's votes, or `mode`'s; hidden
+    open answers left out."""
     mode = mode or db.session.get(LiveState, poll.event_id).mode
     # Plain rows through the connection: the ORM's row loading cost more than the counting, at every push.
     rows = db.session.connection().execute(_COUNTED_ANSWERS, {"poll_id": poll.id, "mode": mode})
+    return [(key, answer) for key, answer in rows]
+
+
+def poll_results(poll: Poll, mode: RunMode | None = None) -> dict:
+    """A poll's results in total and per site, every figure (the report and the crew's exports; what a receiver
+    may see of them is eventapp/views/results.py's to say)."""
+    event = db.session.get(Event, poll.event_id)
     site_keys = [site.key for site in event.sites] if poll.site_id is None else \
         [site.key for site in event.sites if site.id == poll.site_id]
-    answers = [(key, answer) for key, answer in rows]
-    results = {"poll_id": poll.id, "key": poll.key, **tally(poll, answers, site_keys)}
+    results = {"poll_id": poll.id, "key": poll.key, **tally(poll, counted_answers(poll, mode), site_keys)}
     if poll.kind == PollKind.OPEN:
-        approved = db.session.execute(
-            select(Site.key, Vote.answer, Vote.id).join(Site, Site.id == Vote.site_id)
-            .where(Vote.poll_id == poll.id, Vote.mode == mode, Vote.moderation == "approved")
-            .order_by(Vote.changed_at.desc()).limit(OPEN_ANSWERS_SHOWN))
-        results["approved"] = [{"id": vote_id, "site": key, "text": text} for key, text, vote_id in approved]
+        results["approved"] = open_answers(poll, mode)
     if poll.kind == PollKind.QUIZ:
         results["leaderboard"] = quiz_leaderboard(poll.event_id, mode)
     return results
+
+
+def open_answers(poll: Poll, mode: RunMode | None = None) -> list[dict]:
+    """The newest approved open answers (at most OPEN_ANSWERS_SHOWN)."""
+    mode = mode or db.session.get(LiveState, poll.event_id).mode
+    approved = db.session.execute(
+        select(Site.key, Vote.answer, Vote.id).join(Site, Site.id == Vote.site_id)
+        .where(Vote.poll_id == poll.id, Vote.mode == mode, Vote.moderation == "approved")
+        .order_by(Vote.changed_at.desc()).limit(OPEN_ANSWERS_SHOWN))
+    return [{"id": vote_id, "site": key, "text": text} for key, text, vote_id in approved]
 
 
 def pending_open_answers(poll: Poll) -> list[dict]:
@@ -61,19 +72,19 @@ def pending_open_answers(poll: Poll) -> list[dict]:
 
 
 def quiz_leaderboard(event_id: int, mode: RunMode | None = None) -> dict:
-    """The best quiz players overall and per site: points summed over every quiz poll of the current run (or of
-    `mode`'s)."""
+    """The best quiz players overall and per site: points summed over the closed quiz polls of the current run (or
+    of `mode`'s), so that no score moves while a question is open. Players with no points are left out."""
     mode = mode or db.session.get(LiveState, event_id).mode
     totals = (select(Vote.participant_id, func.sum(Vote.score).label("points"))
               .join(Poll, Poll.id == Vote.poll_id)
-              .where(Poll.event_id == event_id, Poll.kind == PollKind.QUIZ, Vote.mode == mode)
+              .where(Poll.event_id == event_id, Poll.kind == PollKind.QUIZ, Poll.state == PollState.CLOSED,
+                     Vote.mode == mode)
               .group_by(Vote.participant_id).subquery())
     rows = db.session.execute(
-        select(Participant.id, Participant.name, Site.key, totals.c.points)
+        select(Participant.name, Site.key, totals.c.points)
         .join(totals, totals.c.participant_id == Participant.id).join(Site, Site.id == Participant.site_id)
         .order_by(totals.c.points.desc(), Participant.id))
-    players = [{"participant": pid, "name": name or f"#{pid}", "site": key, "points": int(points)}
-               for pid, name, key, points in rows]
+    players = [{"name": name or None, "site": key, "points": int(points)} for name, key, points in rows if points]
     sites: dict[str, list] = {}
     for player in players:
         sites.setdefault(player["site"], [])
@@ -97,15 +108,3 @@ def my_votes(participant: Participant) -> list[dict]:
     mode = db.session.get(LiveState, participant.event_id).mode
     rows = db.session.scalars(select(Vote).where(Vote.participant_id == participant.id, Vote.mode == mode))
     return [{"poll_id": vote.poll_id, "answer": vote.answer} for vote in rows]
-
-
-def for_audience(poll: Poll, results: dict) -> dict:
-    """What screens and phones may see of the results: a quiz's right answers only once the quiz is closed."""
-    if poll.kind != PollKind.QUIZ or poll.state == PollState.CLOSED:
-        return results
-
-    def without_answers(figures: dict) -> dict:
-        return {**figures, "options": [{k: v for k, v in o.items() if k != "correct"} for o in figures["options"]]}
-
-    return {**results, "total": without_answers(results["total"]),
-            "sites": {key: without_answers(figures) for key, figures in results["sites"].items()}}

@@ -182,6 +182,8 @@ def test_a_quiz_answer_cannot_be_changed_and_scores_points(demo, chair):
     audience.cast_vote(voter, quiz.id, {"option": quiz.options[0].id}, "quiz-key-01")
     with pytest.raises(Conflict, match="answered this poll already"):
         audience.cast_vote(voter, quiz.id, {"option": quiz.options[1].id}, "quiz-key-02")
+    assert poll_results(quiz)["leaderboard"]["overall"] == []  # no score moves while the question is open
+    polls.close_poll(chair, quiz.id)
     board = poll_results(quiz)["leaderboard"]
     assert board["overall"][0]["name"] == "Anouk" and board["overall"][0]["points"] >= 1000
     assert board["sites"]["enschede"][0]["name"] == "Anouk"
@@ -240,7 +242,7 @@ def test_questions_are_moderated_upvoted_once_and_can_be_put_on_every_screen(dem
         audience.upvote_question(voter, question_id)
     assert db.session.get(Question, question_id).upvotes == 1
     polls.feature_question(chair, question_id)
-    from eventapp.snapshot import public_snapshot
+    from eventapp.views.state import public_snapshot
 
     featured = public_snapshot(demo).featured_question
     assert (featured.text, featured.site) == ("Hoe houden we de energie vast?", "eindhoven")
@@ -294,7 +296,7 @@ def test_a_vote_refused_as_busy_while_too_many_are_in_flight_counts_when_sent_ag
     assert votes_of(open_vraag3) == 1
 
 
-def test_hidden_results_reach_the_crew_but_not_the_screens_until_revealed(app, demo, links, chair):
+def test_hidden_results_reach_the_crew_but_not_the_screens_until_revealed(app, demo, links, chair, monkeypatch):
     poll = poll_by_key("vraag-1")
     poll.hide_results = True
     db.session.commit()
@@ -313,11 +315,15 @@ def test_hidden_results_reach_the_crew_but_not_the_screens_until_revealed(app, d
     polls.reveal_results(chair, poll.id)
     pump.flush()
     received = screen.get_received()
-    results = [m["args"][0] for m in received if m["name"] == "poll:results"]
     states = [m["args"][0] for m in received if m["name"] == "state:changed"]
-    assert results[-1]["total"]["words"] == [{"word": "samen", "count": 1}]
     shown = next(s["poll"] for s in states[-1]["sites"] if s["key"] == "enschede")
     assert shown["results_visible"] and shown["reveal_at"] > states[-1]["server_time"]
+    assert not [m for m in received if m["name"] == "poll:results"]  # no figure before the reveal's moment
+    monkeypatch.setattr(pump, "utcnow", lambda: poll.reveal_at)
+    monkeypatch.setattr("eventapp.views.results.utcnow", lambda: poll.reveal_at)
+    pump.flush()  # the first push from the reveal's moment on
+    results = [m["args"][0] for m in screen.get_received() if m["name"] == "poll:results"]
+    assert results[-1]["total"]["words"] == [{"word": "samen", "count": 1}]
 
 
 def test_a_participant_votes_over_the_socket_and_gets_the_ack_after_the_commit(app, demo, links, open_vraag3):
@@ -360,17 +366,20 @@ def test_reactions_are_rate_limited_and_unknown_kinds_refused(demo):
     assert accepted == 10
 
 
+@pytest.mark.usefixtures("reveal_at_once")
 def test_screens_and_phones_learn_a_quizs_right_answer_only_once_it_is_closed(app, demo, links, chair):
     quiz = polls.create_poll(chair, PollSpec(key="quiz-2", kind="quiz", question="Waar staat de Grolsch Veste?",
                                              options=[{"label": "Enschede", "correct": True}, "Eindhoven"]),
                              None, None)
+    quiz.hide_results = False  # even a quiz whose results would be live shows nothing while it is open
     polls.open_poll(chair, quiz.id)
     screen = socketio.test_client(app, auth={"token": links["sites"]["enschede"]["screen"]["token"]})
     screen.get_received()
     audience.cast_vote(phone(demo, "enschede"), quiz.id, {"option": quiz.options[1].id}, "quiz-open-01")
     pump.flush()
-    shown = [m["args"][0] for m in screen.get_received() if m["name"] == "poll:results"][-1]
-    assert all("correct" not in option for option in shown["total"]["options"])
+    assert not [m for m in screen.get_received() if m["name"] == "poll:results"]
+    with pytest.raises(Conflict, match="close the quiz"):
+        polls.reveal_results(chair, quiz.id)
     polls.close_poll(chair, quiz.id)
     polls.reveal_results(chair, quiz.id)
     pump.flush()

@@ -23,7 +23,7 @@ from eventapp.models import (
     RunMode,
     SegmentKind,
 )
-from eventapp.snapshot import crew_snapshot, public_snapshot
+from eventapp.views.state import crew_snapshot, public_snapshot
 
 pytestmark = pytest.mark.usefixtures("english")  # refusals are matched in English
 

@@ -114,6 +114,17 @@ def with_open_poll(demo):
     polls.open_poll(chair_of(demo), enschede_poll(demo).id)
 
 
+def with_revealed_open_poll(demo):
+    poll = enschede_poll(demo)
+    polls.open_poll(chair_of(demo), poll.id)
+    polls.reveal_results(chair_of(demo), poll.id)
+
+
+def with_poll_on_a_screen(demo):
+    started(demo)
+    polls.show_poll(chair_of(demo), enschede_poll(demo).id)
+
+
 def with_revealed_event_poll(demo):
     poll = db.session.scalar(db.select(Poll).where(Poll.key == "vraag-3"))
     polls.open_poll(chair_of(demo), poll.id)
@@ -171,6 +182,7 @@ CASES = {
     "site:timer": (started, lambda d: {"seconds": 300, "site": "enschede"}),
     "screen:message": (started, lambda d: {"text": "Nog 2 minuten"}),
     "screen:scene": (started, lambda d: {"scene": "holding", "text": "Welkom"}),
+    "screen:clear": (with_poll_on_a_screen, lambda d: {"site": "enschede"}),
     "video:play": (at_kind(SegmentKind.VIDEO), lambda d: {}),
     "video:pause": (video_playing, lambda d: {}),
     "video:seek": (at_kind(SegmentKind.VIDEO), lambda d: {"position": 42.5}),
@@ -193,7 +205,7 @@ CASES = {
     "poll:close": (with_open_poll, lambda d: {"poll_id": poll_id_of("enschede-koffie")}),
     "poll:reveal": (with_open_poll, lambda d: {"poll_id": poll_id_of("enschede-koffie")}),
     "poll:reveal-site": (with_revealed_event_poll, lambda d: {"poll_id": poll_id_of("vraag-3")}),
-    "poll:hide": (with_open_poll, lambda d: {"poll_id": poll_id_of("enschede-koffie")}),
+    "poll:hide": (with_revealed_open_poll, lambda d: {"poll_id": poll_id_of("enschede-koffie")}),
     "poll:show": (with_poll, lambda d: {"poll_id": poll_id_of("enschede-koffie")}),
     "poll:dismiss": (with_open_poll, lambda d: {"site": "enschede"}),
     "answer:moderate": (with_open_answer, lambda d: {"vote_id": last_id(Vote), "decision": "approved"}),

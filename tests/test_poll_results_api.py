@@ -210,18 +210,22 @@ def test_a_site_by_site_reveal_shows_the_public_only_the_sites_revealed_so_far(c
     assert public["complete"] is True and public["results"]["total"]["voters"] == 14
 
 
+@pytest.mark.usefixtures("reveal_at_once")
 def test_a_quiz_tells_the_public_its_right_answer_only_once_closed(client, bearer, demo, chair):
     spec = PollSpec(key="quiz-1", kind="quiz", question="Hoeveel arbeidsmarktregio's zijn er?",
-                    options=[{"label": "35", "correct": True}, "12"])
+                    options=[{"label": "35", "correct": True}, "12"], hide_results=False)
     poll = polls.create_poll(chair, spec, None, None)
     polls.open_poll(chair, poll.id)
     vote(demo, "enschede", poll, {"option": poll.options[0].id}, name="Fenna")
-    public = client.get(f"{API}/quiz-1/results").get_json()
-    assert all("correct" not in option for option in public["results"]["total"]["options"])
+    assert client.get(f"{API}/quiz-1/results").status_code == 403  # nothing of an open quiz, not even its spread
     chair_view = client.get(f"{API}/quiz-1/results", headers=bearer).get_json()
     assert [o["correct"] for o in chair_view["poll"]["options"]] == [True, False]
-    assert chair_view["results"]["leaderboard"]["overall"][0]["name"] == "Fenna"
+    assert chair_view["results"]["leaderboard"]["overall"] == []  # no score moves while the question is open
     polls.close_poll(chair, poll.id)
+    assert client.get(f"{API}/quiz-1/results").status_code == 403  # closed, not revealed yet
+    chair_view = client.get(f"{API}/quiz-1/results", headers=bearer).get_json()
+    assert chair_view["results"]["leaderboard"]["overall"][0]["name"] == "Fenna"
+    polls.reveal_results(chair, poll.id)
     public = client.get(f"{API}/quiz-1/results").get_json()
     assert [o["correct"] for o in public["results"]["total"]["options"]] == [True, False]
     rows = read_csv(client.get(f"{API}/quiz-1/results.csv"))
@@ -230,7 +234,8 @@ def test_a_quiz_tells_the_public_its_right_answer_only_once_closed(client, beare
 
 
 def test_open_answers_waiting_for_moderation_are_the_chairs_only(client, bearer, demo, chair):
-    poll = polls.create_poll(chair, PollSpec(key="les", kind="open", question="Wat is uw les?"), None, None)
+    poll = polls.create_poll(chair, PollSpec(key="les", kind="open", question="Wat is uw les?", hide_results=False),
+                             None, None)
     polls.open_poll(chair, poll.id)
     vote(demo, "eindhoven", poll, {"text": "Samen leren werkt"})
     vote(demo, "online", poll, {"text": "Nog even wachten"})

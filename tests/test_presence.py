@@ -9,7 +9,7 @@ from eventapp.extensions import db, socketio
 from eventapp.models import Presence, Role, Worker
 from eventapp.models.base import utcnow
 from eventapp.realtime import presence
-from eventapp.snapshot import WORKER_TIMEOUT, presence_by_site
+from eventapp.views.state import WORKER_TIMEOUT, presence_by_site
 from tests.test_live_actions import CALLERS, started
 
 

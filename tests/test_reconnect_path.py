@@ -1,7 +1,7 @@
 """The connection path under a reconnect storm: the public snapshot is built once per version for every phone
 that connects, and a phone that connects after a change always gets the new state (docs/performance.md, 3)."""
 
-from eventapp import snapshot
+from eventapp.views import state as snapshot
 from eventapp.controller import live
 from eventapp.eventlog import record
 from eventapp.extensions import db, socketio

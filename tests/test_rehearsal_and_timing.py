@@ -18,7 +18,7 @@ from eventapp.models import (
     SegmentRun,
     Vote,
 )
-from eventapp.snapshot import crew_snapshot
+from eventapp.views.state import crew_snapshot
 
 
 def chair(demo) -> Caller:
@@ -65,7 +65,7 @@ def test_a_rehearsal_runs_the_programme_and_its_reset_leaves_no_trace_in_the_rea
 def test_the_run_sheet_shows_drift_and_projects_the_end_from_an_overrunning_segment(app, demo, monkeypatch):
     planned_first = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # 13:00 in Amsterdam, the demo's first start
     clock = {"now": planned_first + timedelta(minutes=3)}
-    for module in ("eventapp.controller.live", "eventapp.snapshot"):
+    for module in ("eventapp.controller.live", "eventapp.views.state"):
         monkeypatch.setattr(f"{module}.utcnow", lambda: clock["now"])
 
     live.start_event(chair(demo))  # three minutes late

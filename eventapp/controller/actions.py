@@ -107,6 +107,13 @@ class PollTarget(Payload):
     poll_id: Id
 
 
+class PollShown(Payload):
+    """A poll to put on its sites' screens; `pinned`: it stays there when the programme moves on."""
+
+    poll_id: Id
+    pinned: bool = False
+
+
 class PollIn(Payload):
     """A new poll: for the whole event, or for one site (`site`; a host's polls are its own site's)."""
 
@@ -146,6 +153,7 @@ class QuestionChoice(Payload):
     """The question for every screen, or null to take it off."""
 
     question_id: Id | None = None
+    pinned: bool = False
 
 
 class VoteIn(Payload):
@@ -240,6 +248,9 @@ ACTIONS: list[Action] = [
            "Show (or clear) a message on one screen or all"),
     Action("screen:scene", CHAIR, SceneIn, lambda c, p: live.set_scene(c, p.scene, p.text, p.site),
            "Put one screen or all on a holding scene, or back on the programme"),
+    Action("screen:clear", CHAIR, SiteChoice, lambda c, p: live.clear_screen(c, p.site),
+           "Back to the programme on one screen or all: its poll, holding scene and message off, and the featured "
+           "question off every screen"),
     Action("video:play", CHAIR, NoPayload, lambda c, p: live.play_video(c), "Play the video on every screen"),
     Action("video:pause", CHAIR, NoPayload, lambda c, p: live.pause_video(c), "Pause the video on every screen"),
     Action("video:seek", CHAIR, SeekIn, lambda c, p: live.seek_video(c, p.position),
@@ -276,7 +287,7 @@ ACTIONS: list[Action] = [
            "Reveal the next site's results, with that site on air (the Eurovision reveal)"),
     Action("poll:hide", CREW, PollTarget, lambda c, p: polls.hide_results(c, p.poll_id),
            "Take a poll's results off the screens"),
-    Action("poll:show", CREW, PollTarget, lambda c, p: polls.show_poll(c, p.poll_id),
+    Action("poll:show", CREW, PollShown, lambda c, p: polls.show_poll(c, p.poll_id, p.pinned),
            "Put a poll on its sites' screens"),
     Action("poll:dismiss", CREW, SiteChoice, lambda c, p: polls.dismiss_poll(c, p.site),
            "Take the poll off one site's screen or every screen"),
@@ -285,7 +296,8 @@ ACTIONS: list[Action] = [
     Action("question:moderate", CREW, QuestionModeration,
            lambda c, p: polls.moderate_question(c, p.question_id, p.state),
            "Approve, hide or mark answered a question"),
-    Action("question:feature", CHAIR, QuestionChoice, lambda c, p: polls.feature_question(c, p.question_id),
+    Action("question:feature", CHAIR, QuestionChoice,
+           lambda c, p: polls.feature_question(c, p.question_id, p.pinned),
            "Put one question on every screen"),
     Action("poll:vote", PARTICIPANT, VoteIn, lambda c, p: audience.cast_vote(c, p.poll_id, p.answer, p.key, p.seq),
            "Vote (a participant)", changes_state=False),

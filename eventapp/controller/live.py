@@ -245,6 +245,19 @@ def set_scene(caller: Caller, scene: Scene, text: str, site_key: str | None) -> 
     commit_change(caller, "screen:scene", {"site": site_key, "scene": scene.value, "text": text})
 
 
+def clear_screen(caller: Caller, site_key: str | None) -> None:
+    """One click back to the programme on one screen or all: the site's poll, holding scene and message go, and the
+    featured question (one for every screen) too. The poll stays open; only the screen stops showing it."""
+    require_role(caller, Role.CHAIR)
+    for site in _target_sites(caller, site_key):
+        row = site_scene(caller, site)
+        row.poll_id, row.poll_pinned = None, False
+        row.scene, row.holding_text, row.message = Scene.PROGRAMME, "", ""
+    live = _live(caller)
+    live.featured_question_id, live.featured_pinned = None, False
+    commit_change(caller, "screen:cleared", {"site": site_key})
+
+
 # --- the video -----------------------------------------------------------------------------------------------
 
 def play_video(caller: Caller) -> None:
@@ -363,11 +376,16 @@ def _enter_segment(caller: Caller, live: LiveState, segment: Segment, now) -> No
     else:
         live.on_air_site_id = segment.origin_site_id or live.on_air_site_id or _first_physical_site_id(caller)
     live.video_state, live.video_position, live.video_changed_at = VideoState.STOPPED, 0.0, now
+    if not live.featured_pinned:  # the programme moves on: what the chair did not pin leaves the screens
+        live.featured_question_id = None
     for site in caller.event.sites:
         scene = site_scene(caller, site)
         scene.item_index = None
         scene.timer_ends_at = None
         scene.host_status = HostStatus.STANDBY
+        scene.scene, scene.holding_text = Scene.PROGRAMME, ""
+        if not scene.poll_pinned:
+            scene.poll_id = None
     db.session.add(SegmentRun(event_id=caller.event.id, segment_id=segment.id, mode=live.mode, started_at=now))
 
 

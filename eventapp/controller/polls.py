@@ -98,14 +98,15 @@ def open_poll(caller: Caller, poll_id: int) -> None:
     poll = _poll(caller, poll_id)
     if poll.state == PollState.OPEN:
         raise Conflict(_("the poll is open already"))
+    _refuse_host_during_central(caller)
     poll.state = PollState.OPEN
     poll.opened_at, poll.closed_at = utcnow(), None
-    if poll.hide_results:
+    # A quiz's spread would give its answer away: it stays hidden until the quiz is closed and revealed.
+    if poll.hide_results or poll.kind == PollKind.QUIZ:
         poll.results_visible, poll.reveal_at, poll.reveal_step = False, None, None
     else:
         poll.results_visible = True
-    for site in _sites_of(caller, poll):
-        site_scene(caller, site).poll_id = poll.id
+    _put_on_screens(caller, poll, pinned=None)
     commit_change(caller, "poll:opened", {"poll": poll.id, "key": poll.key})
     pump.poll_changed(caller.event.id, poll.id)
 
@@ -122,6 +123,7 @@ def close_poll(caller: Caller, poll_id: int) -> None:
 def reveal_results(caller: Caller, poll_id: int) -> None:
     """Show the results everywhere, at the same moment on every screen (a short moment from now)."""
     poll = _poll(caller, poll_id)
+    _refuse_open_quiz(poll)
     poll.results_visible, poll.reveal_step = True, None
     poll.reveal_at = utcnow() + REVEAL_DELAY
     commit_change(caller, "poll:revealed", {"poll": poll.id, "at": poll.reveal_at.isoformat()})
@@ -134,17 +136,16 @@ def reveal_next_site(caller: Caller, poll_id: int) -> None:
     poll = _poll(caller, poll_id)
     if poll.site_id is not None:
         raise Conflict(_("a site's own poll has only one site to reveal"))
+    _refuse_open_quiz(poll)
     if not poll.reveal_order:
         poll.reveal_order = [site.key for site in caller.event.sites]
     step = (poll.reveal_step or 0) + 1  # results shown all at once start the site-by-site reveal afresh
     if step > len(poll.reveal_order):
         raise Conflict(_("every site's results are shown already"))
+    # The site revealed last is on air on the screens that show the poll (the scene rule derives it: nothing to
+    # restore when the poll leaves the screens).
     poll.reveal_step, poll.results_visible = step, True
     poll.reveal_at = utcnow() + REVEAL_DELAY
-    live = db.session.get(LiveState, caller.event.id)
-    if caller.event.status == EventStatus.LIVE:
-        live.on_air_site_id = caller.event.site(poll.reveal_order[step - 1]).id
-        live.split = False
     commit_change(caller, "poll:revealed-site", {"poll": poll.id, "site": poll.reveal_order[step - 1]})
     pump.poll_changed(caller.event.id, poll.id)
 
@@ -158,12 +159,13 @@ def hide_results(caller: Caller, poll_id: int) -> None:
     commit_change(caller, "poll:hidden", {"poll": poll.id})
 
 
-def show_poll(caller: Caller, poll_id: int) -> None:
-    """Put a poll on its sites' screens (to show a closed poll's results again, say)."""
+def show_poll(caller: Caller, poll_id: int, pinned: bool = False) -> None:
+    """Put a poll on its sites' screens (to show a closed poll's results again, say); `pinned`: it stays there when
+    the programme moves on."""
     poll = _poll(caller, poll_id)
-    for site in _sites_of(caller, poll):
-        site_scene(caller, site).poll_id = poll.id
-    commit_change(caller, "poll:shown", {"poll": poll.id})
+    _refuse_host_during_central(caller)
+    _put_on_screens(caller, poll, pinned=pinned)
+    commit_change(caller, "poll:shown", {"poll": poll.id, "pinned": pinned})
     pump.poll_changed(caller.event.id, poll.id)  # the screens get its results and voter count again
 
 
@@ -172,7 +174,8 @@ def dismiss_poll(caller: Caller, site_key: str | None) -> None:
     require_role(caller, Role.CHAIR, Role.HOST)
     sites = [_acting(caller, site_key)] if site_key or caller.role == Role.HOST else list(caller.event.sites)
     for site in sites:
-        site_scene(caller, site).poll_id = None
+        scene = site_scene(caller, site)
+        scene.poll_id, scene.poll_pinned = None, False
     commit_change(caller, "poll:dismissed", {"site": site_key})
 
 
@@ -207,8 +210,9 @@ def moderate_question(caller: Caller, question_id: int, state: QuestionState) ->
     pump.questions_changed(caller.event.id)
 
 
-def feature_question(caller: Caller, question_id: int | None) -> None:
-    """Put one approved question on every screen, labelled with its site (None: take it off)."""
+def feature_question(caller: Caller, question_id: int | None, pinned: bool = False) -> None:
+    """Put one approved question on every screen, labelled with its site (None: take it off); `pinned`: it stays
+    there when the programme moves on."""
     require_role(caller, Role.CHAIR)
     if question_id is not None:
         question = db.session.get(Question, question_id)
@@ -216,8 +220,39 @@ def feature_question(caller: Caller, question_id: int | None) -> None:
             raise NotFound(_("question %(id)s does not exist in this event", id=question_id))
         if question.state not in (QuestionState.APPROVED, QuestionState.ANSWERED):
             raise Conflict(_("approve the question before putting it on the screens"))
-    db.session.get(LiveState, caller.event.id).featured_question_id = question_id
-    commit_change(caller, "question:featured", {"question": question_id})
+    live = db.session.get(LiveState, caller.event.id)
+    live.featured_question_id, live.featured_pinned = question_id, pinned and question_id is not None
+    commit_change(caller, "question:featured", {"question": question_id, "pinned": live.featured_pinned})
+
+
+def _put_on_screens(caller: Caller, poll: Poll, pinned: bool | None) -> None:
+    """The poll on the screens of its sites (`pinned` None: a pin there stays as it is). An event's poll takes the
+    featured question off: the chair's newest choice is what the screens show."""
+    for site in _sites_of(caller, poll):
+        scene = site_scene(caller, site)
+        if scene.poll_id != poll.id:
+            scene.poll_pinned = False
+        scene.poll_id = poll.id
+        if pinned is not None:
+            scene.poll_pinned = pinned
+    if poll.site_id is None:
+        live = db.session.get(LiveState, caller.event.id)
+        live.featured_question_id, live.featured_pinned = None, False
+
+
+def _refuse_host_during_central(caller: Caller) -> None:
+    """During a central segment the chair runs every screen: a host puts its own poll up in its regional part."""
+    if caller.role != Role.HOST or caller.event.status != EventStatus.LIVE:
+        return
+    if not db.session.get(LiveState, caller.event.id).split:
+        raise Conflict(_("the programme is central now: the chair runs the screens; open your site's poll "
+                         "during your regional part"))
+
+
+def _refuse_open_quiz(poll: Poll) -> None:
+    """A quiz's results would tell its answer while people still answer it."""
+    if poll.kind == PollKind.QUIZ and poll.state == PollState.OPEN:
+        raise Conflict(_("close the quiz question before revealing its answer"))
 
 
 def _poll(caller: Caller, poll_id: int) -> Poll:

@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eventapp.extensions import db
@@ -45,6 +45,8 @@ class LiveState(db.Model):
     video_changed_at: Mapped[datetime | None] = mapped_column(Timestamp)
     #: The question the chair puts on every screen, or None.
     featured_question_id: Mapped[int | None] = mapped_column(ForeignKey("question.id", ondelete="SET NULL"))
+    #: The chair pinned the featured question: it stays on the screens when the programme moves on.
+    featured_pinned: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: The closing round's site on now (its learnings on every screen); None before the round's first site.
     closing_site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id", ondelete="SET NULL"))
 
@@ -84,6 +86,8 @@ class SiteScene(db.Model):
     timer_ends_at: Mapped[datetime | None] = mapped_column(Timestamp)
     #: The poll on this site's screen and phones (the event's, or the site's own), or None.
     poll_id: Mapped[int | None] = mapped_column(ForeignKey("poll.id", ondelete="SET NULL"))
+    #: The chair pinned the poll: it stays on this site's screen when the programme moves on.
+    poll_pinned: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class CueState(enum.StrEnum):

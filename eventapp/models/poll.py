@@ -55,7 +55,7 @@ class Poll(db.Model):
     scale_min_label: Mapped[str | None] = mapped_column(String(60))
     scale_max_label: Mapped[str | None] = mapped_column(String(60))
     #: Keep results off the screens until the chair reveals them.
-    hide_results: Mapped[bool] = mapped_column(default=False)
+    hide_results: Mapped[bool] = mapped_column(default=True)
     #: Whether a participant may change a vote (quizzes: never).
     allow_change: Mapped[bool] = mapped_column(default=True)
     state: Mapped[PollState] = mapped_column(enum_column(PollState), default=PollState.DRAFT)

@@ -121,7 +121,8 @@ class PollSpec(Spec):
     question: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
     options: list[OptionSpec] = []
     scale: ScaleSpec | None = None
-    hide_results: bool = False
+    #: Results stay off the screens and phones until the chair reveals them; false: live from the moment it opens.
+    hide_results: bool = True
 
     @field_validator("options", mode="before")
     @classmethod

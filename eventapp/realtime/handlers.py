@@ -20,8 +20,6 @@ from eventapp.models import Event, LiveState, Participant, Role, Site
 from eventapp.ratelimit import address_allowed
 from eventapp.realtime import presence, publish
 from eventapp.realtime.rooms import audience_room, crew_room, role_room, site_room
-from eventapp.results import my_votes
-from eventapp.snapshot import crew_snapshot, public_state
 
 log = logging.getLogger(__name__)
 CREW_ROLES = (Role.CHAIR.value, Role.HOST.value)
@@ -63,17 +61,7 @@ def on_connect(auth=None, *extra):
     presence.arrive(presence.Connection(sid=request.sid, role=role, event_id=event.id,
                                         site_id=site.id if site else None,
                                         participant_id=participant.id if participant else None))
-    crew = role in CREW_ROLES
-    version = db.session.get(LiveState, event.id).version  # what every phone at this version gets alike is shared
-    socketio.emit("state:changed", _state_for(event, crew, version), to=request.sid)
-    for results in publish.results_on_screens(event, crew=crew, version=version):
-        socketio.emit("poll:results", results, to=request.sid)
-    socketio.emit("questions:changed", publish.questions_on_connect(event, crew=crew, version=version),
-                  to=request.sid)
-    if role == Role.SCREEN.value:
-        publish.poll_voters(event, to=request.sid)
-    if participant is not None:
-        socketio.emit("participant:votes", {"votes": my_votes(participant)}, to=request.sid)
+    publish.on_connect(request.sid, event, role, participant)
 
 
 def on_disconnect(reason=None, *extra):
@@ -106,13 +94,9 @@ def on_state_sync(data=None, *extra):
     live = db.session.get(LiveState, connection.event_id)
     if isinstance(known, int) and known == live.version:
         return {"ok": True, "version": live.version}
-    state = _state_for(db.session.get(Event, connection.event_id), connection.role in CREW_ROLES, live.version)
+    state = publish.state_for(db.session.get(Event, connection.event_id), connection.role in CREW_ROLES,
+                              live.version)
     return {"ok": True, "version": state["version"], "snapshot": state}
-
-
-def _state_for(event: Event, crew: bool, version: int) -> dict:
-    """The snapshot a client of the crew or of the audience gets at the state's `version`, JSON-ready."""
-    return crew_snapshot(event).model_dump(mode="json") if crew else public_state(event, version)
 
 
 def on_unknown_event(event_name, *args):

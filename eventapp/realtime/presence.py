@@ -22,7 +22,7 @@ from eventapp.extensions import db, socketio
 from eventapp.models import Presence, Role, Worker
 from eventapp.models.base import utcnow
 from eventapp.realtime import publish
-from eventapp.snapshot import WORKER_TIMEOUT
+from eventapp.views.state import WORKER_TIMEOUT
 
 log = logging.getLogger(__name__)
 #: Seconds between two writes of the phones that connected or left.

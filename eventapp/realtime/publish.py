@@ -2,11 +2,14 @@
 
 from eventapp.extensions import db, socketio
 from eventapp.models import Event, LiveState
+from eventapp.models.base import utcnow
 from eventapp.realtime.rooms import audience_room, crew_room, role_room
-from eventapp.snapshot import (
+from eventapp.views.results import audience_results, crew_results, results_message
+from eventapp.views.state import (
     crew_snapshot,
     presence_by_site,
     public_snapshot,
+    public_state,
     recent,
     remember,
     remember_public_state,
@@ -32,6 +35,28 @@ def state_changed(event_id: int) -> None:
     socketio.emit("state:changed", state, to=audience_room(event_id))
 
 
+def on_connect(sid: str, event: Event, role: str, participant) -> None:
+    """What a client gets the moment it connects: the state, the results of the polls on the screens and the
+    questions, as its role may see them; a screen the voter counts, a phone that joined its own answers."""
+    from eventapp.results import my_votes
+
+    crew = role in ("chair", "host")
+    version = db.session.get(LiveState, event.id).version  # what every phone at this version gets alike is shared
+    socketio.emit("state:changed", state_for(event, crew, version), to=sid)
+    for results in results_on_screens(event, crew=crew, version=version):
+        socketio.emit("poll:results", results, to=sid)
+    socketio.emit("questions:changed", questions_on_connect(event, crew=crew, version=version), to=sid)
+    if role == "screen":
+        poll_voters(event, to=sid)
+    if participant is not None:
+        socketio.emit("participant:votes", {"votes": my_votes(participant)}, to=sid)
+
+
+def state_for(event: Event, crew: bool, version: int) -> dict:
+    """The snapshot a client of the crew or of the audience gets at the state's `version`, JSON-ready."""
+    return crew_snapshot(event).model_dump(mode="json") if crew else public_state(event, version)
+
+
 def drop_connections(sids: list[str]) -> None:
     """Disconnect these connections (their link was replaced); their pages reconnect and are refused."""
     for sid in sids:
@@ -54,27 +79,31 @@ def presence_changed(event_id: int) -> None:
 
 
 def poll_results(event_id: int, poll_id: int, screens: bool = True, phones: bool = True) -> None:
-    """A poll's results: to the crew and (once revealed) the screens when `screens`, to the phones (once
-    revealed) when `phones`. Each emit goes to one room, so it is encoded once for all its connections."""
+    """A poll's results as each receiver may see them (eventapp/views/results.py): to the crew and the screens when
+    `screens`, to the phones when `phones`. Each emit goes to one room, so it is encoded once for all its
+    connections. A reveal that comes into effect later (its `reveal_at`) is pushed again at that moment: the
+    audience gets no figure before it may see it."""
     from eventapp.models import Poll
-    from eventapp.results import for_audience, pending_open_answers
-    from eventapp.results import poll_results as compute
 
     poll = db.session.get(Poll, poll_id)
     if poll is None:
         return
-    results = compute(poll)
+    crew = crew_results(poll)
     if screens:
-        crew = {**results, "pending": pending_open_answers(poll)} if poll.kind.value == "open" else results
-        socketio.emit("poll:results", crew, to=crew_room(event_id))
-    if poll.results_visible and (screens or phones):
-        audience = audience_room(event_id) if screens and phones else \
+        socketio.emit("poll:results", results_message(crew), to=crew_room(event_id))
+    audience = audience_results(poll) if screens or phones else None
+    if audience is not None:
+        room = audience_room(event_id) if screens and phones else \
             role_room(event_id, "screen") if screens else role_room(event_id, "participant")
-        socketio.emit("poll:results", for_audience(poll, results), to=audience)
+        socketio.emit("poll:results", results_message(audience), to=room)
+    if poll.results_visible and poll.reveal_at is not None and poll.reveal_at > utcnow():
+        from eventapp.realtime import pump
+
+        pump.poll_changed_at(event_id, poll_id, poll.reveal_at)
     if screens:
         event = db.session.get(Event, event_id)
-        _emit_voters(event, poll.id, results["total"]["voters"],
-                     {key: figures["voters"] for key, figures in results["sites"].items()}, presence_by_site(event))
+        _emit_voters(event, poll.id, crew.total.voters,
+                     {key: figures.voters for key, figures in crew.sites.items()}, presence_by_site(event))
 
 
 def poll_voters(event: Event, by_site=None, to: str | None = None) -> None:
@@ -135,15 +164,14 @@ def reactions(event_id: int, counts) -> None:
 
 def results_on_screens(event: Event, crew: bool, version: int) -> list[dict]:
     """The results of the polls on the sites' screens, for a client that (re)connects at the state's `version`: the
-    crew gets every one, screens and phones the revealed ones (computed once for all that connect at that version
+    crew gets every one, screens and phones what they may see (computed once for all that connect at that version
     within ON_CONNECT_MAX_AGE)."""
-    from eventapp.results import for_audience
-    from eventapp.results import poll_results as compute
-
     def build():
         polls = _polls_on_screens(event)
-        return [compute(poll) if crew else for_audience(poll, compute(poll)) for poll in polls
-                if crew or poll.results_visible]
+        if crew:
+            return [results_message(crew_results(poll)) for poll in polls]
+        shown = (audience_results(poll) for poll in polls)
+        return [results_message(results) for results in shown if results is not None]
 
     if crew:  # a few connections, and they see every vote at once
         return build()

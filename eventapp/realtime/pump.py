@@ -11,10 +11,12 @@ loses nothing stored. With several workers, a push for votes is made by one of t
 import threading
 import time
 from collections import Counter
+from datetime import datetime
 
 from flask import current_app
 
 from eventapp.extensions import db, socketio
+from eventapp.models.base import utcnow
 from eventapp.realtime import claims
 
 #: Seconds between two pushes of the same kind. A vote waits for the next push, so this alone puts the
@@ -33,6 +35,7 @@ _phones_later: set[tuple[int, int]] = set()  # to the phones once PHONE_INTERVAL
 _phones_due = 0.0  # time.monotonic() from which the phones may get results again
 _questions: set[int] = set()
 _reactions: dict[int, Counter] = {}
+_at: dict[tuple[int, int], datetime] = {}  # to everyone once this moment (a reveal's) has come
 _running = False
 
 
@@ -41,6 +44,14 @@ def poll_changed(event_id: int, poll_id: int) -> None:
     with _lock:
         _polls.add((event_id, poll_id))
         _phones_now.add((event_id, poll_id))
+    _ensure_running()
+
+
+def poll_changed_at(event_id: int, poll_id: int, moment: datetime) -> None:
+    """A poll's results change for the audience at `moment` (a reveal's): they go to everyone with the first push
+    from then on."""
+    with _lock:
+        _at[(event_id, poll_id)] = min(moment, _at.get((event_id, poll_id), moment))
     _ensure_running()
 
 
@@ -73,7 +84,13 @@ def flush(phones_due: bool = True) -> None:
     from eventapp.realtime import publish
 
     global _polls, _phones_now, _phones_later, _phones_due, _questions, _reactions
+    now = utcnow()
     with _lock:
+        come = {key for key, moment in _at.items() if moment <= now}
+        for key in come:
+            del _at[key]
+        _polls |= come
+        _phones_now |= come
         polls, changed, questions, reactions = _polls, _phones_now, _questions, _reactions
         _polls, _phones_now, _questions, _reactions = set(), set(), set(), {}
         voted = set()
@@ -118,8 +135,9 @@ def _loop(app) -> None:
         socketio.sleep(max(0.0, due - time.monotonic()))
         with _lock:
             phones_due = time.monotonic() >= _phones_due
-            busy = bool(_polls or _phones_now or _questions or _reactions or (_phones_later and phones_due))
-            waiting = bool(_phones_later)
+            due_now = any(moment <= utcnow() for moment in _at.values())
+            busy = bool(_polls or _phones_now or _questions or _reactions or (_phones_later and phones_due) or due_now)
+            waiting = bool(_phones_later or _at)
         if not busy:
             idle = 0 if waiting else idle + 1
             continue
@@ -131,7 +149,7 @@ def _loop(app) -> None:
                 db.session.remove()
     with _lock:
         _running = False
-        pending = bool(_polls or _phones_now or _phones_later or _questions or _reactions)
+        pending = bool(_polls or _phones_now or _phones_later or _questions or _reactions or _at)
     if pending:  # something arrived while the loop was stopping
         with app.app_context():
             _ensure_running()

@@ -27,7 +27,7 @@ from eventapp.models.base import MAX_ID
 from eventapp.programme.store import export_programme, segment_spec
 from eventapp.ratelimit import address_allowed
 from eventapp.report import build_report
-from eventapp.snapshot import Snapshot, crew_snapshot, public_snapshot
+from eventapp.views.state import Snapshot, crew_snapshot, public_snapshot
 from eventapp.web.api_models import (
     ActionDone,
     Error,

@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from eventapp.models import Role
 from eventapp.programme.schema import SegmentSpec
-from eventapp.snapshot import PollView
+from eventapp.views.state import PollView
 
 
 class Body(BaseModel):

@@ -26,6 +26,7 @@ from eventapp.models import (
     Presence,
     Question,
     Role,
+    Scene,
     Segment,
     SegmentKind,
     SegmentRun,
@@ -36,6 +37,7 @@ from eventapp.models import (
 )
 from eventapp.models.base import utcnow
 from eventapp.schedule import planned_slots, run_date
+from eventapp.views.scene import SceneFacts, SceneView, Show, decide
 
 #: A screen or panel whose heartbeat is older than this counts as gone.
 PRESENCE_TIMEOUT = timedelta(seconds=45)
@@ -136,8 +138,12 @@ class SiteView(BaseModel):
     host_status: str = "standby"
     item_index: int | None = None
     timer_ends_at: datetime | None = None
-    #: The poll on this site's screen and phones.
+    #: The poll on this site's screen and phones (shown when `screen.show` is "poll").
     poll: PollView | None = None
+    #: The chair pinned the poll: it stays when the programme moves on.
+    poll_pinned: bool = False
+    #: What this site's screen and phones show now: the scene rule's answer (eventapp/views/scene.py).
+    screen: SceneView = SceneView(show=Show.WELCOME)
 
 
 class VideoView(BaseModel):
@@ -193,6 +199,8 @@ class Snapshot(BaseModel):
     video: VideoView
     sites: list[SiteView]
     featured_question: QuestionView | None = None
+    #: The chair pinned the featured question: it stays when the programme moves on.
+    featured_pinned: bool = False
     closing: ClosingView = ClosingView()
     handoff: HandoffView | None = None
 
@@ -317,9 +325,11 @@ def _public_fields(event: Event, live: LiveState) -> dict:
         next=_segment_view(event, following, None) if following else None,
         on_air=_site_key(event, live.on_air_site_id), split=live.split,
         video=VideoView(state=live.video_state.value, position=live.video_position, changed_at=live.video_changed_at),
-        sites=[_site_view(site, scenes.get(site.id), polls) for site in event.sites],
+        sites=[_site_view(event, live, segment, site, scenes.get(site.id), polls, featured is not None)
+               for site in event.sites],
         featured_question=QuestionView(id=featured.id, site=_site_key(event, featured.site_id), text=featured.text,
                                        upvotes=featured.upvotes) if featured else None,
+        featured_pinned=live.featured_pinned,
         closing=_closing_view(event, live, crew=False), handoff=_handoff_view(event),
     )
 
@@ -367,13 +377,22 @@ def _segment_view(event: Event, segment: Segment, started_at: datetime | None) -
     )
 
 
-def _site_view(site: Site, scene: SiteScene | None, polls: dict[int, PollView]) -> SiteView:
+def _site_view(event: Event, live: LiveState, segment: Segment | None, site: Site, scene: SiteScene | None,
+               polls: dict[int, PollView], featured: bool) -> SiteView:
     view = SiteView(key=site.key, name=site.name, venue=site.venue, kind=site.kind.value)
     if scene is not None:
         view.scene, view.holding_text, view.message = scene.scene.value, scene.holding_text, scene.message
         view.host_status, view.item_index = scene.host_status.value, scene.item_index
         view.timer_ends_at = scene.timer_ends_at
-        view.poll = polls.get(scene.poll_id)
+        view.poll, view.poll_pinned = polls.get(scene.poll_id), scene.poll_pinned
+    poll = view.poll
+    view.screen = decide(SceneFacts(
+        status=event.status.value, segment_kind=segment.kind.value if segment else None, split=live.split,
+        on_air=_site_key(event, live.on_air_site_id), site=site.key, holding=view.scene == Scene.HOLDING.value,
+        has_own_part=segment is not None and any(part.site_id == site.id for part in segment.parts),
+        featured_question=featured, poll_key=poll.key if poll else None, poll_state=poll.state if poll else None,
+        reveal_site=poll.reveal_order[poll.reveal_step - 1] if poll and poll.results_visible and poll.reveal_step
+        else None))
     return view
 
 
