@@ -157,3 +157,93 @@ def _essentials(snapshot: dict) -> dict:
         "sites": [(s["key"], s["item_index"], s["timer_ends_at"], s["message"]) for s in snapshot["sites"]],
         "cues": [(c["text"], c["state"]) for c in snapshot.get("cues", [])],
     }
+
+
+class Phone(Client):
+    """A participant's phone: joined over HTTP, then connected with its token; it keeps every results message."""
+
+    def __init__(self, base_url: str, code: str, name: str):
+        joined = requests.post(f"{base_url}/api/v1/join", json={"code": code, "name": name}, timeout=10)
+        joined.raise_for_status()
+        self.results: list[dict] = []
+        super().__init__(base_url, {"participant": joined.json()["token"]}, name)
+        self.sio.on("poll:results", self.results.append)
+
+
+def shows(state: dict) -> dict:
+    """What each site's screen shows in a snapshot: the scene rule's answer."""
+    return {site["key"]: site["screen"]["show"] for site in state["sites"]}
+
+
+def test_the_demo_run_with_a_poll_left_open_and_a_question_featured_shows_each_segment_on_every_screen(
+        real_server, crew):
+    """The scene rule over the real server: polls and the featured question leave the screens with their segment
+    (a pinned one stays, but never over the closing round or the magic wall), and during a site-by-site reveal a
+    phone gets only the sites revealed so far."""
+    clients, links = crew
+    chair, screen = clients["chair"], clients["screen:eindhoven"]
+    phone = Phone(real_server.base_url, links["sites"]["online"]["join"]["code"], "Noor")
+    try:
+        chair.act("event:start")
+        state = screen.wait_for(lambda s: s["status"] == "live")
+        assert set(shows(state).values()) == {"segment"}
+        polls = {poll["key"]: poll["id"] for poll in chair.states[-1]["polls"]}
+
+        def step(action: str, payload: dict | None = None, by=chair) -> dict:
+            version = by.act(action, payload)["version"]
+            return screen.wait_for(lambda s: s["version"] >= version)
+
+        while chair.states[-1]["segment"]["kind"] != "poll":
+            step("programme:next")
+        state = step("poll:open", {"poll_id": polls["vraag-3"]})
+        assert set(shows(state).values()) == {"poll"} and all(s["screen"]["vote"] for s in state["sites"])
+        option = next(s for s in state["sites"] if s["key"] == "online")["poll"]["options"][0]["id"]
+        assert phone.act("poll:vote", {"poll_id": polls["vraag-3"], "answer": {"option": option},
+                                       "key": "walk-vote-0001"})["ok"]
+        step("poll:close", {"poll_id": polls["vraag-3"]})
+        step("poll:hide", {"poll_id": polls["vraag-3"]})
+        phone.results.clear()
+        step("poll:reveal-site", {"poll_id": polls["vraag-3"]})  # den-haag, the first of the order
+        deadline = time.monotonic() + 5
+        while not phone.results and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert phone.results, "the phone got the first site's results at the reveal's moment"
+        assert all(message["shown"] == ["den-haag"] and set(message["sites"]) == {"den-haag"}
+                   and message["total"]["voters"] == 0 for message in phone.results), phone.results
+
+        state = step("programme:next")  # the live switch: the poll leaves the screens
+        assert set(shows(state).values()) == {"segment"}
+        assert {s["screen"]["air_site"] for s in state["sites"]} == {"enschede"}
+
+        state = step("programme:next")  # the regional sessions
+        assert shows(state) == {"den-haag": "own_part", "enschede": "own_part", "eindhoven": "own_part",
+                                "online": "own_part"}
+        state = step("poll:open", {"poll_id": polls["eindhoven-stelling-1"]}, by=clients["host:eindhoven"])
+        assert shows(state)["eindhoven"] == "poll" and shows(state)["enschede"] == "own_part"
+        question = phone.act("question:ask", {"text": "Hoe houden we dit vast?"})["question"]
+        step("question:moderate", {"question_id": question, "state": "approved"})
+        state = step("question:feature", {"question_id": question})
+        assert set(shows(state).values()) == {"question"}
+        eindhoven = next(s for s in state["sites"] if s["key"] == "eindhoven")
+        assert eindhoven["screen"]["covered"] == ["poll"]
+
+        state = step("programme:next")  # the break: the statement poll, still open, and the question leave
+        assert set(shows(state).values()) == {"segment"} and state["featured_question"] is None
+        state = step("poll:show", {"poll_id": polls["eindhoven-stelling-1"], "pinned": True})
+        assert shows(state)["eindhoven"] == "poll"
+        state = step("programme:next")  # the joint closing: the pinned poll stays
+        assert shows(state)["eindhoven"] == "poll"
+        state = step("programme:next")  # the closing round is never covered by a poll
+        assert set(shows(state).values()) == {"closing_round"}
+        assert next(s for s in state["sites"] if s["key"] == "eindhoven")["screen"]["covered"] == ["poll"]
+        assert not any(s["screen"]["vote"] for s in state["sites"])
+        state = step("programme:next")  # the video
+        assert shows(state)["eindhoven"] == "poll"
+        state = step("programme:next")  # the magic wall, never covered either
+        assert set(shows(state).values()) == {"magic_wall"}
+        state = step("screen:clear", {"site": "eindhoven"})
+        assert next(s for s in state["sites"] if s["key"] == "eindhoven")["poll"] is None
+        state = step("event:end")
+        assert set(shows(state).values()) == {"ended"}
+    finally:
+        phone.close()
