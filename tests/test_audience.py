@@ -366,7 +366,7 @@ def test_reactions_are_rate_limited_and_unknown_kinds_refused(demo):
     assert accepted == 10
 
 
-@pytest.mark.usefixtures("reveal_at_once")
+@pytest.mark.usefixtures("reveal_at_once", "english")
 def test_screens_and_phones_learn_a_quizs_right_answer_only_once_it_is_closed(app, demo, links, chair):
     quiz = polls.create_poll(chair, PollSpec(key="quiz-2", kind="quiz", question="Waar staat de Grolsch Veste?",
                                              options=[{"label": "Enschede", "correct": True}, "Eindhoven"]),

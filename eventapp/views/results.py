@@ -167,7 +167,7 @@ def is_public(poll: Poll, now: datetime | None = None) -> bool:
 
 
 def results_message(results: PollResults) -> dict:
-    """The results as sent (JSON-ready), with only the fields the poll's kind has."""
+    """The results as sent (JSON-ready), with only the fields the poll's kind has (over Socket.IO and HTTP)."""
     return results.model_dump(mode="json", exclude_unset=True)
 
 

@@ -215,7 +215,7 @@ PUBLIC_OR_CHAIR = [{}, {"bearer": []}]
 def get_poll_results(slug: str, poll_key: str):
     """A poll's results in total and per site (the public once revealed; the chair always, with pending answers)."""
     event, poll, crew = _results_reader(slug, poll_key)
-    return PollResultsOut(**results_document(event, poll, crew))
+    return results_document(event, poll, crew)  # validated against PollResultsOut, sent with the kind's fields only
 
 
 @bp.get("/events/<slug>/polls/<poll_key>/results.csv")

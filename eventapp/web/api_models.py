@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from eventapp.models import Role
 from eventapp.programme.schema import SegmentSpec
+from eventapp.views.results import PollResults
 from eventapp.views.state import PollView
 
 
@@ -151,7 +152,7 @@ class PollResultsOut(BaseModel):
     public: bool
     complete: bool
     sites: list[SiteName]
-    results: dict
+    results: PollResults
     generated_at: datetime
 
 
