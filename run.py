@@ -38,7 +38,7 @@ from eventapp import create_app  # noqa: E402
 from eventapp.extensions import socketio  # noqa: E402
 from eventapp.links import event_links  # noqa: E402
 from eventapp.models import Event  # noqa: E402
-from eventapp.realtime import presence  # noqa: E402
+from eventapp.realtime import presence, relay  # noqa: E402
 from eventapp.web.security import RedactTokens  # noqa: E402
 
 
@@ -75,6 +75,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     raise_open_file_limit()
     presence.start_worker(app)  # this worker's connections of an earlier run are gone; their clients reconnect
+    relay.start(app)  # pushes the changes that other processes (the CLI) left in the outbox
     if app.config["PRINT_LINKS"]:
         print_links(app)
     else:

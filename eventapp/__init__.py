@@ -29,10 +29,13 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "eventapp" / "migrations"),
                      render_as_batch=True, compare_type=True, render_item=render_migration_type)
     babel.init_app(app, locale_selector=select_language)
-    from eventapp.realtime import handlers
+    from eventapp.controller import vote_writer
+    from eventapp.realtime import handlers, relay
     from eventapp.web.security import socketio_origin_check
 
     handlers.register()
+    relay.init_app(app)  # the controller's commits hand their changes to it; the pump's state
+    vote_writer.init_app(app)
     socketio.init_app(app, async_mode=app.config["ASYNC_MODE"],
                       message_queue=app.config.get("MESSAGE_QUEUE_URL"),
                       channel=app.config["MESSAGE_QUEUE_CHANNEL"],

@@ -31,8 +31,10 @@ class Caller:
     """
 
     def __init__(self, role: Role, event: Event | None = None, site: Site | None = None,
-                 participant: Participant | None = None) -> None:
+                 participant: Participant | None = None, actor: str | None = None) -> None:
         self.role = role
+        #: How the event log names this caller when not by its role and site (the command line: "cli").
+        self.actor = actor
         self._event, self._site, self._participant = event, site, participant
         self.event_id = event.id if event is not None else None
         self.site_id = site.id if site is not None else None
@@ -68,7 +70,9 @@ class Caller:
 
     @property
     def label(self) -> str:
-        """How the caller appears in the event log: 'chair', 'host:enschede', 'participant:17', ..."""
+        """How the caller appears in the event log: 'chair', 'host:enschede', 'participant:17', 'cli', ..."""
+        if self.actor is not None:
+            return self.actor
         if self.participant_id is not None:
             return f"participant:{self.participant_id}"
         return self.role.value if self.site is None else f"{self.role.value}:{self.site.key}"

@@ -1,21 +1,27 @@
-"""Flask CLI commands: print an event's links, rotate them, import and export programmes."""
+"""Flask CLI commands: print an event's links, rotate them, import and export programmes, forget participants.
+
+A command that changes an event goes through the controller, as the chair ("cli" in the event log). This process
+holds no connections: its changes stay in the outbox, and the running server's loop pushes them within a second
+(docs/architecture.md, "Changes and the outbox").
+"""
 
 import json
 import sys
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from eventapp.access import Caller, issue_all_tokens, issue_token
+from eventapp import outbox
+from eventapp.access import Caller
+from eventapp.controller.access import rotate_all_tokens, rotate_token
 from eventapp.controller.audience import forget_participants
 from eventapp.errors import AppError
-from eventapp.eventlog import record
 from eventapp.extensions import db
 from eventapp.links import event_links
-from eventapp.lookup import event_by_slug, site_by_key
+from eventapp.lookup import event_by_slug
 from eventapp.models import Event, Role
 from eventapp.programme.store import SlugTaken, export_programme, import_programme
 from eventapp.programme.yamlfile import ProgrammeError, dump_programme, read_programme
@@ -37,6 +43,13 @@ def _event(slug: str) -> Event:
     except AppError as error:
         known = ", ".join(db.session.scalars(select(Event.slug))) or "none"
         raise click.ClickException(f"{error.message} Known events: {known}.") from None
+
+
+def _cli_caller(event: Event) -> Caller:
+    """The command line acts as the chair, logged as "cli". It pushes nothing itself: its changes wait in the
+    outbox, and the server that holds the connections pushes them (a relay here would reach none of them)."""
+    outbox.set_relay(current_app, None)
+    return Caller(role=Role.CHAIR, event=event, actor="cli")
 
 
 @click.command("links")
@@ -67,20 +80,16 @@ def links_command(slug: str, as_json: bool) -> None:
 @click.option("--site", "site_key", help="The site of a host or screen link.")
 def rotate_links_command(slug: str, rotate_all: bool, role: str | None, site_key: str | None) -> None:
     """Replace links with new ones; the old ones stop working at once."""
-    event = _event(slug)
-    if rotate_all:
-        issue_all_tokens(event)
-    elif role == "chair" and not site_key:
-        issue_token(event, Role.CHAIR, None)
-    elif role in ("host", "screen") and site_key:
-        try:
-            issue_token(event, Role(role), site_by_key(event, site_key))
-        except AppError as error:
-            raise click.ClickException(error.message) from None
-    else:
+    if not (rotate_all or (role == "chair" and not site_key) or (role in ("host", "screen") and site_key)):
         raise click.UsageError("give --all, --role chair, or --role host/screen with --site")
-    record(event.id, "cli", "access:rotated", {"role": role or "all", "site": site_key})
-    db.session.commit()
+    caller = _cli_caller(_event(slug))
+    try:
+        if rotate_all:
+            rotate_all_tokens(caller)
+        else:
+            rotate_token(caller, Role(role), site_key)
+    except AppError as error:
+        raise click.ClickException(error.message) from None
     click.echo("New links:")
     links_command.callback(slug, as_json=False)
 
@@ -142,5 +151,5 @@ def forget_command(slug: str, name: str | None, forget_all: bool, yes: bool) -> 
     who = f"every participant of {event.slug}" if forget_all else f"the participants named {name!r} in {event.slug}"
     if not yes:
         click.confirm(f"Delete {who}, with their votes, questions and upvotes?", abort=True)
-    count = forget_participants(Caller(role=Role.CHAIR, event=event), name)
+    count = forget_participants(_cli_caller(event), name)
     click.echo(f"Deleted {count} participant(s) with everything they sent.")

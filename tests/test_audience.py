@@ -35,14 +35,14 @@ def votes_of(poll: Poll) -> int:
 
 @pytest.fixture
 def pushes_by_hand(app, monkeypatch):
-    """The pump's loop stays off (one still running from an earlier test stops within a round), so that the test
+    """The pump's loop stays off (one started by the test's fixtures stops within a round), so that the test
     alone decides when results are pushed and how late the pump is; what it leaves pending is sent at the end."""
     monkeypatch.setattr(pump, "_ensure_running", lambda: None)
     monkeypatch.setattr(pump, "IDLE_ROUNDS", 0)
     deadline = time.monotonic() + 5
-    while pump._running and time.monotonic() < deadline:
+    while pump.state(app).running and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not pump._running
+    assert not pump.state(app).running
     yield
     pump.flush()
 
@@ -287,11 +287,11 @@ def test_a_vote_refused_as_busy_while_too_many_are_in_flight_counts_when_sent_ag
     token = participant_token(audience.join(demo.site("eindhoven"), ""))
     phone_client = socketio.test_client(app, auth={"participant": token})
     vote = {"poll_id": open_vraag3.id, "answer": {"option": open_vraag3.options[0].id}, "key": "busy-key-1"}
-    monkeypatch.setattr(vote_writer, "_in_flight", vote_writer.MAX_IN_FLIGHT)  # as many votes in flight as may
+    monkeypatch.setattr(vote_writer.state(app), "in_flight", vote_writer.MAX_IN_FLIGHT)  # as many in flight as may
     reply = phone_client.emit("poll:vote", vote, callback=True)
     assert reply["ok"] is False and reply["details"] == [{"path": "", "reason": "busy"}]
     assert votes_of(open_vraag3) == 0
-    monkeypatch.setattr(vote_writer, "_in_flight", 0)
+    monkeypatch.setattr(vote_writer.state(app), "in_flight", 0)
     assert phone_client.emit("poll:vote", vote, callback=True)["ok"] is True
     assert votes_of(open_vraag3) == 1
 

@@ -1,11 +1,11 @@
 """The connection path under a reconnect storm: the public snapshot is built once per version for every phone
 that connects, and a phone that connects after a change always gets the new state (docs/performance.md, 3)."""
 
-from eventapp.views import state as snapshot
 from eventapp.controller import live
 from eventapp.eventlog import record
 from eventapp.extensions import db, socketio
 from eventapp.models import LiveState
+from eventapp.views import state as snapshot
 from tests.test_live_actions import CALLERS, chair_of, started
 
 

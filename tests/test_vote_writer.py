@@ -87,8 +87,9 @@ def test_a_vote_the_database_refuses_fails_alone_and_the_rest_of_its_group_is_st
     assert sorted(stored) == sorted(set(keys))
 
 
-def test_votes_beyond_the_in_flight_limit_are_refused_as_busy_and_nothing_is_stored(demo, open_vraag3, monkeypatch):
-    monkeypatch.setattr(vote_writer, "_in_flight", vote_writer.MAX_IN_FLIGHT)
+def test_votes_beyond_the_in_flight_limit_are_refused_as_busy_and_nothing_is_stored(app, demo, open_vraag3,
+                                                                                     monkeypatch):
+    monkeypatch.setattr(vote_writer.state(app), "in_flight", vote_writer.MAX_IN_FLIGHT)
     voter = Caller(role=Role.PARTICIPANT, event=demo, site=demo.site("online"),
                    participant=audience.join(demo.site("online"), ""))
     with pytest.raises(Busy):
@@ -96,7 +97,7 @@ def test_votes_beyond_the_in_flight_limit_are_refused_as_busy_and_nothing_is_sto
     assert db.session.scalar(select(func.count()).select_from(Vote).where(Vote.poll_id == open_vraag3.id)) == 0
 
 
-def test_a_vote_refused_as_busy_takes_no_pooled_connection(demo, open_vraag3, monkeypatch):
+def test_a_vote_refused_as_busy_takes_no_pooled_connection(app, demo, open_vraag3, monkeypatch):
     """The refusal comes before the first query: an overload must not queue at the pool (where it once waited
     30 s, with the group commits queued behind it)."""
     voter = Caller(role=Role.PARTICIPANT, event=demo, site=demo.site("online"),
@@ -106,7 +107,7 @@ def test_a_vote_refused_as_busy_takes_no_pooled_connection(demo, open_vraag3, mo
     checkouts = []
     listener = lambda *args: checkouts.append(1)  # noqa: E731
     event.listen(db.engine.pool, "checkout", listener)
-    monkeypatch.setattr(vote_writer, "_in_flight", vote_writer.MAX_IN_FLIGHT)
+    monkeypatch.setattr(vote_writer.state(app), "in_flight", vote_writer.MAX_IN_FLIGHT)
     try:
         with pytest.raises(Busy):
             audience.cast_vote(voter, poll_id, {"option": option}, "busy-key-98")
@@ -153,6 +154,6 @@ def test_a_vote_is_in_flight_from_its_first_query_so_others_are_refused_meanwhil
         go_on.set()
         event.remove(db.engine, "before_cursor_execute", hold_the_first_vote)
     assert [reply["repeated"] for reply in replies] == [False]
-    assert vote_writer._in_flight == 0
+    assert vote_writer.state(app).in_flight == 0
     stored = db.session.scalars(select(Vote.idempotency_key).where(Vote.poll_id == open_vraag3.id)).all()
     assert stored == ["first-key-1"]

@@ -1,17 +1,18 @@
 """The controller: every change of an event goes through a function here.
 
 Each checks the caller's role, changes the database in one transaction, appends to the event log
-(raising the state version), commits, and only then publishes.
+(raising the state version), records what changed in the outbox, and commits through `outbox.commit()`,
+which then hands the changes to the app's relay (docs/architecture.md, "Changes and the outbox").
 """
 
 from sqlalchemy import select
 
+from eventapp import outbox
 from eventapp.access import Caller
 from eventapp.errors import Forbidden
 from eventapp.eventlog import record
 from eventapp.extensions import db
 from eventapp.models import HostStatus, Role, Scene, Site, SiteScene
-from eventapp.realtime import publish
 
 
 def require_role(caller: Caller, *roles: Role) -> None:
@@ -21,10 +22,11 @@ def require_role(caller: Caller, *roles: Role) -> None:
 
 
 def commit_change(caller: Caller, action: str, data: dict) -> None:
-    """The last step of every live action: log it (raising the version), commit, then publish the new state."""
+    """The last step of every live action: log it (raising the version), record the new state in the outbox,
+    commit; the new state is pushed after the commit."""
     record(caller.event.id, caller.label, action, data)
-    db.session.commit()
-    publish.state_changed(caller.event.id)
+    outbox.record(caller.event.id, outbox.STATE)
+    outbox.commit()
 
 
 def site_scene(caller: Caller, site: Site) -> SiteScene:

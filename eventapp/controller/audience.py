@@ -2,7 +2,8 @@
 
 Votes are not changes of the live state (no version is raised): each is committed with the others that arrive
 within a few milliseconds (vote_writer), acknowledged after that commit, and its poll's results are pushed at a
-bounded rate.
+bounded rate. What participants do is audience-paced: it reaches the pushes as taps (eventapp/outbox.py), never
+as a database write of its own.
 """
 
 import secrets
@@ -14,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from eventapp import outbox
 from eventapp.access import Caller
 from eventapp.controller import commit_change, require_role, vote_writer
 from eventapp.errors import BadInput, Conflict, Forbidden, NotFound
@@ -37,7 +39,6 @@ from eventapp.models.base import MAX_ID, utcnow
 from eventapp.moderation import is_offensive
 from eventapp.poll_kinds import AnswerError, normalize_answer, quiz_score
 from eventapp.ratelimit import allowed
-from eventapp.realtime import pump
 
 NAME_MAX = 40
 QUESTION_MAX = 300
@@ -171,7 +172,7 @@ def _record_vote(caller: Caller, poll_id: int | None, answer, key: str, seq: int
         if db.session.scalar(select(Vote.participant_id).where(Vote.idempotency_key == key)) == participant_id:
             return {**reply, "repeated": True}
         raise Conflict(_("your vote crossed another one; try again"))
-    pump.poll_voted(caller.event_id, poll.id)
+    outbox.tap(caller.event_id, outbox.VOTE, poll=poll.id)
     return reply
 
 
@@ -203,7 +204,7 @@ def ask_question(caller: Caller, text: str) -> dict:
                         participant_id=caller.participant.id, text=text, state=QuestionState.PENDING)
     db.session.add(question)
     db.session.commit()
-    pump.questions_changed(caller.event.id)
+    outbox.tap(caller.event.id, outbox.QUESTIONS)
     return {"question": question.id}
 
 
@@ -223,7 +224,7 @@ def upvote_question(caller: Caller, question_id: int) -> dict:
         raise Conflict(_("you have upvoted this question already")) from None
     question.upvotes = Question.upvotes + 1
     db.session.commit()
-    pump.questions_changed(caller.event.id)
+    outbox.tap(caller.event.id, outbox.QUESTIONS)
     return {"question": question.id}
 
 
@@ -234,7 +235,7 @@ def send_reaction(caller: Caller, kind: str) -> dict:
         raise BadInput(_("a reaction is one of: %(kinds)s", kinds=", ".join(REACTIONS)))
     if not allowed("reaction", f"participant:{caller.participant.id}"):
         raise Conflict(_("easy on the applause; wait a moment"))
-    pump.reaction(caller.event.id, caller.site.key, kind)
+    outbox.tap(caller.event.id, outbox.REACTION, site=caller.site.key, reaction=kind)
     return {}
 
 
@@ -250,10 +251,10 @@ def forget_participants(caller: Caller, name: str | None = None) -> int:
     if name is not None:
         query = query.where(Participant.name == clean_text(name))
     count = db.session.execute(query).rowcount
-    commit_change(caller, "participants:forgotten", {"count": count, "by_name": name is not None})
     for poll_id in db.session.scalars(select(Poll.id).where(Poll.event_id == caller.event.id)):
-        pump.poll_changed(caller.event.id, poll_id)
-    pump.questions_changed(caller.event.id)
+        outbox.record(caller.event.id, outbox.POLL, poll=poll_id)
+    outbox.record(caller.event.id, outbox.QUESTIONS)
+    commit_change(caller, "participants:forgotten", {"count": count, "by_name": name is not None})
     return count
 
 

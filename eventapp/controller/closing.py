@@ -2,7 +2,7 @@
 
 Every function is one state change: it checks the caller's role (a host acts for its own site), takes the
 live state's row lock first (the one eventlog.record takes), checks the transition against the current
-state, changes the database, and ends with commit_change (log -> commit -> publish). A refused change raises
+state, changes the database, and ends with commit_change (log, outbox, commit). A refused change raises
 an AppError and changes nothing.
 
 The magic wall's object has one Handoff row per event (unique in the database): HELD by `from_site`, or

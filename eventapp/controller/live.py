@@ -1,8 +1,9 @@
 """The live actions of the programme: every change of an event's live state is one function here.
 
 Each checks the caller's role (and a host's site), validates against the current state, changes the
-database in one transaction, appends to the event log (raising the version), commits, and then publishes
-the new state. A refused action raises an AppError and changes nothing.
+database in one transaction, appends to the event log (raising the version), records the new state in the
+outbox and commits (commit_change); the new state is pushed after the commit. A refused action raises an
+AppError and changes nothing.
 """
 
 from datetime import timedelta
@@ -10,6 +11,7 @@ from datetime import timedelta
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 
+from eventapp import outbox
 from eventapp.access import Caller
 from eventapp.controller import commit_change, require_role, site_scene
 from eventapp.errors import BadInput, Conflict, Forbidden, NotFound
@@ -37,7 +39,6 @@ from eventapp.models import (
     Vote,
 )
 from eventapp.models.base import utcnow
-from eventapp.realtime import publish
 
 MAX_TIMER_SECONDS = 4 * 3600
 
@@ -335,8 +336,8 @@ def reset_rehearsal(caller: Caller) -> None:
     live.video_state, live.video_position = VideoState.STOPPED, 0.0
     record(event_id, caller.label, "rehearsal:reset", {})  # logged as the rehearsal's last entry
     live.mode = RunMode.REAL
-    db.session.commit()
-    publish.state_changed(event_id)
+    outbox.record(event_id, outbox.STATE)
+    outbox.commit()
 
 
 # --- helpers -------------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Running polls and moderating the audience: the chair for every poll, a host for its own site's polls.
 
-Each action is a change of the live state: one transaction, a log entry, a new version, then the new state.
+Each action is a change of the live state: one transaction, a log entry, a new version, recorded in the outbox
+(the new state, and the poll's results or the question list where they change), then pushed.
 """
 
 from datetime import timedelta
@@ -8,6 +9,7 @@ from datetime import timedelta
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from eventapp import outbox
 from eventapp.access import Caller
 from eventapp.controller import commit_change, require_role, site_scene
 from eventapp.errors import BadInput, Conflict, Forbidden, NotFound
@@ -30,7 +32,6 @@ from eventapp.models import (
 from eventapp.models.base import utcnow
 from eventapp.programme.schema import PollSpec
 from eventapp.programme.store import write_poll_definition
-from eventapp.realtime import pump
 
 #: Every screen shows revealed results at the same moment: this long after the chair's click.
 REVEAL_DELAY = timedelta(seconds=1.5)
@@ -107,8 +108,8 @@ def open_poll(caller: Caller, poll_id: int) -> None:
     else:
         poll.results_visible = True
     _put_on_screens(caller, poll, pinned=None)
+    outbox.record(caller.event.id, outbox.POLL, poll=poll.id)
     commit_change(caller, "poll:opened", {"poll": poll.id, "key": poll.key})
-    pump.poll_changed(caller.event.id, poll.id)
 
 
 def close_poll(caller: Caller, poll_id: int) -> None:
@@ -117,6 +118,7 @@ def close_poll(caller: Caller, poll_id: int) -> None:
     if poll.state != PollState.OPEN:
         raise Conflict(_("the poll is not open"))
     poll.state, poll.closed_at = PollState.CLOSED, utcnow()
+    outbox.record(caller.event.id, outbox.POLL, poll=poll.id)  # a closed quiz question counts on the leaderboard
     commit_change(caller, "poll:closed", {"poll": poll.id, "key": poll.key})
 
 
@@ -126,8 +128,8 @@ def reveal_results(caller: Caller, poll_id: int) -> None:
     _refuse_open_quiz(poll)
     poll.results_visible, poll.reveal_step = True, None
     poll.reveal_at = utcnow() + REVEAL_DELAY
+    outbox.record(caller.event.id, outbox.POLL, poll=poll.id)
     commit_change(caller, "poll:revealed", {"poll": poll.id, "at": poll.reveal_at.isoformat()})
-    pump.poll_changed(caller.event.id, poll.id)
 
 
 def reveal_next_site(caller: Caller, poll_id: int) -> None:
@@ -146,8 +148,8 @@ def reveal_next_site(caller: Caller, poll_id: int) -> None:
     # restore when the poll leaves the screens).
     poll.reveal_step, poll.results_visible = step, True
     poll.reveal_at = utcnow() + REVEAL_DELAY
+    outbox.record(caller.event.id, outbox.POLL, poll=poll.id)
     commit_change(caller, "poll:revealed-site", {"poll": poll.id, "site": poll.reveal_order[step - 1]})
-    pump.poll_changed(caller.event.id, poll.id)
 
 
 def hide_results(caller: Caller, poll_id: int) -> None:
@@ -165,8 +167,8 @@ def show_poll(caller: Caller, poll_id: int, pinned: bool = False) -> None:
     poll = _poll(caller, poll_id)
     _refuse_host_during_central(caller)
     _put_on_screens(caller, poll, pinned=pinned)
+    outbox.record(caller.event.id, outbox.POLL, poll=poll.id)  # the screens get its results and voter count again
     commit_change(caller, "poll:shown", {"poll": poll.id, "pinned": pinned})
-    pump.poll_changed(caller.event.id, poll.id)  # the screens get its results and voter count again
 
 
 def dismiss_poll(caller: Caller, site_key: str | None) -> None:
@@ -189,8 +191,8 @@ def moderate_answer(caller: Caller, vote_id: int, decision: str) -> None:
     if caller.role == Role.HOST and vote.site_id != caller.site.id:
         raise Forbidden(_("a host moderates only its own site's answers"))
     vote.moderation = decision
+    outbox.record(caller.event.id, outbox.POLL, poll=poll.id)
     commit_change(caller, "answer:moderated", {"vote": vote.id, "decision": decision})
-    pump.poll_changed(caller.event.id, poll.id)
 
 
 def moderate_question(caller: Caller, question_id: int, state: QuestionState) -> None:
@@ -206,8 +208,8 @@ def moderate_question(caller: Caller, question_id: int, state: QuestionState) ->
     live = db.session.get(LiveState, caller.event.id)
     if state == QuestionState.HIDDEN and live.featured_question_id == question.id:
         live.featured_question_id = None
+    outbox.record(caller.event.id, outbox.QUESTIONS)
     commit_change(caller, "question:moderated", {"question": question.id, "state": state.value})
-    pump.questions_changed(caller.event.id)
 
 
 def feature_question(caller: Caller, question_id: int | None, pinned: bool = False) -> None:

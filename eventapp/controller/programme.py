@@ -3,6 +3,7 @@
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from eventapp import outbox
 from eventapp.access import Caller
 from eventapp.controller import require_role
 from eventapp.errors import BadInput, Conflict, NotFound
@@ -12,7 +13,6 @@ from eventapp.models import LiveState, Poll, Role, Segment, Vote
 from eventapp.programme.schema import Programme, SegmentSpec
 from eventapp.programme.store import export_programme, write_segment
 from eventapp.programme.yamlfile import ProgrammeError, validate_programme
-from eventapp.realtime import publish
 
 
 def add_segment(caller: Caller, spec: SegmentSpec, position: int | None = None) -> Segment:
@@ -134,6 +134,6 @@ def _renumber(caller: Caller) -> None:
 
 def _commit(caller: Caller, action: str, data: dict, result=None):
     version = record(caller.event.id, caller.label, action, data)
-    db.session.commit()
-    publish.programme_changed(caller.event.id, version)
+    outbox.record(caller.event.id, outbox.PROGRAMME, version=version)
+    outbox.commit()
     return result

@@ -11,7 +11,7 @@ it writes them all and commits once, and wakes them. Each vote is acknowledged o
 same participant twice in a group, or a vote of another worker process) must not fail the others: when the
 group's commit fails, each of its votes is written again in a transaction of its own, and only the refused
 ones fail. That is rare, so it costs nothing in the common case (and needs no SAVEPOINT, which pysqlite does
-not handle without extra setup). With several worker processes each has its own groups.
+not handle without extra setup). With several worker processes each has its own groups (kept on the app: `Writer`).
 
 A vote waits with its session's transaction ended, so the waiting votes hold no pooled connection.
 
@@ -23,15 +23,17 @@ longer, and the worker collapsed into 30 s pool timeouts (docs/performance.md, s
 """
 
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from flask import Flask, current_app
 from flask_babel import gettext as _
 from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 
 from eventapp.errors import Busy
-from eventapp.extensions import db, socketio
+from eventapp.extensions import db
 from eventapp.models import Vote
 
 #: Seconds a group collects votes before its commit: about a tenth of the 0.15 s between two pushes to the screens.
@@ -39,6 +41,8 @@ WINDOW = 0.02
 #: Votes in flight (from before their first read to their acknowledgement) beyond which new ones are refused as
 #: busy. At 500 votes/s a vote is in flight some 50 ms, so a few dozen keep the worker busy; more only queue.
 MAX_IN_FLIGHT = 300
+#: Where the app keeps its writer.
+KEY = "eventapp.vote_writer"
 
 
 @dataclass
@@ -47,47 +51,65 @@ class _Ballot:
 
     values: dict
     replaces: int | None
-    done: object = field(default_factory=lambda: socketio.server.eio.create_event())
+    done: threading.Event = field(default_factory=threading.Event)
     stored: bool = False
 
 
-_lock = threading.Lock()
-_group: list[_Ballot] | None = None  # the group collecting votes now, None when there is none
-_in_flight = 0
+class Writer:
+    """One app's group collecting votes now (None when there is none) and its votes in flight, in this process.
+
+    Its waits are plain `time.sleep` and `threading.Event`: run.py monkey-patches them first thing under eventlet
+    and gevent, so they yield to the other connections there.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.group: list[_Ballot] | None = None
+        self.in_flight = 0
+
+
+def init_app(app: Flask) -> None:
+    """Give the app its vote writer (at app creation)."""
+    app.extensions[KEY] = Writer()
+
+
+def state(app: Flask | None = None) -> Writer:
+    """The vote writer of this app (the current one by default)."""
+    return (app or current_app).extensions[KEY]
 
 
 @contextmanager
 def admitted():
     """Count a vote in flight while the block runs, or refuse it as busy when MAX_IN_FLIGHT are; enter it before
     the vote's first query, so that an overload is refused at once instead of queueing for a pooled connection."""
-    global _in_flight
-    with _lock:
-        if _in_flight >= MAX_IN_FLIGHT:
+    writer = state()
+    with writer.lock:
+        if writer.in_flight >= MAX_IN_FLIGHT:
             raise Busy(_("the server is busy; your vote is sent again in a moment"))
-        _in_flight += 1
+        writer.in_flight += 1
     try:
         yield
     finally:
-        with _lock:
-            _in_flight -= 1
+        with writer.lock:
+            writer.in_flight -= 1
 
 
 def write(values: dict, replaces: int | None) -> bool:
     """Store a vote (a new row, or the values of the row `replaces`) in the next group commit; True once it
     is committed, False when the database refused it (a constraint). Ends the session's transaction first.
     Called within `admitted()`."""
-    global _group
+    writer = state()
     ballot = _Ballot(values, replaces)
-    with _lock:
-        leader = _group is None
+    with writer.lock:
+        leader = writer.group is None
         if leader:
-            _group = []
-        _group.append(ballot)
+            writer.group = []
+        writer.group.append(ballot)
     db.session.rollback()  # nothing was written yet: this only gives the connection back while we wait
     if leader:
-        socketio.sleep(WINDOW)
-        with _lock:
-            group, _group = _group, None
+        time.sleep(WINDOW)
+        with writer.lock:
+            group, writer.group = writer.group, None
         _commit(group)
     else:
         ballot.done.wait()

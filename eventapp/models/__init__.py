@@ -9,6 +9,7 @@ from eventapp.models.live import (
     EventLogEntry,
     HostStatus,
     LiveState,
+    OutboxChange,
     Presence,
     RunMode,
     Scene,
@@ -22,8 +23,8 @@ from eventapp.models.programme import PartFormat, Segment, SegmentKind, SegmentP
 
 __all__ = [
     "AccessToken", "Cue", "CueState", "Event", "EventLogEntry", "EventStatus", "Handoff", "HandoffState",
-    "HostStatus", "Learning", "LiveState", "PartFormat", "Participant", "Poll", "PollKind", "PollOption",
-    "PollState", "Presence", "Question", "QuestionState", "QuestionUpvote", "Role", "RunMode", "Scene",
+    "HostStatus", "Learning", "LiveState", "OutboxChange", "PartFormat", "Participant", "Poll", "PollKind",
+    "PollOption", "PollState", "Presence", "Question", "QuestionState", "QuestionUpvote", "Role", "RunMode", "Scene",
     "Segment", "SegmentKind", "SegmentPart", "SegmentRun", "Site", "SiteKind", "SiteScene", "VideoState",
     "Vote", "Worker",
 ]

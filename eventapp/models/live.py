@@ -158,3 +158,17 @@ class EventLogEntry(db.Model):
     actor: Mapped[str] = mapped_column(String(60))
     action: Mapped[str] = mapped_column(String(60))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class OutboxChange(db.Model):
+    """A change to push (the outbox, eventapp/outbox.py): written in the transaction of the change, deleted once
+    pushed, so that a change made by another process (the CLI) still reaches the server's connections."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    #: What changed: "state", "programme", "poll", "questions" or "drop" (outbox.CHANGES).
+    kind: Mapped[str] = mapped_column(String(24))
+    #: What the push needs besides the event: {"poll": ID}, {"version": N}, {"sids": [...]}.
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: When the change was written; a server claims the rows another process left once they are older than a grace.
+    at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, index=True)

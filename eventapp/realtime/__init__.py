@@ -1,1 +1,2 @@
-"""Realtime: Socket.IO rooms and the one module that emits (publish.py)."""
+"""Realtime: Socket.IO handlers and rooms, the relay of the outbox's changes, and the one module that emits
+(publish.py)."""

@@ -4,8 +4,9 @@ A thousand votes a second then cost about seven result broadcasts, not a thousan
 screens every INTERVAL but the phones only every PHONE_INTERVAL: a phone shows the bars beside its own answer
 and needs no quarter-second updates, while every phone push is one frame per phone (thousands) against a few
 for the screens. A change by the crew (open, reveal, moderate) goes to everyone with the next push. What is
-pending lives in this process only; it is derived from the database when sent, so a lost batch (a crash)
-loses nothing stored. With several workers, a push for votes is made by one of them per interval (claims.py).
+pending lives in this process only (one Pump per app, in app.extensions); it is derived from the database when
+sent, so a lost batch (a crash) loses nothing stored. With several workers, a push for votes is made by one of
+them per interval (claims.py).
 """
 
 import threading
@@ -13,7 +14,7 @@ import time
 from collections import Counter
 from datetime import datetime
 
-from flask import current_app
+from flask import Flask, current_app
 
 from eventapp.extensions import db, socketio
 from eventapp.models.base import utcnow
@@ -27,54 +28,81 @@ INTERVAL = 0.15
 PHONE_INTERVAL = 1.0
 #: The loop stops after this many idle rounds, and starts again with the next change.
 IDLE_ROUNDS = 40
+#: Where the app keeps its pump.
+KEY = "eventapp.pump"
 
-_lock = threading.Lock()
-_polls: set[tuple[int, int]] = set()  # to the crew and the screens with the next push
-_phones_now: set[tuple[int, int]] = set()  # to the phones with the next push
-_phones_later: set[tuple[int, int]] = set()  # to the phones once PHONE_INTERVAL has passed since the last time
-_phones_due = 0.0  # time.monotonic() from which the phones may get results again
-_questions: set[int] = set()
-_reactions: dict[int, Counter] = {}
-_at: dict[tuple[int, int], datetime] = {}  # to everyone once this moment (a reveal's) has come
-_running = False
+
+class Pump:
+    """What one app has pending to push in this process, and whether its loop runs (kept in app.extensions)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.polls: set[tuple[int, int]] = set()  # to the crew and the screens with the next push
+        self.phones_now: set[tuple[int, int]] = set()  # to the phones with the next push
+        self.phones_later: set[tuple[int, int]] = set()  # to the phones once PHONE_INTERVAL has passed
+        self.phones_due = 0.0  # time.monotonic() from which the phones may get results again
+        self.questions: set[int] = set()
+        self.reactions: dict[int, Counter] = {}
+        self.at: dict[tuple[int, int], datetime] = {}  # to everyone once this moment (a reveal's) has come
+        self.running = False
+
+    def busy(self, phones_due: bool) -> bool:
+        """Whether a push is due now (call with the lock held)."""
+        return bool(self.polls or self.phones_now or self.questions or self.reactions
+                    or (self.phones_later and phones_due) or any(moment <= utcnow() for moment in self.at.values()))
+
+
+def init_app(app: Flask) -> None:
+    """Give the app its pump (at app creation): two apps in one process never share what is pending."""
+    app.extensions[KEY] = Pump()
+
+
+def state(app: Flask | None = None) -> Pump:
+    """The pump of this app (the current one by default)."""
+    return (app or current_app).extensions[KEY]
 
 
 def poll_changed(event_id: int, poll_id: int) -> None:
     """The crew changed a poll (opened, revealed, moderated...): its results go to everyone with the next push."""
-    with _lock:
-        _polls.add((event_id, poll_id))
-        _phones_now.add((event_id, poll_id))
+    pump = state()
+    with pump.lock:
+        pump.polls.add((event_id, poll_id))
+        pump.phones_now.add((event_id, poll_id))
     _ensure_running()
 
 
 def poll_changed_at(event_id: int, poll_id: int, moment: datetime) -> None:
     """A poll's results change for the audience at `moment` (a reveal's): they go to everyone with the first push
     from then on."""
-    with _lock:
-        _at[(event_id, poll_id)] = min(moment, _at.get((event_id, poll_id), moment))
+    pump = state()
+    with pump.lock:
+        pump.at[(event_id, poll_id)] = min(moment, pump.at.get((event_id, poll_id), moment))
     _ensure_running()
 
 
 def poll_voted(event_id: int, poll_id: int) -> None:
     """A poll got a vote: its results go to the crew and the screens with the next push, to the phones at most
     every PHONE_INTERVAL."""
-    with _lock:
-        _polls.add((event_id, poll_id))
-        _phones_later.add((event_id, poll_id))
+    pump = state()
+    with pump.lock:
+        pump.polls.add((event_id, poll_id))
+        pump.phones_later.add((event_id, poll_id))
     _ensure_running()
 
 
 def questions_changed(event_id: int) -> None:
     """The event's questions changed: the list goes out with the next push."""
-    with _lock:
-        _questions.add(event_id)
+    pump = state()
+    with pump.lock:
+        pump.questions.add(event_id)
     _ensure_running()
 
 
 def reaction(event_id: int, site_key: str, kind: str) -> None:
     """Count a reaction for the next burst on the screens."""
-    with _lock:
-        _reactions.setdefault(event_id, Counter())[(site_key, kind)] += 1
+    pump = state()
+    with pump.lock:
+        pump.reactions.setdefault(event_id, Counter())[(site_key, kind)] += 1
     _ensure_running()
 
 
@@ -83,29 +111,29 @@ def flush(phones_due: bool = True) -> None:
     interval has passed; tests call it plain)."""
     from eventapp.realtime import publish
 
-    global _polls, _phones_now, _phones_later, _phones_due, _questions, _reactions
+    pump = state()
     now = utcnow()
-    with _lock:
-        come = {key for key, moment in _at.items() if moment <= now}
+    with pump.lock:
+        come = {key for key, moment in pump.at.items() if moment <= now}
         for key in come:
-            del _at[key]
-        _polls |= come
-        _phones_now |= come
-        polls, changed, questions, reactions = _polls, _phones_now, _questions, _reactions
-        _polls, _phones_now, _questions, _reactions = set(), set(), set(), {}
+            del pump.at[key]
+        pump.polls |= come
+        pump.phones_now |= come
+        polls, changed, questions, reactions = pump.polls, pump.phones_now, pump.questions, pump.reactions
+        pump.polls, pump.phones_now, pump.questions, pump.reactions = set(), set(), set(), {}
         voted = set()
-        if phones_due and _phones_later:
-            voted, _phones_later = _phones_later - changed, set()
-            _phones_due = time.monotonic() + PHONE_INTERVAL
+        if phones_due and pump.phones_later:
+            voted, pump.phones_later = pump.phones_later - changed, set()
+            pump.phones_due = time.monotonic() + PHONE_INTERVAL
     # A change by the crew goes out at once; a push for votes only from the worker that claims it, the others
     # keep it pending (claims.py: with several workers, one push per interval for all of them).
     screens = {(event_id, poll_id) for event_id, poll_id in polls
                if (event_id, poll_id) in changed or claims.take(f"results:{event_id}:{poll_id}", INTERVAL)}
     phones = changed | {(event_id, poll_id) for event_id, poll_id in voted
                         if claims.take(f"phone-results:{event_id}:{poll_id}", PHONE_INTERVAL)}
-    with _lock:
-        _polls |= polls - screens
-        _phones_later |= voted - phones
+    with pump.lock:
+        pump.polls |= polls - screens
+        pump.phones_later |= voted - phones
     for event_id, poll_id in sorted(screens | phones):
         publish.poll_results(event_id, poll_id, screens=(event_id, poll_id) in screens,
                              phones=(event_id, poll_id) in phones)
@@ -116,28 +144,27 @@ def flush(phones_due: bool = True) -> None:
 
 
 def _ensure_running() -> None:
-    global _running
-    with _lock:
-        if _running:
+    pump = state()
+    with pump.lock:
+        if pump.running:
             return
-        _running = True
+        pump.running = True
     socketio.start_background_task(_loop, current_app._get_current_object())
 
 
-def _loop(app) -> None:
+def _loop(app: Flask) -> None:
     """Push what is pending every INTERVAL, on a steady beat: the time a push takes, or a late wake-up of a busy
     loop, does not lengthen the wait for the next one (it would add to every vote's way to the screens)."""
-    global _running
+    pump = state(app)
     idle = 0
     due = time.monotonic()
     while idle < IDLE_ROUNDS:
         due = max(due + INTERVAL, time.monotonic())  # after a stall longer than a beat, start a new beat now
         socketio.sleep(max(0.0, due - time.monotonic()))
-        with _lock:
-            phones_due = time.monotonic() >= _phones_due
-            due_now = any(moment <= utcnow() for moment in _at.values())
-            busy = bool(_polls or _phones_now or _questions or _reactions or (_phones_later and phones_due) or due_now)
-            waiting = bool(_phones_later or _at)
+        with pump.lock:
+            phones_due = time.monotonic() >= pump.phones_due
+            busy = pump.busy(phones_due)
+            waiting = bool(pump.phones_later or pump.at)
         if not busy:
             idle = 0 if waiting else idle + 1
             continue
@@ -147,9 +174,9 @@ def _loop(app) -> None:
                 flush(phones_due)
             finally:
                 db.session.remove()
-    with _lock:
-        _running = False
-        pending = bool(_polls or _phones_now or _phones_later or _questions or _reactions or _at)
+    with pump.lock:
+        pump.running = False
+        pending = pump.busy(True) or bool(pump.at)
     if pending:  # something arrived while the loop was stopping
         with app.app_context():
             _ensure_running()
