@@ -1,7 +1,7 @@
 """scene pins: a poll or the featured question the chair pinned stays on the screens when the programme moves on
 
 Revision ID: a7e3c5d1f902
-Revises: 5b1e7c0d9a21
+Revises: 9d4f2a6b8c13
 Create Date: 2026-12-04 19:30:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a7e3c5d1f902'
-down_revision = '5b1e7c0d9a21'
+down_revision = '9d4f2a6b8c13'
 branch_labels = None
 depends_on = None
 
