@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test test-gevent setup setup-test chromium nginx lint bench bench-votes bench-storm translations
+.PHONY: run test test-gevent setup setup-test chromium nginx lint bench bench-votes bench-storm bench-startup translations
 
 run: setup
 	$(PY) run.py $(ARGS)
@@ -75,6 +75,11 @@ bench-votes: $(VENV)/.bench
 # restart; how soon is each phone back on the latest state. E.g. `make bench-storm BENCH_ARGS="--phones 100"`.
 bench-storm: $(VENV)/.bench
 	$(PY) bench/reconnect_storm.py $(BENCH_ARGS)
+
+# How soon the app answers after a kill -9 (a script, not a test): restarts on the demo database against a bare
+# python-socketio server's start in the same run, e.g. `make bench-startup BENCH_ARGS="--runs 10"`.
+bench-startup: $(VENV)/.bench
+	cd bench && ../$(PY) startup.py $(BENCH_ARGS)
 
 $(VENV)/.bench: requirements-bench.txt $(VENV)/.runtime
 	$(PY) -m pip install --quiet -r requirements-bench.txt
