@@ -10,6 +10,8 @@ import requests
 import socketio
 from playwright.sync_api import expect
 
+from tests.conftest import with_query
+
 pytestmark = pytest.mark.browser
 
 SLUG = "pow-2021-11-01"
@@ -54,7 +56,7 @@ class Desk:
 
     def open(self):
         """Open the page (English) and wait until it is live."""
-        url = self.links["chair"]["url"].replace("/control?", "/audience?") + "&lang=en"
+        url = with_query(self.links["chair"]["url"].replace("/control#", "/audience#"), "lang=en")
         self.page.goto(url)
         expect(self.page.get_by_test_id("connection")).to_have_text("live")
         expect(self.poll_item("vraag-1")).to_be_visible()
