@@ -159,3 +159,16 @@ def test_the_chair_replacing_its_own_link_moves_the_links_page_to_the_new_one(tm
         assert re.fullmatch(rf"{re.escape(server.base_url)}/e/{DEMO_SLUG}/links(\?lang=en)?", page.url)
     finally:
         server.stop()
+
+
+def test_a_page_opened_from_another_sites_link_still_finds_its_cookie(server, server_links, context):
+    page = context.new_page()
+    open_crew_page(page, server_links["chair"]["url"])
+    clean = server_links["chair"]["url"].split("#")[0]
+    other_site = server.base_url.replace("127.0.0.1", "localhost") + "/"  # another site for the browser
+    page.goto(other_site)
+    page.evaluate("""url => { const a = document.createElement("a"); a.href = url; a.textContent = "the panel";
+                                document.body.append(a); }""", clean)
+    page.get_by_text("the panel").click()  # a SameSite=Strict cookie is not sent with this request
+    expect(page.locator("body[data-slug]")).to_have_count(1, timeout=15000)
+    assert page.url == clean

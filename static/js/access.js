@@ -3,6 +3,7 @@
 // opened again in the same tab (only the fragment changes: the page is not loaded again). On the loader (a crew
 // page opened without its cookie): post the token to this address once, in the request body; the reply sets the
 // page's cookie, and the page is loaded. Without a token, or when the server refuses it, show why.
+// (docs/security.md, "Where tokens travel".)
 "use strict";
 (function () {
   const loader = Boolean(document.body.dataset.linkLoader);
@@ -39,10 +40,18 @@
     }).catch(function (error) { refuse("", error.message); });
   }
 
+  // Without a token the cookie may still be there: a browser does not send a SameSite=Strict cookie when the page
+  // was opened from another site's link. Loading the page once more from here sends it.
+  function retryOnce() {
+    if (window.history.state && window.history.state.linkRetried) { refuse(); return; }
+    window.history.replaceState({ linkRetried: true }, "", address());
+    window.location.reload();
+  }
+
   function open() {
     const token = takeToken();
     if (!loader) { return; }
-    if (token) { exchange(token); } else { refuse(); }
+    if (token) { exchange(token); } else { retryOnce(); }
   }
 
   window.addEventListener("hashchange", open);
