@@ -13,7 +13,7 @@ from eventapp.models import AccessToken, Event, Role, Site
 from eventapp.web.security import https
 
 #: How long a browser keeps a page's cookie: a screen's computer restarted overnight keeps its page; a replaced
-#: link (access.rotate_token) ends it at once.
+#: link (controller.access.rotate_token, the rotate-links command) ends it at the next page load.
 PAGE_COOKIE_MAX_AGE = 7 * 24 * 3600
 
 
@@ -61,7 +61,7 @@ def cookie_caller(event: Event, role: Role) -> tuple[Caller | None, str]:
 
 def open_link(event: Event, role: Role, site: Site | None) -> Response:
     """The loader's exchange: the link's token, posted in the form body, for the page's cookie (204; the loader
-    then loads the page). A wrong token gets today's 403 and its message."""
+    then loads the page). A wrong token gets 403 with the reason (not valid, or whose link it is)."""
     token = request.form.get("token")
     caller = _require(identify(event, token), event, (role,), site)
     response = Response(status=204)
