@@ -59,7 +59,7 @@ def cookie_caller(event: Event, role: Role) -> tuple[Caller | None, str]:
     return Caller(role=row.role, event=row.event, site=row.site), token_of(row)
 
 
-def open_link(event: Event, role: Role, site: Site | None) -> Response:
+def exchange_link(event: Event, role: Role, site: Site | None) -> Response:
     """The loader's exchange: the link's token, posted in the form body, for the page's cookie (204; the loader
     then loads the page). A wrong token gets 403 with the reason (not valid, or whose link it is)."""
     token = request.form.get("token")

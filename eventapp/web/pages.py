@@ -23,7 +23,7 @@ from eventapp.ratelimit import address_allowed
 from eventapp.report import build_report, programme_template_yaml
 from eventapp.schedule import planned_slots
 from eventapp.settings import public_base_url
-from eventapp.web.auth import cookie_caller, download_caller, open_link, page_caller, refuse_token_in_query
+from eventapp.web.auth import cookie_caller, download_caller, exchange_link, page_caller, refuse_token_in_query
 from eventapp.web.qr import qr_svg
 
 bp = Blueprint("pages", __name__)
@@ -191,21 +191,21 @@ def screen(slug: str, site_key: str):
 @bp.post("/e/<slug>/report")
 def open_chair_link(slug: str):
     """The loader of a chair page exchanges the link's token for the cookie of the chair's pages."""
-    return open_link(event_by_slug(slug), Role.CHAIR, None)
+    return exchange_link(event_by_slug(slug), Role.CHAIR, None)
 
 
 @bp.post("/e/<slug>/host/<site_key>")
 def open_host_link(slug: str, site_key: str):
     """The loader of a host panel exchanges the link's token for the panel's cookie."""
     event = event_by_slug(slug)
-    return open_link(event, Role.HOST, site_by_key(event, site_key))
+    return exchange_link(event, Role.HOST, site_by_key(event, site_key))
 
 
 @bp.post("/e/<slug>/screen/<site_key>")
 def open_screen_link(slug: str, site_key: str):
     """The loader of a room screen exchanges the link's token for the screen's cookie."""
     event = event_by_slug(slug)
-    return open_link(event, Role.SCREEN, site_by_key(event, site_key))
+    return exchange_link(event, Role.SCREEN, site_by_key(event, site_key))
 
 
 @bp.get("/e/<slug>/sites/<site_key>/join-qr.svg")
