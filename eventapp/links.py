@@ -1,4 +1,10 @@
-"""The access links of an event: one place that builds them, for the CLI, the links page and the API."""
+"""The access links of an event: one place that builds them, for the CLI, the links page and the API.
+
+A crew link carries its token in the URL fragment (`/e/SLUG/control#token=...`), which browsers never send to a
+server; the page's loader exchanges it for a cookie (docs/security.md, "Where tokens travel").
+"""
+
+from urllib.parse import urlencode
 
 from flask import current_app, has_request_context, url_for
 from sqlalchemy import select
@@ -17,8 +23,8 @@ def event_links(event: Event) -> dict:
 
     def link(endpoint: str, role: Role, site=None) -> dict:
         token = tokens[(role, site.id if site else None)]
-        values = {"slug": event.slug, "token": token} | ({"site_key": site.key} if site else {})
-        return {"url": base + _path(endpoint, **values), "token": token}
+        values = {"slug": event.slug} | ({"site_key": site.key} if site else {})
+        return {"url": base + _path(endpoint, **values) + "#" + urlencode({"token": token}), "token": token}
 
     return {
         "event": event.slug,

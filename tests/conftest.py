@@ -11,6 +11,7 @@ import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
 import requests
@@ -144,8 +145,43 @@ def reveal_at_once(monkeypatch):
 
 
 def local_path(url: str) -> str:
-    """A link's path and query, for Flask's test client."""
+    """A link's path and query (and fragment), for Flask's test client."""
     return "/" + url.split("://", 1)[1].split("/", 1)[1]
+
+
+def with_query(url: str, query: str) -> str:
+    """A link with `query` ("lang=en") added to its query string, before the fragment that holds a crew token."""
+    address, hash_, fragment = url.partition("#")
+    return address + ("&" if "?" in address else "?") + query + hash_ + fragment
+
+
+def open_link(client, url: str, query: str = ""):
+    """Open a crew link in Flask's test client as the page's loader does in a browser: post the token of the
+    link's fragment to the page's address (which sets the page's cookie), then load the page."""
+    address, _, fragment = local_path(url).partition("#")
+    token = parse_qs(fragment).get("token", [""])[0]
+    if query:
+        address = with_query(address, query)
+    client.post(address, data={"token": token})
+    return client.get(address)
+
+
+def is_loader(response) -> bool:
+    """Whether a reply (the test client's or requests') is a crew page's loader: the page itself was not given,
+    for want of a valid cookie."""
+    return response.status_code == 200 and 'data-link-loader="1"' in response.text
+
+
+def open_link_over_http(url: str, session: requests.Session | None = None, query: str = "") -> requests.Response:
+    """Open a crew link on a real server as the page's loader does: post the token of the link's fragment to the
+    page's address (the reply sets the page's cookie in `session`), then load the page."""
+    address, _, fragment = url.partition("#")
+    token = parse_qs(fragment).get("token", [""])[0]
+    if query:
+        address = with_query(address, query)
+    session = session or requests.Session()
+    session.post(address, data={"token": token}, timeout=10)
+    return session.get(address, timeout=10)
 
 
 def free_port() -> int:

@@ -8,6 +8,8 @@ import requests
 import socketio
 from playwright.sync_api import expect
 
+from tests.conftest import with_query
+
 
 class Chair:
     """The chair, connected to a real server; it keeps the newest poll results and question list it was sent."""
@@ -87,8 +89,9 @@ class Chair:
 
 
 def url(links: dict, site: str, surface: str, extra: str = "") -> str:
-    """A site's screen or host link, in English (the default language is Dutch)."""
-    return links["sites"][site][surface]["url"] + "&lang=en" + extra
+    """A site's screen or host link, in English (the default language is Dutch); `extra` adds to its query
+    ("&overlay=1")."""
+    return with_query(links["sites"][site][surface]["url"], "lang=en" + extra)
 
 
 def wait_live(page) -> None:

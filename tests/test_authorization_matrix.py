@@ -17,7 +17,7 @@ from eventapp.controller import audience, polls
 from eventapp.controller.actions import BY_NAME
 from eventapp.extensions import db, socketio
 from eventapp.models import EventLogEntry, LiveState, Poll, PollState
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, is_loader
 from tests.test_live_actions import CASES
 
 HTTP = [entry for entry in authorization.entries() if entry.channel == "HTTP"]
@@ -36,6 +36,11 @@ def credentials(kind: str, demo, links) -> str | None:
         "host": sites["enschede"]["host"]["token"],
         "chair": links["chair"]["token"],
     }[kind]
+
+
+#: The page whose link each kind of crew caller opens (and so has the cookie of).
+OWN_PAGE = {"chair": "/e/{slug}/control", "host": "/e/{slug}/host/enschede", "other host": "/e/{slug}/host/den-haag",
+            "screen": "/e/{slug}/screen/enschede"}
 
 
 def request_for(entry, demo, links) -> tuple[str, str, dict | None]:
@@ -97,10 +102,14 @@ def test_only_the_allowed_callers_get_through_an_http_route(client, demo, links,
     if path.startswith("/api/"):
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         response = client.open(path, method=method, json=body, headers=headers)
-    else:
-        response = client.open(path + (f"?token={token}" if token else ""), method=method)
+    else:  # pages: by the cookie of the caller's own page; an exchange (POST) with the caller's token
+        if kind in OWN_PAGE:
+            assert client.post(OWN_PAGE[kind].format(slug=demo.slug), data={"token": token}).status_code == 204
+        response = client.open(path, method=method, data={"token": token} if method == "POST" and token else None)
 
     status, text = response.status_code, response.get_data(as_text=True)[:300]
+    if is_loader(response):
+        status = 403  # a page's loader: the page itself was not given
     response.close()
     if kind in entry.allowed:
         assert status not in (401, 403), (status, text)

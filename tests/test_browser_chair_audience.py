@@ -10,6 +10,8 @@ import requests
 import socketio
 from playwright.sync_api import expect
 
+from tests.conftest import with_query
+
 pytestmark = pytest.mark.browser
 
 SLUG = "pow-2021-11-01"
@@ -54,7 +56,7 @@ class Desk:
 
     def open(self):
         """Open the page (English) and wait until it is live."""
-        url = self.links["chair"]["url"].replace("/control?", "/audience?") + "&lang=en"
+        url = with_query(self.links["chair"]["url"].replace("/control#", "/audience#"), "lang=en")
         self.page.goto(url)
         expect(self.page.get_by_test_id("connection")).to_have_text("live")
         expect(self.poll_item("vraag-1")).to_be_visible()
@@ -112,8 +114,9 @@ def test_the_chair_runs_a_poll_and_sees_every_sites_results_live(real_server, li
     expect(groups.locator("[data-group=event] [data-testid=poll-item]")).to_have_count(3)
     expect(groups.locator("[data-group=eindhoven] [data-testid=poll-item]")).to_have_count(3)
 
-    # Before vraag-3 is opened, its public results page says that they are not public yet.
-    public = page.context.new_page()
+    # Before vraag-3 is opened, its public results page says that they are not public yet (to someone else: the
+    # chair's own browser has the cookie of the chair's pages, and sees the preview).
+    public = page.context.browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
     public.goto(f"{real_server.base_url}/e/{SLUG}/results/vraag-3?lang=en")
     expect(public.get_by_test_id("results-not-yet")).to_contain_text("not public yet")
 
@@ -176,7 +179,7 @@ def test_the_chair_runs_a_poll_and_sees_every_sites_results_live(real_server, li
     public.reload()  # not public for the moment before the reveal; then the page shows what is revealed so far
     expect(public.get_by_test_id("results-partial")).to_contain_text("Den Haag", timeout=15000)
     expect(public.get_by_test_id("rv-table").locator("thead th")).to_have_text(["Answer", "Total", "Den Haag"])
-    public.close()
+    public.context.close()
 
     # Off the screens and back.
     page.get_by_test_id("poll-dismiss").click()

@@ -10,7 +10,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, with_query
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +35,7 @@ class Panel:
 
     def open(self, lang: str = "en"):
         """Open the panel and wait until it is live."""
-        self.page.goto(f"{self.links['chair']['url']}&lang={lang}")
+        self.page.goto(with_query(self.links["chair"]["url"], f"lang={lang}"))
         expect(self.connection).to_have_text("live")
         expect(self.rows.first).to_be_visible()
 

@@ -46,7 +46,7 @@ class Editor:
 
     def open(self, lang: str = "en"):
         """Open the editor and wait until the list has loaded."""
-        self.page.goto(f"{self.server.base_url}/e/{self.links['event']}/programme?token={self.token}&lang={lang}")
+        self.page.goto(f"{self.server.base_url}/e/{self.links['event']}/programme?lang={lang}#token={self.token}")
         expect(self.rows.first).to_be_visible()
 
     def row(self, title: str):

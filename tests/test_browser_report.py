@@ -35,7 +35,7 @@ def test_the_report_page_shows_the_report_and_prints_to_a4(page, ran_server, art
                           headers={"Authorization": f"Bearer {token}"}, timeout=10).json()
     asked = [item for item in report["polls"] if item["asked"]]
 
-    page.goto(f"{ran_server.base_url}/e/{DEMO_SLUG}/report?token={token}&lang=en")
+    page.goto(f"{ran_server.base_url}/e/{DEMO_SLUG}/report?lang=en#token={token}")
     expect(page.get_by_test_id("report")).to_be_visible()
     expect(page.locator("nav.tabs [aria-current=page]")).to_have_text("Report")
     # Every asked poll is drawn by the results view (a chart or the word cloud), none of the others.

@@ -16,7 +16,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.conftest import RealServer
+from tests.conftest import RealServer, with_query
 from tests.crew import Chair, url, wait_live
 
 pytestmark = pytest.mark.browser
@@ -465,7 +465,7 @@ def test_after_a_restore_from_a_backup_the_pages_show_the_restored_state_though_
     chair.do("live:on-air", {"site": "eindhoven"})
     screen = open_page(url(server_links, "enschede", "screen"), allow_network_errors=True)
     host = open_page(url(server_links, "enschede", "host"), LAPTOP, allow_network_errors=True)
-    panel = open_page(server_links["chair"]["url"] + "&lang=en", LAPTOP, allow_network_errors=True)
+    panel = open_page(with_query(server_links["chair"]["url"], "lang=en"), LAPTOP, allow_network_errors=True)
     phone = open_page(server_links["sites"]["enschede"]["join"]["url"] + "?lang=en", PHONE,
                       allow_network_errors=True)
     expect(screen.get_by_test_id("live-from")).to_have_text("LIVE from Eindhoven")

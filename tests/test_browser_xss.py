@@ -7,6 +7,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
+from tests.conftest import with_query
 from tests.test_browser_chair_audience import SLUG, Phone
 from tests.test_browser_phone import join
 
@@ -65,7 +66,7 @@ def test_user_text_with_html_and_script_shows_as_text_on_every_surface(real_serv
         chair_do(real_server, token, "question:feature", {"question_id": question_id})
 
         page = unsafe_page
-        audience = links["chair"]["url"].replace("/control?", "/audience?") + "&lang=en"
+        audience = with_query(links["chair"]["url"].replace("/control#", "/audience#"), "lang=en")
         page.goto(audience)
         expect(page.get_by_test_id("connection")).to_have_text("live")
         page.locator("[data-testid=poll-item][data-key='xss-open']").click()
@@ -79,13 +80,13 @@ def test_user_text_with_html_and_script_shows_as_text_on_every_surface(real_serv
 
         surfaces = {
             "phone": (links["sites"]["enschede"]["join"]["url"] + "?lang=en", [QUESTION, NAME, *WORDS]),
-            "screen": (links["sites"]["enschede"]["screen"]["url"] + "&lang=en", [QUESTION, *WORDS]),
-            "host": (links["sites"]["enschede"]["host"]["url"] + "&lang=en", [QUESTION]),
-            "control": (links["chair"]["url"] + "&lang=en", []),
+            "screen": (with_query(links["sites"]["enschede"]["screen"]["url"], "lang=en"), [QUESTION, *WORDS]),
+            "host": (with_query(links["sites"]["enschede"]["host"]["url"], "lang=en"), [QUESTION]),
+            "control": (with_query(links["chair"]["url"], "lang=en"), []),
             "audience": (audience, [QUESTION]),
             "results-open": (f"{real_server.base_url}/e/{SLUG}/results/xss-open?lang=en", [ANSWER]),
             "results-cloud": (f"{real_server.base_url}/e/{SLUG}/results/vraag-1?lang=en", WORDS),
-            "report": (f"{real_server.base_url}/e/{SLUG}/report?token={token}&lang=en", [ANSWER, *WORDS]),
+            "report": (f"{real_server.base_url}/e/{SLUG}/report?lang=en#token={token}", [ANSWER, *WORDS]),
         }
         seen = {}
         for name, (url, expected) in surfaces.items():

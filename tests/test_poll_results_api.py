@@ -17,6 +17,7 @@ from eventapp.controller import audience, polls
 from eventapp.extensions import db
 from eventapp.models import Poll, Role, Site, Vote
 from eventapp.programme.schema import PollSpec
+from tests.conftest import is_loader, open_link
 
 SLUG = "pow-2021-11-01"
 SITES = ["den-haag", "enschede", "eindhoven", "online"]
@@ -290,26 +291,27 @@ def test_the_public_results_page_shows_the_question_only_once_revealed(client, l
 
 def test_the_chair_previews_the_results_page_before_the_reveal(client, links, chair, vraag3):
     polls.hide_results(chair, vraag3.id)
-    page = client.get(f"/e/{SLUG}/results/vraag-3?token={links['chair']['token']}")
+    assert client.get(f"/e/{SLUG}/results/vraag-3").status_code == 403
+    open_link(client, links["sites"]["enschede"]["screen"]["url"])
+    assert client.get(f"/e/{SLUG}/results/vraag-3").status_code == 403, "a screen's cookie previews nothing"
+    open_link(client, links["chair"]["url"])  # the chair's cookie goes with every page of the event
+    page = client.get(f"/e/{SLUG}/results/vraag-3")
     assert page.status_code == 200 and 'data-testid="preview"' in page.get_data(as_text=True)
-    screen = links["sites"]["enschede"]["screen"]["token"]
-    assert client.get(f"/e/{SLUG}/results/vraag-3?token={screen}").status_code == 403
 
 
 def test_the_polls_page_opens_with_the_chair_link_only(client, links):
-    token = links["chair"]["token"]
-    page = client.get(f"/e/{SLUG}/audience?token={token}")
+    assert is_loader(client.get(f"/e/{SLUG}/audience"))
+    host = links["sites"]["den-haag"]["host"]["token"]
+    assert client.post(f"/e/{SLUG}/audience", data={"token": host}).status_code == 403
+    page = open_link(client, links["chair"]["url"].replace("/control#", "/audience#"))
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert 'id="strings"' in text and "/vendor/chart.umd.min.js" in text and "<script>" not in text
-    assert f"/e/{SLUG}/audience?token={token}" in client.get(f"/e/{SLUG}/control?token={token}").get_data(as_text=True)
-    assert client.get(f"/e/{SLUG}/audience").status_code == 403
-    host = links["sites"]["den-haag"]["host"]["token"]
-    assert client.get(f"/e/{SLUG}/audience?token={host}").status_code == 403
+    assert f'href="/e/{SLUG}/audience"' in client.get(f"/e/{SLUG}/control").get_data(as_text=True)
 
 
 def test_the_links_page_lists_every_polls_results_link_with_its_qr_code(client, links):
-    page = client.get(f"/e/{SLUG}/links?token={links['chair']['token']}").get_data(as_text=True)
+    page = open_link(client, links["chair"]["url"].replace("/control#", "/links#")).get_data(as_text=True)
     section = page[page.index('data-testid="poll-result-links"'):]
     for key in ("vraag-1", "vraag-2", "vraag-3", "eindhoven-stelling-1"):
         assert f"http://test.local/e/{SLUG}/results/{key}" in section

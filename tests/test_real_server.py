@@ -13,7 +13,7 @@ import time
 import pytest
 import requests
 
-from tests.conftest import DEMO_SLUG, RealServer
+from tests.conftest import DEMO_SLUG, RealServer, is_loader, open_link_over_http
 
 pytestmark = pytest.mark.server
 
@@ -40,7 +40,7 @@ def get(server: RealServer, path: str, **kwargs) -> requests.Response:
 def every_page_url(links: dict) -> list[str]:
     """The URL of every page the demo's links open: the chair's three pages, and per site host, screen, join."""
     chair = links["chair"]["url"]
-    urls = [chair, chair.replace("/control?", "/programme?"), chair.replace("/control?", "/links?")]
+    urls = [chair, chair.replace("/control#", "/programme#"), chair.replace("/control#", "/links#")]
     for site in links["sites"].values():
         urls += [site["host"]["url"], site["screen"]["url"], site["join"]["url"]]
     return urls
@@ -55,24 +55,28 @@ def test_every_page_opens_with_its_link(server_links):
     urls = every_page_url(server_links)
     assert len(urls) == 3 + 3 * 4
     for url in urls:
-        response = requests.get(url, timeout=10)
+        response = open_link_over_http(url) if "#token=" in url else requests.get(url, timeout=10)
         assert response.status_code == 200, url
         assert response.headers["Content-Type"].startswith("text/html")
         assert "<title>" in response.text
 
 
-@pytest.mark.parametrize(("path", "what"), [
-    (f"/e/{DEMO_SLUG}/control", "the control panel"),
-    (f"/e/{DEMO_SLUG}/control?token=", "the control panel"),
-    (f"/e/{DEMO_SLUG}/control?token=not-a-token", "the control panel"),
-    (f"/e/{DEMO_SLUG}/programme?token=not-a-token", "the control panel"),
-    (f"/e/{DEMO_SLUG}/links?token=not-a-token", "the control panel"),
-    (f"/e/{DEMO_SLUG}/host/enschede?token=not-a-token", "the host panel of Enschede"),
-    (f"/e/{DEMO_SLUG}/screen/online", "the screen of Online"),
+@pytest.mark.parametrize(("path", "token", "what"), [
+    (f"/e/{DEMO_SLUG}/control", None, "the control panel"),
+    (f"/e/{DEMO_SLUG}/control", "", "the control panel"),
+    (f"/e/{DEMO_SLUG}/control", "not-a-token", "the control panel"),
+    (f"/e/{DEMO_SLUG}/programme", "not-a-token", "the control panel"),
+    (f"/e/{DEMO_SLUG}/links", "not-a-token", "the control panel"),
+    (f"/e/{DEMO_SLUG}/host/enschede", "not-a-token", "the host panel of Enschede"),
+    (f"/e/{DEMO_SLUG}/screen/online", None, "the screen of Online"),
 ])
-def test_a_wrong_or_missing_token_gets_a_clear_403_page(server, path, what):
-    response = get(server, path, params={"lang": "en"})
-    assert response.status_code == 403
+def test_a_wrong_or_missing_token_gets_a_clear_403_page(server, path, token, what):
+    if token is None:  # no cookie: the loader, with the message it shows when the address holds no token
+        response = get(server, path, params={"lang": "en"})
+        assert is_loader(response)
+    else:  # the loader's exchange, with a wrong token
+        response = requests.post(server.base_url + path, params={"lang": "en"}, data={"token": token}, timeout=10)
+        assert response.status_code == 403
     assert "This link does not give access" in response.text
     assert f"This link is not valid for {what}" in response.text
     assert "ask the chair for the current link" in response.text
@@ -87,20 +91,21 @@ def test_a_wrong_or_missing_token_gets_a_clear_403_page(server, path, what):
 ])
 def test_another_sites_or_roles_token_gets_a_403_that_says_whose_it_is(server, server_links, surface, owner, page):
     token = server_links["sites"][owner][surface]["token"]
-    response = get(server, f"/e/{DEMO_SLUG}/{page}", params={"token": token, "lang": "en"})
+    response = requests.post(f"{server.base_url}/e/{DEMO_SLUG}/{page}", params={"lang": "en"}, data={"token": token},
+                             timeout=10)
     assert response.status_code == 403
     assert "This link belongs to the " + ("host panel" if surface == "host" else "screen") in response.text
 
 
 @pytest.mark.parametrize(("path", "named"), [
-    ("/e/no-such-event/control?token=x", "no-such-event"),
+    ("/e/no-such-event/control", "no-such-event"),
     (f"/e/{DEMO_SLUG}/screen/utrecht", "utrecht"),
     (f"/e/{DEMO_SLUG}/host/utrecht", "utrecht"),
     ("/j/999999", "999999"),
     ("/no/such/page", "Not found"),
 ])
 def test_an_unknown_event_site_or_code_gets_a_404_that_names_it(server, server_links, path, named):
-    response = get(server, path, params={"token": server_links["chair"]["token"], "lang": "en"})
+    response = get(server, path, params={"lang": "en"})
     assert response.status_code == 404
     assert named in response.text
 
@@ -188,7 +193,7 @@ def count_events(instance) -> int:
 
 def printed_chair_token(log: str) -> str:
     """The chair's token in the links a start printed."""
-    return re.search(r"control panel +\S+/control\?token=(\S+)", log).group(1)
+    return re.search(r"control panel +\S+/control#token=(\S+)", log).group(1)
 
 
 def test_a_second_start_keeps_the_event_and_its_links(real_server):
@@ -199,7 +204,7 @@ def test_a_second_start_keeps_the_event_and_its_links(real_server):
         assert count_events(real_server.instance) == 1
         assert "loaded the demo event" not in again.log()
         assert printed_chair_token(again.log()) == first_token
-        response = get(again, f"/e/{DEMO_SLUG}/control", params={"token": first_token})
+        response = open_link_over_http(f"{again.base_url}/e/{DEMO_SLUG}/control#token={first_token}")
         assert response.status_code == 200
     finally:
         again.stop()

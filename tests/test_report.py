@@ -17,7 +17,7 @@ from eventapp.models import EventLogEntry, Learning, Poll, QuestionState, Role, 
 from eventapp.programme.schema import PollSpec
 from eventapp.programme.yamlfile import read_programme
 from eventapp.report import build_report
-from tests.conftest import DEMO_SLUG, local_path
+from tests.conftest import DEMO_SLUG, is_loader, open_link
 
 API = f"/api/v1/events/{DEMO_SLUG}/report"
 SITES = ["den-haag", "enschede", "eindhoven", "online"]
@@ -25,6 +25,17 @@ SITES = ["den-haag", "enschede", "eindhoven", "online"]
 CROWD = {"den-haag": 5, "enschede": 4, "eindhoven": 3, "online": 2}
 
 pytestmark = pytest.mark.usefixtures("reveal_at_once")
+
+
+def report_link(links: dict) -> str:
+    """The chair's link to the report page."""
+    return links["chair"]["url"].replace("/control#", "/report#")
+
+
+def template_download(client, links: dict):
+    """The programme template, downloaded as the report page's link does (with the chair's cookie)."""
+    open_link(client, report_link(links))
+    return client.get(f"/e/{DEMO_SLUG}/report/programme-template.yaml")
 
 
 def poll(key: str) -> Poll:
@@ -218,12 +229,12 @@ def test_during_a_rehearsal_the_report_shows_only_the_real_run(client, bearer, d
     assert all(row["actual_start"] is None for row in report["programme"])
 
 
-def test_the_report_is_partial_while_the_event_runs(client, bearer, demo, chair):
+def test_the_report_is_partial_while_the_event_runs(client, bearer, links, demo, chair):
     live.start_event(chair)
     report = report_json(client, bearer)
     assert report["complete"] is False and report["ended_at"] is None
     assert report["programme"][0]["running"] is True and report["programme"][0]["actual_end"] is None
-    page = client.get(f"/e/{DEMO_SLUG}/report?token={bearer['Authorization'][7:]}&lang=en").get_data(as_text=True)
+    page = open_link(client, report_link(links), "lang=en").get_data(as_text=True)
     assert 'data-testid="report-partial"' in page
 
 
@@ -242,7 +253,7 @@ def page_figures(page: str) -> dict[str, str]:
 
 def test_the_page_shows_the_same_figures_as_the_json(client, bearer, links, event_run):
     report = report_json(client, bearer)
-    page = client.get(f"/e/{DEMO_SLUG}/report?token={links['chair']['token']}&lang=en").get_data(as_text=True)
+    page = open_link(client, report_link(links), "lang=en").get_data(as_text=True)
     figures = page_figures(page)
     for key, numbers in report["attendance"]["sites"].items():
         for name in ("joined", "voted", "questions"):
@@ -262,7 +273,7 @@ def test_the_page_shows_the_same_figures_as_the_json(client, bearer, links, even
 
 
 def test_names_questions_and_learnings_are_text_not_html(client, links, event_run):
-    page = client.get(f"/e/{DEMO_SLUG}/report?token={links['chair']['token']}").get_data(as_text=True)
+    page = open_link(client, report_link(links)).get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<b>morgen</b>" not in page.split('id="report-data"')[0]
 
@@ -277,33 +288,35 @@ def test_only_the_chair_reads_the_report(client, app, links, demo, who):
     token = tokens[who]
     reply = client.get(API + "?lang=en", headers={"Authorization": f"Bearer {token}"} if token else {})
     assert reply.status_code == 403 and "error" in reply.get_json()
-    page = client.get(f"/e/{DEMO_SLUG}/report" + (f"?token={token}" if token else ""))
-    assert page.status_code == 403
-    download = client.get(f"/e/{DEMO_SLUG}/report/programme-template.yaml" + (f"?token={token}" if token else ""))
-    assert download.status_code == 403
+    assert client.post(f"/e/{DEMO_SLUG}/report", data={"token": token} if token else {}).status_code == 403
+    if who in ("host", "screen"):
+        assert open_link(client, links["sites"]["enschede"][who]["url"]).status_code == 200
+    assert is_loader(client.get(f"/e/{DEMO_SLUG}/report"))
+    assert client.get(f"/e/{DEMO_SLUG}/report/programme-template.yaml").status_code == 403
 
 
 def test_an_unknown_event_has_no_report(client, links):
     token = links["chair"]["token"]
     assert client.get("/api/v1/events/no-such-event/report", headers={"Authorization": f"Bearer {token}"}) \
         .status_code == 404
-    assert client.get(f"/e/no-such-event/report?token={token}").status_code == 404
-    assert client.get(f"/e/no-such-event/report/programme-template.yaml?token={token}").status_code == 404
+    assert client.get("/e/no-such-event/report").status_code == 404
+    assert client.post("/e/no-such-event/report", data={"token": token}).status_code == 404
+    assert client.get("/e/no-such-event/report/programme-template.yaml").status_code == 404
 
 
 def test_the_chair_nav_leads_to_the_report(client, links):
-    control = client.get(local_path(links["chair"]["url"]) + "&lang=en").get_data(as_text=True)
-    assert f'href="/e/{DEMO_SLUG}/report?token={links["chair"]["token"]}"' in control
+    control = open_link(client, links["chair"]["url"], "lang=en").get_data(as_text=True)
+    assert f'href="/e/{DEMO_SLUG}/report"' in control
     assert ">Report<" in control
 
 
 def test_the_report_page_is_dutch_by_default(client, links, event_run):
-    page = client.get(f"/e/{DEMO_SLUG}/report?token={links['chair']['token']}").get_data(as_text=True)
+    page = open_link(client, report_link(links)).get_data(as_text=True)
     assert "Verslag" in page and "Programma zoals uitgevoerd" in page
 
 
 def test_the_programme_template_imports_back_as_a_new_event(client, links, runner, demo, event_run, tmp_path):
-    reply = client.get(f"/e/{DEMO_SLUG}/report/programme-template.yaml?token={links['chair']['token']}")
+    reply = template_download(client, links)
     assert reply.status_code == 200
     assert "attachment" in reply.headers["Content-Disposition"]
     yaml_text = reply.get_data(as_text=True)
@@ -337,7 +350,7 @@ def test_the_programme_template_imports_back_as_a_new_event(client, links, runne
 
 
 def test_the_template_is_there_before_the_event_too(client, links):
-    reply = client.get(f"/e/{DEMO_SLUG}/report/programme-template.yaml?token={links['chair']['token']}")
+    reply = template_download(client, links)
     assert reply.status_code == 200 and reply.mimetype == "application/yaml"
     assert read_programme(reply.get_data(as_text=True)).segments
 
@@ -348,7 +361,7 @@ def test_before_the_event_the_report_shows_the_plan_and_says_so(client, bearer, 
     assert all(row["actual_start"] is None for row in report["programme"])
     assert report["attendance"]["total"] == {"joined": 0, "voted": 0, "questions": 0, "connected_now": 0}
     assert report["handoffs"] == {"passes": [], "steps": []} and report["questions"] == []
-    page = client.get(f"/e/{DEMO_SLUG}/report?token={links['chair']['token']}&lang=en").get_data(as_text=True)
+    page = open_link(client, report_link(links), "lang=en").get_data(as_text=True)
     assert "The event has not started: this report shows the plan." in page
     assert "No poll has been asked yet." in page
 
@@ -377,5 +390,5 @@ def test_a_quiz_and_an_open_question_made_during_the_event_are_in_the_report(cli
     assert by_key["open-1"]["results"]["total"]["voters"] == count(
         "SELECT count(*) FROM vote WHERE poll_id = :p AND mode = 'real' AND moderation != 'hidden'",
         p=open_question.id)
-    page = client.get(f"/e/{DEMO_SLUG}/report?token={links['chair']['token']}").get_data(as_text=True)
+    page = open_link(client, report_link(links)).get_data(as_text=True)
     assert "<i>Ann</i>" not in page and "<b>verder</b>" not in page  # the embedded JSON escapes them too

@@ -14,13 +14,14 @@ from eventapp.web.security import https
 
 def register_blueprints(app: Flask) -> None:
     """Attach every blueprint and the error handlers to the app."""
-    from eventapp.web import api, labels, pages, security, vendor
+    from eventapp.web import api, auth, labels, pages, security, vendor
 
     security.register(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(vendor.bp)
     app.register_blueprint(api.bp)
     api.spec.register(app)
+    app.register_error_handler(auth.LinkNeeded, _link_needed)
     app.register_error_handler(AppError, _app_error)
     app.register_error_handler(HTTPException, _http_error)
     # Each request chooses its language (?lang=, cookie, default) anew, also when requests share one app context
@@ -35,11 +36,12 @@ def register_blueprints(app: Flask) -> None:
 
 def query_with(**changes) -> str:
     """The current query string with some values replaced (for links such as the language switch)."""
-    return urlencode({**request.args.to_dict(), **changes})
+    return urlencode({**{k: v for k, v in request.args.items() if k != "token"}, **changes})
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/")
+    """API calls, and the loader's exchange of a link (it asks for JSON), get their errors as JSON."""
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
 def _app_error(error: AppError):
@@ -48,6 +50,13 @@ def _app_error(error: AppError):
     if _wants_json():
         return jsonify(error=error.message, details=error.details), error.status
     return render_template("error.html", status=error.status, message=error.message), error.status
+
+
+def _link_needed(error):
+    """A crew page without its cookie: the loader, which opens the page with the link's token (URL fragment), or
+    shows why not (see auth.LinkNeeded for its status 200)."""
+    db.session.rollback()
+    return render_template("loader.html", status=error.status, message=error.message), 200
 
 
 def _http_error(error: HTTPException):

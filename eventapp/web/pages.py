@@ -1,6 +1,7 @@
 """The pages of the four surfaces: control panel, host panel, room screen and phone page.
 
-Pages only check the link and render; what they show live comes from the API and the socket.
+Pages only check the caller and render; what they show live comes from the API and the socket. A crew link holds
+its token in the URL fragment: the page's loader posts it to the page's address once, for a cookie (auth.py).
 """
 
 from datetime import datetime
@@ -10,7 +11,6 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from eventapp.access import identify
 from eventapp.errors import NotFound, TooMany
 from eventapp.exports import is_public, poll_by_key, results_document
 from eventapp.extensions import db
@@ -23,10 +23,11 @@ from eventapp.ratelimit import address_allowed
 from eventapp.report import build_report, programme_template_yaml
 from eventapp.schedule import planned_slots
 from eventapp.settings import public_base_url
-from eventapp.web.auth import page_caller
+from eventapp.web.auth import cookie_caller, download_caller, exchange_link, page_caller, refuse_token_in_query
 from eventapp.web.qr import qr_svg
 
 bp = Blueprint("pages", __name__)
+bp.before_request(refuse_token_in_query)
 
 
 @bp.get("/")
@@ -65,17 +66,17 @@ def _limit_code_lookups() -> None:
 def control(slug: str):
     """The chair's control panel."""
     event = event_by_slug(slug)
-    caller = page_caller(event, Role.CHAIR)
+    caller, token = page_caller(event, Role.CHAIR)
     return render_template("chair/control.html", event=event, caller=caller, slots=planned_slots(event),
-                           token=request.args["token"])
+                           token=token)
 
 
 @bp.get("/e/<slug>/programme")
 def programme_editor(slug: str):
     """The chair's programme editor: add, edit, reorder and delete segments."""
     event = event_by_slug(slug)
-    caller = page_caller(event, Role.CHAIR)
-    return render_template("chair/programme.html", event=event, caller=caller, token=request.args["token"],
+    caller, token = page_caller(event, Role.CHAIR)
+    return render_template("chair/programme.html", event=event, caller=caller, token=token,
                            kind_fields=KIND_FIELDS, kind_required=KIND_REQUIRED)
 
 
@@ -83,20 +84,19 @@ def programme_editor(slug: str):
 def audience(slug: str):
     """The chair's polls and Q&A: run every poll, see its results per site, moderate answers and questions."""
     event = event_by_slug(slug)
-    caller = page_caller(event, Role.CHAIR)
-    return render_template("chair/audience.html", event=event, caller=caller, token=request.args["token"],
+    caller, token = page_caller(event, Role.CHAIR)
+    return render_template("chair/audience.html", event=event, caller=caller, token=token,
                            results_url=results_url(event.slug, "__key__"))
 
 
 @bp.get("/e/<slug>/results/<poll_key>")
 def poll_results_page(slug: str, poll_key: str):
     """A poll's public results page (the "vraag 1" link shared afterwards): only once the results are revealed;
-    the chair's ?token= previews it before."""
+    the chair (by the cookie of the chair's pages) previews it before."""
     event = event_by_slug(slug)
     poll = poll_by_key(event, poll_key)
-    token = request.args.get("token")
-    caller = identify(event, token) if token else None
-    chair = caller is not None and caller.role == Role.CHAIR
+    caller, token = cookie_caller(event, Role.CHAIR)
+    chair = caller is not None
     if not chair and not is_public(poll):
         return render_template("results/not_yet.html", event=event, poll=poll), 403
     return render_template("results/poll.html", event=event, poll=poll, preview=chair and not is_public(poll),
@@ -122,7 +122,7 @@ def report(slug: str):
     """The report of the event (the white book), for the chair: readable during the event (partial), printable
     to PDF afterwards. It renders the same document as the JSON export."""
     event = event_by_slug(slug)
-    caller = page_caller(event, Role.CHAIR)
+    caller, token = page_caller(event, Role.CHAIR)
     document = build_report(event)
     zone = ZoneInfo(event.timezone)
 
@@ -130,7 +130,7 @@ def report(slug: str):
         """An ISO time of the report as the event's local time of day ("" for none)."""
         return datetime.fromisoformat(iso).astimezone(zone).strftime(pattern) if iso else ""
 
-    return render_template("chair/report.html", event=event, caller=caller, token=request.args["token"],
+    return render_template("chair/report.html", event=event, caller=caller, token=token,
                            report=document, site_names={site["key"]: site["name"] for site in document["sites"]},
                            kinds={segment.id: segment.kind for segment in event.segments}, at=at)
 
@@ -139,7 +139,7 @@ def report(slug: str):
 def programme_template_download(slug: str):
     """The programme as a template for the next event (a programme file that `flask programme import` takes)."""
     event = event_by_slug(slug)
-    page_caller(event, Role.CHAIR)
+    download_caller(event, Role.CHAIR)
     today = utcnow().astimezone(ZoneInfo(event.timezone)).date()
     return Response(programme_template_yaml(event, today), mimetype="application/yaml", headers={
         "Content-Disposition": f'attachment; filename="{event.slug}-template.yaml"', "Cache-Control": "no-store"})
@@ -149,12 +149,12 @@ def programme_template_download(slug: str):
 def links(slug: str):
     """Every access link with its QR code, to print into the run sheet (chair only)."""
     event = event_by_slug(slug)
-    caller = page_caller(event, Role.CHAIR)
+    caller, token = page_caller(event, Role.CHAIR)
     all_links = event_links(event)
     polls = db.session.scalars(select(Poll).where(Poll.event_id == event.id)
                                .order_by(Poll.segment_id, Poll.position, Poll.id)).all()
     return render_template("chair/links.html", event=event, caller=caller, links=all_links, qr_svg=qr_svg,
-                           token=request.args["token"],
+                           token=token,
                            poll_links=[(poll, results_url(event.slug, poll.key)) for poll in polls])
 
 
@@ -163,9 +163,9 @@ def host(slug: str, site_key: str):
     """A site host's panel."""
     event = event_by_slug(slug)
     site = site_by_key(event, site_key)
-    caller = page_caller(event, Role.HOST, site)
+    caller, token = page_caller(event, Role.HOST, site)
     return render_template("host/panel.html", event=event, site=site, caller=caller, slots=planned_slots(event),
-                           token=request.args["token"])
+                           token=token)
 
 
 @bp.get("/e/<slug>/screen/<site_key>")
@@ -173,7 +173,7 @@ def screen(slug: str, site_key: str):
     """A site's room screen (add ?overlay=1 for a transparent broadcast overlay)."""
     event = event_by_slug(slug)
     site = site_by_key(event, site_key)
-    caller = page_caller(event, Role.SCREEN, site)
+    caller, token = page_caller(event, Role.SCREEN, site)
     join = join_link(site)
     live = db.session.get(LiveState, event.id)
     now = db.session.get(Segment, live.current_segment_id) if live.current_segment_id else None
@@ -181,7 +181,31 @@ def screen(slug: str, site_key: str):
     return render_template("screen/screen.html", event=event, site=site, caller=caller, join=join,
                            qr=qr_svg(join["url"]), overlay=request.args.get("overlay") == "1", now=now,
                            first_start=slots[0].start.strftime("%H:%M") if slots else None,
-                           token=request.args["token"])
+                           token=token)
+
+
+@bp.post("/e/<slug>/control")
+@bp.post("/e/<slug>/programme")
+@bp.post("/e/<slug>/audience")
+@bp.post("/e/<slug>/links")
+@bp.post("/e/<slug>/report")
+def open_chair_link(slug: str):
+    """The loader of a chair page exchanges the link's token for the cookie of the chair's pages."""
+    return exchange_link(event_by_slug(slug), Role.CHAIR, None)
+
+
+@bp.post("/e/<slug>/host/<site_key>")
+def open_host_link(slug: str, site_key: str):
+    """The loader of a host panel exchanges the link's token for the panel's cookie."""
+    event = event_by_slug(slug)
+    return exchange_link(event, Role.HOST, site_by_key(event, site_key))
+
+
+@bp.post("/e/<slug>/screen/<site_key>")
+def open_screen_link(slug: str, site_key: str):
+    """The loader of a room screen exchanges the link's token for the screen's cookie."""
+    event = event_by_slug(slug)
+    return exchange_link(event, Role.SCREEN, site_by_key(event, site_key))
 
 
 @bp.get("/e/<slug>/sites/<site_key>/join-qr.svg")

@@ -16,7 +16,8 @@ from eventapp.settings import public_base_url
 PERMISSIONS_POLICY = ("camera=(), microphone=(), geolocation=(), payment=(), usb=(), midi=(), serial=(), "
                       "hid=(), bluetooth=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=(), "
                       "interest-cohort=()")
-#: Tokens travel in query strings (?token=) and headers; these are their names wherever they may be logged.
+#: Tokens travel in headers (and in old links' query strings, which are refused: docs/security.md, "Where tokens
+#: travel"); these are their names wherever they may be logged.
 _SECRET_QUERY = re.compile(r"(?i)\b(token|participant)=[^&\s\"']+")
 _BEARER = re.compile(r"(?i)\b(Bearer)\s+[A-Za-z0-9._~+/=-]+")
 
@@ -87,7 +88,7 @@ def _security_headers(response):
     headers = response.headers
     headers.setdefault("Content-Security-Policy", content_security_policy(request.host))
     headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "no-referrer")  # page links carry tokens in their query string
+    headers.setdefault("Referrer-Policy", "no-referrer")  # no page needs to tell another where it came from
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
@@ -107,7 +108,7 @@ def redact(text: str) -> str:
 
 
 class RedactTokens(logging.Filter):
-    """A logging filter that takes tokens out of log lines (request lines hold ?token=...)."""
+    """A logging filter that takes tokens out of log lines (an old link's request line holds ?token=...)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Rewrite the record's message without tokens; always keep the record."""

@@ -11,7 +11,9 @@
       try {
         const links = await EventApi.call("POST", "/links/rotate", { role: role, site: site });
         if (role === "chair") {
-          window.location.href = links.chair.url.replace(/^https?:\/\/[^/]+/, "").replace("/control?", "/links?");
+          // This page's cookie was for the old link: reload with the new one, which the loader exchanges.
+          window.history.replaceState(null, "", "#token=" + encodeURIComponent(links.chair.token));
+          window.location.reload();
         } else {
           window.location.reload();
         }
