@@ -41,7 +41,8 @@ def _event(slug: str) -> Event:
 
 @click.command("links")
 @click.argument("slug", default=DEMO_SLUG)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (the shape of docs/architecture.md, "The public contract") instead of a table.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print JSON (the shape of docs/architecture.md, 'The public contract') instead of a table.")
 def links_command(slug: str, as_json: bool) -> None:
     """Print every access link of an event (the demo event when no SLUG is given)."""
     try:
