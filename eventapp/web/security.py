@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, request
 from flask_babel import gettext as _
 
-from eventapp.errors import Forbidden
+from eventapp.errors import BadInput, Forbidden
+from eventapp.payload import check_payload
 from eventapp.settings import public_base_url
 
 #: Browser features no page of the app uses.
@@ -24,6 +25,7 @@ _BEARER = re.compile(r"(?i)\b(Bearer)\s+[A-Za-z0-9._~+/=-]+")
 def register(app: Flask) -> None:
     """Check the Origin of every request and add the security headers to every reply."""
     app.before_request(_refuse_foreign_origin)
+    app.before_request(_check_input)
     app.after_request(_security_headers)
 
 
@@ -80,6 +82,24 @@ def _refuse_foreign_origin():
     """A request from another site's page is refused before it does anything (the API answers no CORS either)."""
     if not origin_allowed(current_app.config, request.headers.get("Origin"), request.host):
         raise Forbidden(_("Requests from other web sites are not accepted."))
+
+
+def _check_input():
+    """Every request's path, query and body pass `check_payload` before any endpoint reads them; a body sent to
+    the API must be JSON. Refused with 400 and a clear message; nothing has been read or changed yet."""
+    check_payload(request.path)
+    check_payload(request.args.to_dict(flat=False))
+    if request.method in ("GET", "HEAD", "OPTIONS") or not request.path.startswith("/api/"):
+        return
+    if not request.get_data(cache=True):
+        return  # an action without payload (`curl -X POST`)
+    if not request.is_json:
+        raise BadInput(_("send the request's body as JSON, with Content-Type: application/json"))
+    try:
+        body = request.get_json()
+    except RecursionError:
+        raise BadInput(_("the request is nested too deeply")) from None
+    check_payload(body)
 
 
 def _security_headers(response):
