@@ -15,9 +15,8 @@ from eventapp.access import Caller, identify_any, identify_participant
 from eventapp.controller.actions import ACTIONS, Action, perform
 from eventapp.errors import AppError
 from eventapp.extensions import db, socketio
-from eventapp.lookup import site_by_join_code
+from eventapp.lookup import site_by_join_code_from_address
 from eventapp.models import Event, LiveState, Participant, Role, Site
-from eventapp.ratelimit import address_allowed
 from eventapp.realtime import presence, publish
 from eventapp.realtime.rooms import audience_room, crew_room, role_room, site_room
 from eventapp.results import my_votes
@@ -182,8 +181,6 @@ def _authenticate(auth) -> tuple[str, Event, Site | None, Participant | None]:
             raise ValueError("this phone's sign-in is not valid (anymore): join again")
         return Role.PARTICIPANT.value, caller.event, caller.site, caller.participant
     if auth.get("code") is not None:
-        if not address_allowed("code"):
-            raise ValueError("too many connections from this address; wait a minute")
-        site = site_by_join_code(str(auth["code"]))
+        site = site_by_join_code_from_address(str(auth["code"]))
         return Role.PARTICIPANT.value, site.event, site, None
     raise ValueError(usage)
