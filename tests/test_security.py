@@ -205,6 +205,14 @@ def test_a_refused_lookup_says_to_wait_with_status_429(client, links):
     assert page.status_code == 429 and "wait a minute" in page.text
 
 
+def test_a_percent_encoded_token_name_is_redacted_too(client, links):
+    token = links["chair"]["token"]
+    assert client.get(f"/e/{DEMO_SLUG}/control?t%6Fken={token}").status_code == 200, "Flask reads it as ?token="
+    line = f'127.0.0.1 "GET /e/pow/control?t%6Fken={token}&lang=en HTTP/1.1" 200; /socket.io/?p%61rticipant=p.sig'
+    assert token not in redact(line) and "p.sig" not in redact(line)
+    assert "token=[redacted]" in redact(line)
+
+
 def test_tokens_are_redacted_from_log_lines():
     line = ('127.0.0.1 "GET /e/pow/control?token=AbC-123_x&lang=en HTTP/1.1" 200; '
             'Authorization: Bearer s3cr3t.t0ken; /socket.io/?participant=p.sig&EIO=4')

@@ -4,7 +4,7 @@ talk to the app (HTTP API and Socket.IO handshake), cookie flags, and tokens kep
 
 import logging
 import re
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import Flask, current_app, request
 from flask_babel import gettext as _
@@ -122,8 +122,10 @@ def https() -> bool:
 
 
 def redact(text: str) -> str:
-    """`text` with every access or participant token replaced by "[redacted]"."""
-    return _BEARER.sub(r"\1 [redacted]", _SECRET_QUERY.sub(r"\1=[redacted]", text))
+    """`text` with every access or participant token replaced by "[redacted]", after percent-decoding it as the
+    app decodes a query (`?t%6Fken=` is `?token=` to Flask, so it must be to the redaction too)."""
+    decoded = unquote(text)
+    return _BEARER.sub(r"\1 [redacted]", _SECRET_QUERY.sub(r"\1=[redacted]", decoded))
 
 
 class RedactTokens(logging.Filter):
