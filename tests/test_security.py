@@ -45,6 +45,27 @@ def test_every_reply_carries_the_security_headers(client, links):
         response.close()
 
 
+def test_no_page_or_api_reply_that_may_carry_a_token_is_stored_by_a_cache(client, links):
+    chair = {"Authorization": f"Bearer {links['chair']['token']}"}
+    site = links["sites"]["enschede"]
+    replies = {
+        "control panel": client.get(local_path(links["chair"]["url"])),
+        "host panel": client.get(local_path(site["host"]["url"])),
+        "screen": client.get(local_path(site["screen"]["url"])),
+        "links page": client.get(f"/e/{DEMO_SLUG}/links?token={links['chair']['token']}"),
+        "API links": client.get(f"/api/v1/events/{DEMO_SLUG}/links", headers=chair),
+        "API join": client.post("/api/v1/join", json={"code": site["join"]["code"]}),
+        "API state": client.get(f"/api/v1/events/{DEMO_SLUG}/state", headers=chair),
+        "API error": client.get(f"/api/v1/events/{DEMO_SLUG}/state"),
+    }
+    for what, response in replies.items():
+        assert response.status_code < 500, what
+        assert response.headers.get("Cache-Control") == "no-store", what
+    static = client.get("/static/css/app.css")
+    assert "no-store" not in static.headers.get("Cache-Control", "")
+    static.close()
+
+
 def test_the_content_security_policy_allows_no_inline_script_or_style_and_no_foreign_source(app):
     with app.test_request_context(base_url="http://127.0.0.1:5000"):
         policy = dict(part.split(" ", 1) for part in content_security_policy("127.0.0.1:5000").split("; "))

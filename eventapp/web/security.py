@@ -17,6 +17,8 @@ from eventapp.settings import public_base_url
 PERMISSIONS_POLICY = ("camera=(), microphone=(), geolocation=(), payment=(), usb=(), midi=(), serial=(), "
                       "hid=(), bluetooth=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=(), "
                       "interest-cohort=()")
+#: Replies that hold no token and no live state, which browsers and proxies may keep: the app's own files.
+CACHEABLE_ENDPOINTS = ("static", "vendor.vendor_file")
 #: Tokens travel in query strings (?token=) and headers; these are their names wherever they may be logged.
 _SECRET_QUERY = re.compile(r"(?i)\b(token|participant)=[^&\s\"']+")
 _BEARER = re.compile(r"(?i)\b(Bearer)\s+[A-Za-z0-9._~+/=-]+")
@@ -113,6 +115,8 @@ def _security_headers(response):
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if https():
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if request.endpoint not in CACHEABLE_ENDPOINTS:
+        headers.setdefault("Cache-Control", "no-store")  # pages and API replies may hold tokens (links, join)
     return response
 
 
