@@ -30,7 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
                      render_as_batch=True, compare_type=True, render_item=render_migration_type)
     babel.init_app(app, locale_selector=select_language)
     from eventapp.realtime import handlers
-    from eventapp.web.security import socketio_origin_check
+    from eventapp.web.security import socketio_origin_check, without_cors_headers
 
     handlers.register()
     socketio.init_app(app, async_mode=app.config["ASYNC_MODE"],
@@ -39,6 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
                       cors_allowed_origins=socketio_origin_check(app), cors_credentials=False,
                       max_http_buffer_size=int(app.config["MAX_MESSAGE_BYTES"]),
                       logger=False, engineio_logger=False)
+    app.wsgi_app = without_cors_headers(app.wsgi_app)  # around Socket.IO's middleware: its handshakes too
     if app.config["PROXY_COUNT"]:  # outside Socket.IO's middleware, so that its handshakes get the client's address
         from werkzeug.middleware.proxy_fix import ProxyFix
 

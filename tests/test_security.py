@@ -163,6 +163,16 @@ def test_the_socket_io_origin_check_accepts_only_the_apps_own_origins(app):
     assert socketio.server.eio.max_http_buffer_size == 64 * 1024
 
 
+def test_no_socket_io_handshake_or_preflight_carries_a_cors_header(client):
+    asks = {"Access-Control-Request-Headers": "x-anything", "Access-Control-Request-Method": "POST"}
+    for origin, host in (("http://test.local", None), (FOREIGN, None), (FOREIGN, "evil.example")):
+        for method in ("GET", "OPTIONS"):
+            headers = {"Origin": origin, **asks, **({"Host": host} if host else {})}
+            reply = client.open("/socket.io/?EIO=4&transport=polling", method=method, headers=headers)
+            assert not [name for name, _ in reply.headers.items() if name.lower().startswith("access-control-")], (
+                origin, host, method)
+
+
 @pytest.fixture
 def tight_code_limit(monkeypatch):
     """Three wrong join codes a minute per address, instead of 100."""

@@ -80,6 +80,24 @@ def socketio_origin_check(app: Flask):
     return allowed
 
 
+def without_cors_headers(wsgi_app):
+    """The WSGI app `wsgi_app` with every Access-Control-* header taken out of its replies.
+
+    python-engineio answers a Socket.IO handshake it accepts with Access-Control-Allow-Origin (the origin echoed,
+    also a foreign page's whose Host header matched), -Methods and -Headers (whatever was asked). The app's pages
+    talk to their own origin and need no CORS; no reply of the app grants any to anyone (docs/security.md).
+    """
+
+    def app(environ, start_response):
+        def start(status, headers, exc_info=None):
+            kept = [(name, value) for name, value in headers if not name.lower().startswith("access-control-")]
+            return start_response(status, kept, exc_info)
+
+        return wsgi_app(environ, start)
+
+    return app
+
+
 def _refuse_foreign_origin():
     """A request from another site's page is refused before it does anything (the API answers no CORS either)."""
     if not origin_allowed(current_app.config, request.headers.get("Origin"), request.host):
