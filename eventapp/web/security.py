@@ -13,9 +13,10 @@ from eventapp.errors import BadInput, Forbidden
 from eventapp.payload import check_payload
 from eventapp.settings import public_base_url
 
-#: Browser features no page of the app uses.
+#: Browser features no page of the app uses; only features Chromium knows, or it warns on every page ("bluetooth"
+#: is not one of them).
 PERMISSIONS_POLICY = ("camera=(), microphone=(), geolocation=(), payment=(), usb=(), midi=(), serial=(), "
-                      "hid=(), bluetooth=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=(), "
+                      "hid=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=(), "
                       "interest-cohort=()")
 #: Replies that hold no token and no live state, which browsers and proxies may keep: the app's own files.
 CACHEABLE_ENDPOINTS = ("static", "vendor.vendor_file")
