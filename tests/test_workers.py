@@ -71,7 +71,7 @@ class Nginx:
     """nginx with the example configuration, as a normal process: its own prefix, pid, logs and ports in tmp.
 
     The example is used as it is, except for what differs on a test machine: the workers' ports, the ports nginx
-    listens on (loopback, free) and a self-signed certificate instead of Let's Encrypt's.
+    listens on (loopback, free), its access log's path and a self-signed certificate instead of Let's Encrypt's.
     """
 
     def __init__(self, folder: Path, worker_ports: list[int]):
@@ -97,7 +97,8 @@ class Nginx:
                 .replace("listen 80;", f"listen 127.0.0.1:{self.http_port};")
                 .replace("listen 443 ssl;", f"listen 127.0.0.1:{self.https_port} ssl;")
                 .replace("/etc/letsencrypt/live/events.example.org/fullchain.pem", str(certificate))
-                .replace("/etc/letsencrypt/live/events.example.org/privkey.pem", str(key)))
+                .replace("/etc/letsencrypt/live/events.example.org/privkey.pem", str(key))
+                .replace("/var/log/nginx/eventapp.access.log", str(folder / "access.log")))
         (folder / "eventapp.conf").write_text(site)
         temp = "".join(f"    {kind}_temp_path {folder / kind};\n"
                        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
@@ -105,8 +106,7 @@ class Nginx:
         self.config.write_text(
             f"user {getpass.getuser()};\nworker_processes 1;\npid {folder / 'nginx.pid'};\n"
             f"error_log {folder / 'error.log'} info;\nevents {{ worker_connections 1024; }}\n"
-            f"http {{\n    log_format upstream '$upstream_addr $status $request_uri';\n"
-            f"    access_log {folder / 'access.log'} upstream;\n{temp}"
+            f"http {{\n{temp}"
             f"    include {folder / 'eventapp.conf'};\n}}\n")
 
     def command(self, *extra: str) -> list[str]:
@@ -128,9 +128,12 @@ class Nginx:
         return (self.folder / "error.log").read_text(errors="replace")
 
     def upstreams(self) -> list[str]:
-        """The worker (host:port) that served each Socket.IO request so far."""
-        lines = (self.folder / "access.log").read_text().splitlines()
-        return [line.split()[0] for line in lines if "/socket.io/" in line]
+        """The worker (host:port) that served each Socket.IO request so far (the example's log format ends with
+        it)."""
+        return [line.split()[-1] for line in self.access_log().splitlines() if "/socket.io/" in line]
+
+    def access_log(self) -> str:
+        return (self.folder / "access.log").read_text()
 
 
 class Client:
@@ -291,6 +294,24 @@ def test_the_nginx_example_passes_nginx_t(tmp_path):
     result = subprocess.run(nginx.command("-t"), capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stderr
     assert "syntax is ok" in result.stderr and "test is successful" in result.stderr
+
+
+def test_the_nginx_example_logs_requests_without_their_query_string(tmp_path, real_server):
+    nginx = Nginx(tmp_path / "nginx", [real_server.port]).start()
+    try:
+        links = real_server.links()
+        token = links["chair"]["token"]
+        control = f"{nginx.base_url}/e/{DEMO_SLUG}/control?token={token}"
+        assert requests.get(control, verify=str(nginx.certificate), timeout=10).status_code == 200
+        requests.get(f"http://127.0.0.1:{nginx.http_port}/e/{DEMO_SLUG}/control?token={token}",
+                     allow_redirects=False, timeout=10)  # the redirect to https
+        requests.get(f"{nginx.base_url}/socket.io/?participant=p.secret&EIO=4&transport=polling",
+                     verify=str(nginx.certificate), timeout=10)
+    finally:
+        nginx.stop()
+    log = nginx.access_log()
+    assert f"/e/{DEMO_SLUG}/control" in log and "/socket.io/" in log
+    assert token not in log and "p.secret" not in log and "?" not in log
 
 
 def test_run_py_workers_refuses_several_workers_without_a_message_queue(tmp_path):
