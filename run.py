@@ -110,7 +110,9 @@ def supervise_workers(host: str, port: int, count: int) -> None:
         while not stopping:
             time.sleep(0.5)
             for number, worker in enumerate(workers):
-                if worker.poll() is not None:
+                # A SIGTERM to the whole process group (systemctl stop) ends the workers too: the supervisor sees
+                # them die after its own handler ran (sleep() goes on after a handler), and must not restart them.
+                if worker.poll() is not None and not stopping:
                     logging.warning("worker on port %d exited (%s); starting it again", port + number,
                                     worker.returncode)
                     workers[number] = start(number)

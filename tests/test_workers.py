@@ -7,10 +7,12 @@ test` installs nginx. Every test gets its own database and its own Redis channel
 machine's Redis do not hear each other.
 """
 
+import contextlib
 import getpass
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -358,6 +360,28 @@ def test_long_polling_works_through_nginx_in_front_of_two_workers_started_by_run
             nginx.stop()
         launcher.stop()
     assert "Started 2 workers" in launcher.log()
+
+
+def test_a_sigterm_to_the_process_group_stops_the_supervisor_without_restarting_workers(tmp_path, queue_env):
+    port = free_port()
+    while not port_is_free(port + 1):  # the second worker takes the next port
+        port = free_port()
+    launcher = RealServer(tmp_path / "instance", env=queue_env, port=port)
+    launcher.log_path.parent.mkdir(parents=True, exist_ok=True)
+    with launcher.log_path.open("ab") as log:  # a process group of its own, as systemd gives a service
+        launcher.process = subprocess.Popen(
+            [sys.executable, "run.py", "--workers", "2", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=PROJECT_ROOT, env=launcher.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        for worker_port in (port, port + 1):
+            wait_until_answers(f"http://127.0.0.1:{worker_port}/", launcher.process, launcher.log, 60)
+        os.killpg(launcher.process.pid, signal.SIGTERM)  # what `systemctl stop` does
+        launcher.process.wait(30)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(launcher.process.pid, signal.SIGKILL)
+    assert "starting it again" not in launcher.log()
+    assert port_is_free(port) and port_is_free(port + 1)
 
 
 def test_the_clients_of_a_killed_worker_reconnect_through_nginx_to_the_other_and_lose_nothing(tmp_path, two_workers):
