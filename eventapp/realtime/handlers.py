@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_socketio import ConnectionRefusedError, join_room
 
 from eventapp.access import Caller, identify_any, identify_participant
+from eventapp.connections import GATE
 from eventapp.controller.actions import ACTIONS, Action, perform
 from eventapp.errors import AppError
 from eventapp.extensions import db, socketio
@@ -55,6 +56,9 @@ def on_connect(auth=None, *extra):
         # Our own refusals say what is wrong (a ValueError's text is written for people); anything else does not.
         reason = getattr(error, "message", None) or (str(error) if isinstance(error, ValueError) else "invalid auth")
         raise ConnectionRefusedError(reason) from None
+    if role == Role.PARTICIPANT.value and GATE.in_reserve(request.environ):  # the reserve is the crew's
+        db.session.rollback()
+        raise ConnectionRefusedError(_("The server is full right now; try again in a minute."))
     rooms = [site_room(event.id, site.key) if site else None, role_room(event.id, role),
              crew_room(event.id) if role in CREW_ROLES else audience_room(event.id)]
     for room in filter(None, rooms):

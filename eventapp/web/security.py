@@ -9,7 +9,8 @@ from urllib.parse import unquote, urlsplit
 from flask import Flask, current_app, request
 from flask_babel import gettext as _
 
-from eventapp.errors import BadInput, Forbidden
+from eventapp.connections import GATE
+from eventapp.errors import BadInput, Busy, Forbidden
 from eventapp.payload import check_payload
 from eventapp.settings import public_base_url
 
@@ -28,6 +29,7 @@ _BEARER = re.compile(r"(?i)\b(Bearer)\s+[A-Za-z0-9._~+/=-]+")
 def register(app: Flask) -> None:
     """Check the Origin of every request and add the security headers to every reply."""
     app.before_request(_refuse_foreign_origin)
+    app.before_request(_keep_the_reserve_for_the_crew)
     app.before_request(_check_input)
     app.after_request(_security_headers)
 
@@ -103,6 +105,13 @@ def _refuse_foreign_origin():
     """A request from another site's page is refused before it does anything (the API answers no CORS either)."""
     if not origin_allowed(current_app.config, request.headers.get("Origin"), request.host):
         raise Forbidden(_("Requests from other web sites are not accepted."))
+
+
+def _keep_the_reserve_for_the_crew():
+    """Over a connection of the crew's reserve (the server has MAX_CONNECTIONS open already) only requests with a
+    link's token are served: the crew's pages and API calls (a wrong token is refused by them as usual)."""
+    if GATE.in_reserve(request.environ) and not (request.args.get("token") or request.headers.get("Authorization")):
+        raise Busy(_("The server is full right now; try again in a minute."))
 
 
 def _check_input():
