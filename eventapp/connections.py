@@ -64,7 +64,13 @@ class Gate:
             self.reserve.discard((address, port))
 
     def in_reserve(self, environ: dict) -> bool:
-        """Whether the request of this WSGI environ came over a connection of the crew's reserve."""
+        """Whether the request of this WSGI environ came over a connection of the crew's reserve, as
+        `mark_reserve` found when it arrived (a Socket.IO connection keeps its handshake's environ, so its CONNECT
+        is judged by the connection its handshake came over, even once that one has closed)."""
+        return bool(environ.get(RESERVE_KEY))
+
+    def holds_reserve(self, environ: dict) -> bool:
+        """Whether the connection this request arrived over (its address and port) is in the reserve now."""
         if not self.reserve:
             return False
         address = environ.get("werkzeug.proxy_fix.orig", {}).get("REMOTE_ADDR") or environ.get("REMOTE_ADDR", "")
@@ -72,8 +78,21 @@ class Gate:
             port = int(environ.get("REMOTE_PORT") or 0)
         except ValueError:
             return False
-        return (address, port) in self.reserve
+        with self.lock:
+            return (address, port) in self.reserve
 
 
 #: This process's connections.
 GATE = Gate()
+#: The WSGI environ's mark of a request that came over a connection of the crew's reserve.
+RESERVE_KEY = "eventapp.crew_reserve"
+
+
+def mark_reserve(wsgi_app):
+    """The WSGI app `wsgi_app`, with each request marked (RESERVE_KEY) when it arrives over a reserve connection."""
+
+    def app(environ, start_response):
+        environ[RESERVE_KEY] = GATE.holds_reserve(environ)
+        return wsgi_app(environ, start_response)
+
+    return app

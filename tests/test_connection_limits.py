@@ -15,7 +15,7 @@ from tests.conftest import DEMO_SLUG, RealServer
 
 pytestmark = pytest.mark.server
 CAPS = {"EVENTAPP_MAX_CONNECTIONS": "30", "EVENTAPP_CREW_CONNECTIONS": "10",
-        "EVENTAPP_MAX_CONNECTIONS_PER_ADDRESS": "20", "EVENTAPP_REQUEST_TIMEOUT": "4"}
+        "EVENTAPP_MAX_CONNECTIONS_PER_ADDRESS": "20", "EVENTAPP_REQUEST_TIMEOUT": "8"}
 
 
 @pytest.fixture(scope="module")
@@ -105,24 +105,24 @@ def screen_connects(server, server_links, address: str) -> bool:
 
 def test_a_flood_of_idle_connections_from_one_address_takes_its_share_and_is_closed(server, server_links):
     control = f"{server.base_url}/e/{DEMO_SLUG}/control?token={server_links['chair']['token']}"
-    with Flood(server, "127.0.0.1", count=200, seconds=8) as flood:
+    with Flood(server, "127.0.0.1", count=200, seconds=12) as flood:
         assert flood.still_open_after(1) == 20, "one address holds 20 connections; the others were closed at once"
         assert session_from("127.0.0.2").get(control, timeout=5).status_code == 200
         assert screen_connects(server, server_links, "127.0.0.2")
-        assert flood.still_open_after(6) == 0, "idle connections are closed after 4 s without a request"
+        assert flood.still_open_after(10) == 0, "idle connections are closed after 8 s without a request"
     assert requests.get(control, timeout=5).status_code == 200, "and the flood's address is served again"
 
 
 def test_when_everyones_connections_are_taken_the_crew_still_gets_in(server, server_links):
     control = f"{server.base_url}/e/{DEMO_SLUG}/control?token={server_links['chair']['token']}"
     phone_page = server_links["sites"]["enschede"]["join"]["url"]
-    with Flood(server, "127.0.0.3", count=15, seconds=3), Flood(server, "127.0.0.4", count=15, seconds=3):
+    with Flood(server, "127.0.0.3", count=15, seconds=0), Flood(server, "127.0.0.4", count=15, seconds=0):
         assert session_from("127.0.0.2").get(control, timeout=5).status_code == 200
         assert session_from("127.0.0.5").get(phone_page, timeout=5).status_code == 503
-        assert screen_connects(server, server_links, "127.0.0.2")
         phone = socketio.Client(reconnection=False, http_session=session_from("127.0.0.6"))
         with pytest.raises(socketio.exceptions.ConnectionError):
             phone.connect(server.base_url, transports=["polling"], wait_timeout=10,
                           auth={"code": server_links["sites"]["enschede"]["join"]["code"]})
-    time.sleep(4.5)  # the flood's connections are closed, by the server (no request) or by the flood
+        assert screen_connects(server, server_links, "127.0.0.2")  # last: under gevent its goodbye takes 25 s
+    time.sleep(1)  # the server has seen the flood's connections close
     assert session_from("127.0.0.5").get(phone_page, timeout=5).status_code == 200
