@@ -35,6 +35,7 @@ import subprocess  # noqa: E402
 import time  # noqa: E402
 
 from eventapp import create_app  # noqa: E402
+from eventapp.connections import GATE  # noqa: E402
 from eventapp.extensions import socketio  # noqa: E402
 from eventapp.links import event_links  # noqa: E402
 from eventapp.models import Event  # noqa: E402
@@ -111,7 +112,9 @@ def supervise_workers(host: str, port: int, count: int) -> None:
         while not stopping:
             time.sleep(0.5)
             for number, worker in enumerate(workers):
-                if worker.poll() is not None:
+                # A SIGTERM to the whole process group (systemctl stop) ends the workers too: the supervisor sees
+                # them die after its own handler ran (sleep() goes on after a handler), and must not restart them.
+                if worker.poll() is not None and not stopping:
                     logging.warning("worker on port %d exited (%s); starting it again", port + number,
                                     worker.returncode)
                     workers[number] = start(number)
@@ -163,7 +166,9 @@ LISTEN_BACKLOG = 2048
 
 
 def serve(app, host: str, port: int) -> None:
-    """Serve HTTP and Socket.IO with a wide listen backlog and a connection cap of MAX_CONNECTIONS."""
+    """Serve HTTP and Socket.IO with a wide listen backlog, MAX_CONNECTIONS for everyone plus the crew's reserve,
+    a cap per address, and timeouts that close connections which send no request or fall silent."""
+    GATE.configure(app.config)
     if app.config["ASYNC_MODE"] == "eventlet":
         serve_eventlet(app, host, port)
     elif app.config["ASYNC_MODE"] == "gevent":
@@ -174,20 +179,63 @@ def serve(app, host: str, port: int) -> None:
 
 
 def serve_eventlet(app, host: str, port: int) -> None:
-    """eventlet's WSGI server; its own cap is 1,024 simultaneous connections."""
+    """eventlet's WSGI server, each connection admitted by GATE (its own cap would be 1,024 connections).
+    `keepalive` is how long it waits for a request line, `socket_timeout` for anything else it reads or writes."""
     import eventlet.wsgi
 
+    class GatedPool:
+        """The server's pool of GATE.capacity green threads; a connection over its address's cap is closed at
+        once (the server closes the socket when the green thread it gets back ends), and every other one is
+        released from GATE when it closes."""
+
+        def __init__(self) -> None:
+            self.pool = eventlet.GreenPool(GATE.capacity)
+
+        def spawn(self, handle, connection):
+            address, port = connection[0][0], connection[0][1]
+            if not GATE.admit(address, port):
+                return eventlet.spawn(lambda: None)
+
+            def serve_connection():
+                try:
+                    handle(connection)
+                finally:
+                    GATE.release(address, port)
+
+            return self.pool.spawn(serve_connection)
+
+        def waitall(self):
+            return self.pool.waitall()
+
     listener = eventlet.listen((host, port), backlog=LISTEN_BACKLOG)
-    eventlet.wsgi.server(listener, app, max_size=int(app.config["MAX_CONNECTIONS"]),
+    eventlet.wsgi.server(listener, app, custom_pool=GatedPool(), keepalive=int(app.config["REQUEST_TIMEOUT"]),
+                         socket_timeout=int(app.config["IDLE_TIMEOUT"]),
                          log_output=bool(app.config["ACCESS_LOG"]), log=logging.getLogger("eventapp.access"),
                          log_format=ACCESS_LOG_FORMAT)
 
 
 def serve_gevent(app, host: str, port: int) -> None:
     """gevent's WSGI server. WebSocket comes from simple-websocket, which python-engineio's gevent driver uses
-    when gevent-websocket (unmaintained since 2017) is not installed. A pool of MAX_CONNECTIONS greenlets is the
-    cap: without one, pywsgi accepts without limit until the process runs out of file descriptors."""
+    when gevent-websocket (unmaintained since 2017) is not installed. A pool of GATE.capacity greenlets is the
+    cap: without one, pywsgi accepts without limit until the process runs out of file descriptors. Each
+    connection is admitted by GATE, and closed when it sends no request line within REQUEST_TIMEOUT or falls
+    silent for IDLE_TIMEOUT (pywsgi has no timeouts of its own)."""
     from gevent import pool, pywsgi
+
+    request_timeout, idle_timeout = int(app.config["REQUEST_TIMEOUT"]), int(app.config["IDLE_TIMEOUT"])
+
+    class GatedServer(pywsgi.WSGIServer):
+        """pywsgi's server with GATE's admission: a connection over its address's cap is closed at once."""
+
+        def handle(self, sock, address):
+            if not GATE.admit(address[0], address[1]):
+                sock.close()
+                return
+            try:
+                sock.settimeout(idle_timeout)
+                super().handle(sock, address)
+            finally:
+                GATE.release(address[0], address[1])
 
     class AccessLogHandler(pywsgi.WSGIHandler):
         """pywsgi's request handler with eventlet's access-log line, so both modes log alike, and a WebSocket's
@@ -232,6 +280,15 @@ def serve_gevent(app, host: str, port: int) -> None:
                     raise
                 raise ConnectionResetError(errno.ECONNRESET, "the client closed the WebSocket") from error
 
+        def read_requestline(self) -> str:
+            """The request line, within REQUEST_TIMEOUT (a timeout ends the connection, as a reset does)."""
+            self.socket.settimeout(request_timeout)
+            try:
+                return super().read_requestline()
+            finally:
+                if self.socket is not None:
+                    self.socket.settimeout(idle_timeout)
+
         def format_request(self) -> str:
             client = self.client_address[0] if isinstance(self.client_address, tuple) else self.client_address
             status = (self._orig_status or self.status or "000").split()[0]
@@ -241,8 +298,7 @@ def serve_gevent(app, host: str, port: int) -> None:
                                         "wall_seconds": wall}
 
     access_log = logging.getLogger("eventapp.access") if app.config["ACCESS_LOG"] else None
-    server = pywsgi.WSGIServer((host, port), app, backlog=LISTEN_BACKLOG,
-                               spawn=pool.Pool(int(app.config["MAX_CONNECTIONS"])),
+    server = GatedServer((host, port), app, backlog=LISTEN_BACKLOG, spawn=pool.Pool(GATE.capacity),
                                handler_class=AccessLogHandler, log=access_log,
                                error_log=logging.getLogger("eventapp.server"))
     server.serve_forever()

@@ -38,8 +38,23 @@ WORKER_ID = None
 #: Async mode of Flask-SocketIO: "eventlet" (default), "gevent" or "threading" (tests only).
 ASYNC_MODE = "eventlet"
 
-#: Most simultaneous connections the server accepts (eventlet's own default is 1,024).
+#: Most simultaneous connections the server accepts for everyone (eventlet's own default is 1,024).
 MAX_CONNECTIONS = 10000
+
+#: Connections beyond MAX_CONNECTIONS kept for the crew: over them the server serves only requests with a link's
+#: token and Socket.IO connections of the chair, hosts and screens, so a full server still takes the chair's.
+CREW_CONNECTIONS = 200
+
+#: Most simultaneous connections from one address (a room of phones behind one venue NAT shares one). Not
+#: applied behind a proxy (PROXY_COUNT > 0), where every connection comes from the proxy: limit there.
+MAX_CONNECTIONS_PER_ADDRESS = 2000
+
+#: Seconds a connection may take to send a request (its first, or the next on a kept-alive connection) before
+#: the server closes it: a connection that never completes a request does not hold a place.
+REQUEST_TIMEOUT = 10
+
+#: Seconds a connection may stay silent within a request or a WebSocket (Socket.IO pings every 25 s).
+IDLE_TIMEOUT = 60
 
 #: Largest Socket.IO message the server accepts, in bytes; a bigger one closes that connection.
 MAX_MESSAGE_BYTES = 64 * 1024

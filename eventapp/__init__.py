@@ -29,9 +29,10 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "eventapp" / "migrations"),
                      render_as_batch=True, compare_type=True, render_item=render_migration_type)
     babel.init_app(app, locale_selector=select_language)
+    from eventapp.connections import mark_reserve
     from eventapp.controller import vote_writer
     from eventapp.realtime import handlers, relay
-    from eventapp.web.security import socketio_origin_check
+    from eventapp.web.security import socketio_origin_check, without_cors_headers
 
     handlers.register()
     relay.init_app(app)  # the controller's commits hand their changes to it; the pump's state
@@ -42,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
                       cors_allowed_origins=socketio_origin_check(app), cors_credentials=False,
                       max_http_buffer_size=int(app.config["MAX_MESSAGE_BYTES"]),
                       logger=False, engineio_logger=False)
+    app.wsgi_app = mark_reserve(without_cors_headers(app.wsgi_app))  # around Socket.IO's: its handshakes too
     if app.config["PROXY_COUNT"]:  # outside Socket.IO's middleware, so that its handshakes get the client's address
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -16,16 +16,20 @@ from limits import RateLimitItem, parse, storage, strategies
 
 from eventapp.settings import redis_queue_url
 
-#: What one participant (or, for joining, one address) may do.
+#: What one participant (or, for joining and join codes, one address) may do.
 LIMITS: dict[str, RateLimitItem] = {
     "vote": parse("20/10 seconds"),
     "question": parse("3/minute"),
     "upvote": parse("30/minute"),
     "reaction": parse("10/10 seconds"),
-    "join": parse("300/minute"),  # generous: a whole room may share one address behind a venue NAT
-    # Looking a join code up (typed code, phone page, socket connect by code), per address: against guessing
-    # codes. Every phone of a room behind one NAT opens its page and socket, and reconnects after a glitch.
-    "code": parse("1200/minute"),
+    # Participants made per address: generous, a whole room of 300 and more may share one address behind a NAT.
+    "join": parse("600/minute"),
+    # Join codes looked up in vain per address (typed code, phone page, API join, socket connect by code): against
+    # guessing codes. Only misses count, so a room's phones, which all bring the right code, never use it up.
+    "wrong-code": parse("100/minute"),
+    # A code this address looked up successfully: an address over its misses may still use such a code (its room
+    # keeps joining), but not try new ones. Not a limit but a marker: one hit, remembered for 12 hours.
+    "known-code": parse("1/12 hours"),
 }
 
 
@@ -41,6 +45,11 @@ def allowed(kind: str, who: str) -> bool:
     return _limiter().hit(LIMITS[kind], kind, who)
 
 
+def used_up(kind: str, who: str) -> bool:
+    """Whether `who` has no `kind` action left in the window right now; counts nothing."""
+    return not _limiter().test(LIMITS[kind], kind, who)
+
+
 class LocalMovingWindows:
     """Moving-window limits in this process's memory: the times of each key's recent hits, and no threads."""
 
@@ -48,28 +57,36 @@ class LocalMovingWindows:
     SWEEP_AT = 10_000
 
     def __init__(self) -> None:
-        self._hits: dict[str, deque[float]] = {}
-        self._longest_window = 0.0
+        #: Per key: its window in seconds and the times of its hits within it.
+        self._hits: dict[str, tuple[float, deque[float]]] = {}
 
     def hit(self, item: RateLimitItem, *identifiers: str) -> bool:
         """Count one hit, unless the key had `item.amount` hits in the last `item.get_expiry()` seconds."""
         now = time.monotonic()
-        self._longest_window = max(self._longest_window, item.get_expiry())
-        since = now - item.get_expiry()
-        key = item.key_for(*identifiers)
-        hits = self._hits.setdefault(key, deque())
-        while hits and hits[0] <= since:
-            hits.popleft()
+        hits = self._recent(item, identifiers, now)
         if len(hits) >= item.amount:
             return False
         hits.append(now)
         if len(self._hits) > self.SWEEP_AT:
-            self._sweep(now - self._longest_window)
+            self._sweep(now)
         return True
 
-    def _sweep(self, since: float) -> None:
-        """Forget the keys whose last hit is older than the longest window: none of their hits counts any more."""
-        self._hits = {key: hits for key, hits in self._hits.items() if hits and hits[-1] > since}
+    def test(self, item: RateLimitItem, *identifiers: str) -> bool:
+        """Whether one more hit would be counted; counts nothing."""
+        return len(self._recent(item, identifiers, time.monotonic())) < item.amount
+
+    def _recent(self, item: RateLimitItem, identifiers: tuple[str, ...], now: float) -> deque[float]:
+        """The key's hits within its window, older ones dropped."""
+        window = item.get_expiry()
+        _, hits = self._hits.setdefault(item.key_for(*identifiers), (window, deque()))
+        while hits and hits[0] <= now - window:
+            hits.popleft()
+        return hits
+
+    def _sweep(self, now: float) -> None:
+        """Forget the keys whose last hit is older than their window: none of their hits counts any more."""
+        self._hits = {key: (window, hits) for key, (window, hits) in self._hits.items()
+                      if hits and hits[-1] > now - window}
 
 
 def _limiter() -> strategies.MovingWindowRateLimiter | LocalMovingWindows:

@@ -6,6 +6,7 @@ import socket
 from pathlib import Path
 
 from flask import Flask
+from sqlalchemy.engine import make_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULTS_FILE = PROJECT_ROOT / "config" / "settings.py"
@@ -30,7 +31,7 @@ def load_settings(app: Flask, overrides: dict | None) -> None:
             app.config[name] = os.environ[f"{ENV_PREFIX}_{name}"]
     if overrides:
         app.config.update(overrides)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    private_folder(Path(app.instance_path))
     if app.config["ASYNC_MODE"] not in ASYNC_MODES:
         raise ValueError(f"EVENTAPP_ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}, "
                          f"not {app.config['ASYNC_MODE']!r}")
@@ -43,6 +44,7 @@ def load_settings(app: Flask, overrides: dict | None) -> None:
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
     url = app.config.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'eventapp.sqlite3'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = url
+    private_sqlite_files(url)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LANGUAGE"]
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(PROJECT_ROOT / "eventapp" / "translations")
@@ -59,6 +61,27 @@ def _port(value) -> int:
     return port
 
 
+def private_folder(folder: Path) -> None:
+    """Make the instance folder (database, secret key) if needed, readable by this user only (0700)."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if folder.stat().st_mode & 0o077 and folder.stat().st_uid == os.getuid():
+        folder.chmod(0o700)
+
+
+def private_sqlite_files(url: str) -> None:
+    """A SQLite database file readable by this user only (0600), created so before SQLite opens it: SQLite gives
+    its -wal and -shm files the database file's mode. Files of an earlier run are made private too."""
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:"):
+        return
+    database = Path(parsed.database)
+    if not database.exists():
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+        if path.exists() and path.stat().st_mode & 0o077 and path.stat().st_uid == os.getuid():
+            path.chmod(0o600)
+
+
 def instance_secret_key(folder: Path) -> str:
     """The instance's secret key, generated on first use and kept in instance/secret_key (mode 600)."""
     path = folder / "secret_key"
@@ -66,6 +89,8 @@ def instance_secret_key(folder: Path) -> str:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_hex(32))
+    elif path.stat().st_mode & 0o077 and path.stat().st_uid == os.getuid():
+        path.chmod(0o600)  # a key written by an older version, or copied in
     return path.read_text().strip()
 
 

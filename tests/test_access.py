@@ -318,3 +318,35 @@ def test_a_rotation_is_logged_without_the_token(links, chair_api):
     assert ("chair", "access:rotated") in [(row.actor, row.action) for row in rows]
     new = all_tokens(event_links(event_by_slug(DEMO_SLUG)))["enschede host"]
     assert all(new not in json.dumps(row.data) for row in rows)
+
+
+def test_a_host_reads_only_its_own_sites_crew_data_over_the_api(client, links):
+    def call(token: str, path: str, body: dict | None = None):
+        reply = client.post(f"/api/v1/events/{DEMO_SLUG}/{path}", json=body,
+                            headers={"Authorization": f"Bearer {token}"})
+        assert reply.status_code == 200, reply.get_json()
+        return reply
+
+    chair, den_haag = links["chair"]["token"], links["sites"]["den-haag"]["host"]["token"]
+    enschede = links["sites"]["enschede"]["host"]["token"]
+    call(chair, "event/start")
+    call(chair, "cue/send", {"text": "Den Haag, nog twee minuten", "site": "den-haag"})
+    call(chair, "cue/send", {"text": "Iedereen klaar?"})
+    call(den_haag, "poll/create", {"poll": {"key": "dh-eigen", "kind": "open", "question": "Wat leeft er?"},
+                                   "site": "den-haag"})
+    call(den_haag, "learnings/write", {"learnings": ["Samen sterker"]})
+    call(enschede, "learnings/write", {"learnings": ["Meer lef"]})
+
+    def state(token: str) -> dict:
+        return client.get(f"/api/v1/events/{DEMO_SLUG}/state", headers={"Authorization": f"Bearer {token}"}).get_json()
+
+    mine = state(enschede)
+    assert [cue["text"] for cue in mine["cues"]] == ["Iedereen klaar?"]
+    assert "dh-eigen" not in [poll["key"] for poll in mine["polls"]]
+    assert all(poll["site"] in (None, "enschede") for poll in mine["polls"])
+    assert mine["closing"]["learnings"] == {"enschede": ["Meer lef"]}
+    assert set(mine["presence"]) == {"enschede"}
+    everything = state(chair)
+    assert len(everything["cues"]) == 2 and "dh-eigen" in [poll["key"] for poll in everything["polls"]]
+    assert everything["closing"]["learnings"]["den-haag"] == ["Samen sterker"]
+    assert "dh-eigen" in [poll["key"] for poll in state(den_haag)["polls"]]

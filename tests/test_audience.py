@@ -96,6 +96,17 @@ def test_a_late_retry_of_an_older_answer_is_acknowledged_as_superseded_and_chang
     assert (stored.answer, stored.idempotency_key, stored.seq) == ([newer], "order-key-2", 2)
 
 
+def test_a_retry_without_sequence_number_after_a_change_is_superseded_and_changes_nothing(demo, open_vraag3):
+    voter = phone(demo, "den-haag")
+    older, newer = open_vraag3.options[0].id, open_vraag3.options[1].id
+    audience.cast_vote(voter, open_vraag3.id, {"option": older}, "plain-key-1", seq=1)
+    audience.cast_vote(voter, open_vraag3.id, {"option": newer}, "plain-key-2", seq=2)
+    late = audience.cast_vote(voter, open_vraag3.id, {"option": older}, "plain-key-1")
+    assert (late["repeated"], late["superseded"], late["vote"]["answer"]) == (True, True, [newer])
+    stored = db.session.scalars(select(Vote).where(Vote.poll_id == open_vraag3.id)).one()
+    assert (stored.answer, stored.idempotency_key, stored.seq) == ([newer], "plain-key-2", 2)
+
+
 def test_a_newer_answer_with_a_higher_sequence_number_still_replaces_the_vote(demo, open_vraag3):
     voter = phone(demo, "den-haag")
     first, second = open_vraag3.options[0].id, open_vraag3.options[1].id

@@ -135,3 +135,16 @@ def test_the_front_door_takes_a_typed_code_to_the_phone_page(browser, server, se
         assert horizontal_overflow(phone) <= 0
     finally:
         context.close()
+
+
+def test_no_page_warns_about_its_permissions_policy(browser, server, server_links):
+    site = server_links["sites"]["enschede"]
+    context = browser.new_context()
+    page = context.new_page()
+    warnings = []
+    page.on("console", lambda message: "Permissions-Policy" in message.text and warnings.append(message.text))
+    for url in (server.base_url + "/", server_links["chair"]["url"], site["host"]["url"], site["screen"]["url"],
+                site["join"]["url"]):
+        page.goto(url)
+    context.close()
+    assert warnings == []

@@ -95,3 +95,16 @@ def test_a_starting_worker_deletes_the_rows_of_a_worker_that_died(app, demo):
     assert rows_of("dead:5002") == 0
     assert db.session.get(Worker, "dead:5002") is None
     assert db.session.get(Worker, app.config["WORKER_ID"]) is not None
+
+
+def test_one_participant_on_many_sockets_counts_as_one_person_present(app, demo, links):
+    started(demo)
+    code = links["sites"]["enschede"]["join"]["code"]
+    tokens = [app.test_client().post("/api/v1/join", json={"code": code}).get_json()["token"] for _ in range(2)]
+    sockets = [socketio.test_client(app, auth={"participant": tokens[0]}) for _ in range(6)]
+    sockets.append(socketio.test_client(app, auth={"participant": tokens[1]}))
+    watcher = connected_phone(app, links)  # connected with the code only: one phone that has not joined yet
+    presence.write_batch()
+    assert phones_at_enschede(demo) == 3
+    for sock in (*sockets, watcher):
+        sock.disconnect()

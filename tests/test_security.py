@@ -45,6 +45,27 @@ def test_every_reply_carries_the_security_headers(client, links):
         response.close()
 
 
+def test_no_page_or_api_reply_that_may_carry_a_token_is_stored_by_a_cache(client, links):
+    chair = {"Authorization": f"Bearer {links['chair']['token']}"}
+    site = links["sites"]["enschede"]
+    replies = {
+        "control panel": client.get(local_path(links["chair"]["url"])),
+        "host panel": client.get(local_path(site["host"]["url"])),
+        "screen": client.get(local_path(site["screen"]["url"])),
+        "links page": client.get(f"/e/{DEMO_SLUG}/links?token={links['chair']['token']}"),
+        "API links": client.get(f"/api/v1/events/{DEMO_SLUG}/links", headers=chair),
+        "API join": client.post("/api/v1/join", json={"code": site["join"]["code"]}),
+        "API state": client.get(f"/api/v1/events/{DEMO_SLUG}/state", headers=chair),
+        "API error": client.get(f"/api/v1/events/{DEMO_SLUG}/state"),
+    }
+    for what, response in replies.items():
+        assert response.status_code < 500, what
+        assert response.headers.get("Cache-Control") == "no-store", what
+    static = client.get("/static/css/app.css")
+    assert "no-store" not in static.headers.get("Cache-Control", "")
+    static.close()
+
+
 def test_the_content_security_policy_allows_no_inline_script_or_style_and_no_foreign_source(app):
     with app.test_request_context(base_url="http://127.0.0.1:5000"):
         policy = dict(part.split(" ", 1) for part in content_security_policy("127.0.0.1:5000").split("; "))
@@ -145,47 +166,85 @@ def test_the_socket_io_origin_check_accepts_only_the_apps_own_origins(app):
     assert socketio.server.eio.max_http_buffer_size == 64 * 1024
 
 
+def test_no_socket_io_handshake_or_preflight_carries_a_cors_header(client):
+    asks = {"Access-Control-Request-Headers": "x-anything", "Access-Control-Request-Method": "POST"}
+    for origin, host in (("http://test.local", None), (FOREIGN, None), (FOREIGN, "evil.example")):
+        for method in ("GET", "OPTIONS"):
+            headers = {"Origin": origin, **asks, **({"Host": host} if host else {})}
+            reply = client.open("/socket.io/?EIO=4&transport=polling", method=method, headers=headers)
+            assert not [name for name, _ in reply.headers.items() if name.lower().startswith("access-control-")], (
+                origin, host, method)
+
+
 @pytest.fixture
 def tight_code_limit(monkeypatch):
-    """Three join-code lookups a minute per address, instead of 1,200."""
-    monkeypatch.setitem(ratelimit.LIMITS, "code", parse("3/minute"))
-    monkeypatch.setitem(ratelimit.LIMITS, "join", parse("3/minute"))
+    """Three wrong join codes a minute per address, instead of 100."""
+    monkeypatch.setitem(ratelimit.LIMITS, "wrong-code", parse("3/minute"))
+
+
+def other_code(code: str) -> str:
+    """A six-digit code that is not `code` (nor, in the demo, any other site's)."""
+    return "999999" if code != "999999" else "999998"
 
 
 @pytest.mark.usefixtures("tight_code_limit")
 @pytest.mark.parametrize("lookup", ["phone page", "typed code", "API join", "socket connect"])
-def test_an_address_that_looks_up_join_codes_too_fast_is_refused(app, client, links, lookup):
+def test_an_address_that_guesses_join_codes_is_throttled_but_keeps_the_codes_it_found(app, client, links, lookup):
     code = links["sites"]["enschede"]["join"]["code"]
+    eindhoven = links["sites"]["eindhoven"]["join"]["code"]
 
-    def attempt(address: str) -> bool:
+    def attempt(address: str, tried: str) -> int:
+        """The HTTP status of a lookup of `tried` from `address` (a socket: 200 connected, else 0)."""
         environ = {"REMOTE_ADDR": address}
         if lookup == "phone page":
-            return client.get(f"/j/{code}", environ_base=environ).status_code == 200
+            return client.get(f"/j/{tried}", environ_base=environ).status_code
         if lookup == "typed code":
-            return client.get(f"/join?code={code}", environ_base=environ).status_code == 302
+            return client.get(f"/join?code={tried}", environ_base=environ).status_code
         if lookup == "API join":
-            return client.post("/api/v1/join", json={"code": code}, environ_base=environ).status_code == 201
+            return client.post("/api/v1/join", json={"code": tried}, environ_base=environ).status_code
         from_address = app.test_client()
         from_address.environ_base["REMOTE_ADDR"] = address
-        sock = socketio.test_client(app, auth={"code": code}, flask_test_client=from_address)
+        sock = socketio.test_client(app, auth={"code": tried}, flask_test_client=from_address)
         connected = sock.is_connected()
         if connected:
             sock.disconnect()
-        return connected
+        return 200 if connected else 0
 
-    assert [attempt("10.0.0.7") for _ in range(4)] == [True, True, True, False]
-    assert attempt("10.0.0.8"), "another address has a limit of its own"
+    found = {"phone page": 200, "typed code": 302, "API join": 201, "socket connect": 200}[lookup]
+    refused = 0 if lookup == "socket connect" else 429
+    assert attempt("10.0.0.7", code) == found
+    assert [attempt("10.0.0.7", other_code(code)) for _ in range(4)][-1] == refused
+    assert attempt("10.0.0.7", code) == found, "a code the address found before still works"
+    assert attempt("10.0.0.7", eindhoven) == refused, "but a new code, right or wrong, is not tested any more"
+    assert attempt("10.0.0.8", eindhoven) == found, "another address has a limit of its own"
+
+
+def test_a_room_of_300_behind_one_address_joins_while_a_guesser_there_is_throttled(client, links):
+    code = links["sites"]["enschede"]["join"]["code"]
+    joined = [client.post("/api/v1/join", json={"code": code}).status_code]
+    guesses = [client.post("/api/v1/join", json={"code": f"{100000 + n}"}).status_code for n in range(1197)]
+    joined += [client.post("/api/v1/join", json={"code": code}).status_code for _ in range(299)]
+    assert joined == [201] * 300
+    assert guesses.count(429) >= 1197 - ratelimit.LIMITS["wrong-code"].amount
 
 
 @pytest.mark.usefixtures("tight_code_limit")
 def test_a_refused_lookup_says_to_wait_with_status_429(client, links):
-    code = links["sites"]["enschede"]["join"]["code"]
+    code = other_code(links["sites"]["enschede"]["join"]["code"])
     for _ in range(3):
         client.post("/api/v1/join", json={"code": code})
     refused = client.post("/api/v1/join", json={"code": code})
     assert refused.status_code == 429 and refused.get_json()["error"]
     page = client.get(f"/j/{code}?lang=en")
     assert page.status_code == 429 and "wait a minute" in page.text
+
+
+def test_a_percent_encoded_token_name_is_redacted_too(client, links):
+    token = links["chair"]["token"]
+    assert client.get(f"/e/{DEMO_SLUG}/control?t%6Fken={token}").status_code == 200, "Flask reads it as ?token="
+    line = f'127.0.0.1 "GET /e/pow/control?t%6Fken={token}&lang=en HTTP/1.1" 200; /socket.io/?p%61rticipant=p.sig'
+    assert token not in redact(line) and "p.sig" not in redact(line)
+    assert "token=[redacted]" in redact(line)
 
 
 def test_tokens_are_redacted_from_log_lines():

@@ -164,3 +164,33 @@ def test_the_database_is_at_the_newest_migration(app):
     heads = ScriptDirectory.from_config(config).get_heads()
     assert len(heads) == 1, "the migrations have more than one head"
     assert db.session.execute(text("SELECT version_num FROM alembic_version")).scalar() == heads[0]
+
+
+def test_the_instance_folder_database_files_and_secret_key_are_private_to_their_user(monkeypatch, tmp_path):
+    folder = tmp_path / "fresh-instance"
+    monkeypatch.setenv("EVENTAPP_INSTANCE_PATH", str(folder))
+    previous = os.umask(0o022)  # the usual umask, under which files are world-readable unless made otherwise
+    try:
+        app = create_app({"TESTING": True, "ASYNC_MODE": "threading", "LOAD_DEMO": False})
+        with app.app_context():
+            db.session.execute(text("SELECT 1"))  # the -wal and -shm files exist while a connection is open
+            modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in folder.iterdir()}
+            db.engine.dispose()
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert {"eventapp.sqlite3", "eventapp.sqlite3-wal", "eventapp.sqlite3-shm", "secret_key"} <= set(modes)
+    assert all(mode == 0o600 for mode in modes.values()), modes
+
+
+def test_an_instance_made_world_readable_before_is_made_private_at_start(monkeypatch, tmp_path):
+    folder = tmp_path / "old-instance"
+    monkeypatch.setenv("EVENTAPP_INSTANCE_PATH", str(folder))
+    create_app({"TESTING": True, "ASYNC_MODE": "threading", "LOAD_DEMO": False})
+    folder.chmod(0o755)
+    for path in folder.iterdir():
+        path.chmod(0o644)
+    create_app({"TESTING": True, "ASYNC_MODE": "threading", "LOAD_DEMO": False})
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    files = ("eventapp.sqlite3", "eventapp.sqlite3-wal", "eventapp.sqlite3-shm", "secret_key")
+    assert {stat.S_IMODE((folder / name).stat().st_mode) for name in files if (folder / name).exists()} == {0o600}

@@ -7,10 +7,12 @@ test` installs nginx. Every test gets its own database and its own Redis channel
 machine's Redis do not hear each other.
 """
 
+import contextlib
 import getpass
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -71,7 +73,7 @@ class Nginx:
     """nginx with the example configuration, as a normal process: its own prefix, pid, logs and ports in tmp.
 
     The example is used as it is, except for what differs on a test machine: the workers' ports, the ports nginx
-    listens on (loopback, free) and a self-signed certificate instead of Let's Encrypt's.
+    listens on (loopback, free), its access log's path and a self-signed certificate instead of Let's Encrypt's.
     """
 
     def __init__(self, folder: Path, worker_ports: list[int]):
@@ -97,7 +99,8 @@ class Nginx:
                 .replace("listen 80;", f"listen 127.0.0.1:{self.http_port};")
                 .replace("listen 443 ssl;", f"listen 127.0.0.1:{self.https_port} ssl;")
                 .replace("/etc/letsencrypt/live/events.example.org/fullchain.pem", str(certificate))
-                .replace("/etc/letsencrypt/live/events.example.org/privkey.pem", str(key)))
+                .replace("/etc/letsencrypt/live/events.example.org/privkey.pem", str(key))
+                .replace("/var/log/nginx/eventapp.access.log", str(folder / "access.log")))
         (folder / "eventapp.conf").write_text(site)
         temp = "".join(f"    {kind}_temp_path {folder / kind};\n"
                        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
@@ -105,8 +108,7 @@ class Nginx:
         self.config.write_text(
             f"user {getpass.getuser()};\nworker_processes 1;\npid {folder / 'nginx.pid'};\n"
             f"error_log {folder / 'error.log'} info;\nevents {{ worker_connections 1024; }}\n"
-            f"http {{\n    log_format upstream '$upstream_addr $status $request_uri';\n"
-            f"    access_log {folder / 'access.log'} upstream;\n{temp}"
+            f"http {{\n{temp}"
             f"    include {folder / 'eventapp.conf'};\n}}\n")
 
     def command(self, *extra: str) -> list[str]:
@@ -128,9 +130,12 @@ class Nginx:
         return (self.folder / "error.log").read_text(errors="replace")
 
     def upstreams(self) -> list[str]:
-        """The worker (host:port) that served each Socket.IO request so far."""
-        lines = (self.folder / "access.log").read_text().splitlines()
-        return [line.split()[0] for line in lines if "/socket.io/" in line]
+        """The worker (host:port) that served each Socket.IO request so far (the example's log format ends with
+        it)."""
+        return [line.split()[-1] for line in self.access_log().splitlines() if "/socket.io/" in line]
+
+    def access_log(self) -> str:
+        return (self.folder / "access.log").read_text()
 
 
 class Client:
@@ -293,6 +298,24 @@ def test_the_nginx_example_passes_nginx_t(tmp_path):
     assert "syntax is ok" in result.stderr and "test is successful" in result.stderr
 
 
+def test_the_nginx_example_logs_requests_without_their_query_string(tmp_path, real_server):
+    nginx = Nginx(tmp_path / "nginx", [real_server.port]).start()
+    try:
+        links = real_server.links()
+        token = links["chair"]["token"]
+        control = f"{nginx.base_url}/e/{DEMO_SLUG}/control?token={token}"
+        assert requests.get(control, verify=str(nginx.certificate), timeout=10).status_code == 200
+        requests.get(f"http://127.0.0.1:{nginx.http_port}/e/{DEMO_SLUG}/control?token={token}",
+                     allow_redirects=False, timeout=10)  # the redirect to https
+        requests.get(f"{nginx.base_url}/socket.io/?participant=p.secret&EIO=4&transport=polling",
+                     verify=str(nginx.certificate), timeout=10)
+    finally:
+        nginx.stop()
+    log = nginx.access_log()
+    assert f"/e/{DEMO_SLUG}/control" in log and "/socket.io/" in log
+    assert token not in log and "p.secret" not in log and "?" not in log
+
+
 def test_run_py_workers_refuses_several_workers_without_a_message_queue(tmp_path):
     result = subprocess.run([sys.executable, "run.py", "--workers", "2", "--port", str(free_port())],
                             cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
@@ -337,6 +360,28 @@ def test_long_polling_works_through_nginx_in_front_of_two_workers_started_by_run
             nginx.stop()
         launcher.stop()
     assert "Started 2 workers" in launcher.log()
+
+
+def test_a_sigterm_to_the_process_group_stops_the_supervisor_without_restarting_workers(tmp_path, queue_env):
+    port = free_port()
+    while not port_is_free(port + 1):  # the second worker takes the next port
+        port = free_port()
+    launcher = RealServer(tmp_path / "instance", env=queue_env, port=port)
+    launcher.log_path.parent.mkdir(parents=True, exist_ok=True)
+    with launcher.log_path.open("ab") as log:  # a process group of its own, as systemd gives a service
+        launcher.process = subprocess.Popen(
+            [sys.executable, "run.py", "--workers", "2", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=PROJECT_ROOT, env=launcher.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        for worker_port in (port, port + 1):
+            wait_until_answers(f"http://127.0.0.1:{worker_port}/", launcher.process, launcher.log, 60)
+        os.killpg(launcher.process.pid, signal.SIGTERM)  # what `systemctl stop` does
+        launcher.process.wait(30)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(launcher.process.pid, signal.SIGKILL)
+    assert "starting it again" not in launcher.log()
+    assert port_is_free(port) and port_is_free(port + 1)
 
 
 def test_the_clients_of_a_killed_worker_reconnect_through_nginx_to_the_other_and_lose_nothing(tmp_path, two_workers):

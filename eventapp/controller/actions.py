@@ -17,6 +17,7 @@ from eventapp.errors import AppError, BadInput, Forbidden
 from eventapp.extensions import db
 from eventapp.models import CueState, HostStatus, LiveState, QuestionState, Role, Scene
 from eventapp.models.base import MAX_ID
+from eventapp.payload import check_payload
 from eventapp.programme.schema import PollSpec
 
 SiteKey = Annotated[str, StringConstraints(min_length=1, max_length=40)]
@@ -320,6 +321,7 @@ def perform(action: Action, caller: Caller, data) -> dict:
     session is rolled back, so nothing of it stays.
     """
     try:
+        check_payload(data)
         payload = action.payload.model_validate({} if data is None else data)
         if caller.role not in action.roles:
             raise Forbidden(_("a %(role)s may not do '%(action)s'", role=caller.role.value, action=action.name))

@@ -110,7 +110,8 @@ def cast_vote(caller: Caller, poll_id: int, answer, key: str, seq: int | None = 
     """Record a participant's answer; a retry with the same key counts once, a new answer replaces the old.
 
     `seq` (optional) numbers the phone's answers: a late retry of an older answer that arrives after a newer
-    one was stored (a lower number) is acknowledged as superseded and changes nothing. Once admitted (at most
+    one was stored (a lower number) is acknowledged as superseded and changes nothing; so is an answer without
+    `seq` once the stored vote has one, as it cannot be ordered against it. Once admitted (at most
     vote_writer.MAX_IN_FLIGHT votes at a time; beyond that it is refused as busy): two reads as plain rows (the
     key and the earlier vote beside the participant; the poll with its options and the run mode), then the write
     in the next group commit (vote_writer), after which it is acknowledged; the reply is made from the values at
@@ -140,7 +141,7 @@ def _record_vote(caller: Caller, poll_id: int | None, answer, key: str, seq: int
             raise Conflict(_("this vote key is used already"))
         return {"vote": _vote_view(repeated), "repeated": True}
     earlier = next((vote for vote in votes if vote.poll_id == poll_id), None)
-    if earlier is not None and seq is not None and earlier.seq is not None and seq < earlier.seq:
+    if earlier is not None and earlier.seq is not None and (seq is None or seq < earlier.seq):
         return {"vote": _vote_view(earlier), "repeated": True, "superseded": True}
     if not allowed("vote", f"participant:{participant_id}"):
         raise Conflict(_("too many votes at once; wait a moment"))

@@ -12,12 +12,12 @@ from flask_babel import gettext as _
 from flask_socketio import ConnectionRefusedError, join_room
 
 from eventapp.access import Caller, identify_any, identify_participant
+from eventapp.connections import GATE
 from eventapp.controller.actions import ACTIONS, Action, perform
 from eventapp.errors import AppError
 from eventapp.extensions import db, socketio
-from eventapp.lookup import site_by_join_code
+from eventapp.lookup import site_by_join_code_from_address
 from eventapp.models import Event, LiveState, Participant, Role, Site
-from eventapp.ratelimit import address_allowed
 from eventapp.realtime import presence, publish
 from eventapp.realtime.rooms import audience_room, crew_room, role_room, site_room
 
@@ -54,6 +54,9 @@ def on_connect(auth=None, *extra):
         # Our own refusals say what is wrong (a ValueError's text is written for people); anything else does not.
         reason = getattr(error, "message", None) or (str(error) if isinstance(error, ValueError) else "invalid auth")
         raise ConnectionRefusedError(reason) from None
+    if role == Role.PARTICIPANT.value and GATE.in_reserve(request.environ):  # the reserve is the crew's
+        db.session.rollback()
+        raise ConnectionRefusedError(_("The server is full right now; try again in a minute."))
     rooms = [site_room(event.id, site.key) if site else None, role_room(event.id, role),
              crew_room(event.id) if role in CREW_ROLES else audience_room(event.id)]
     for room in filter(None, rooms):
@@ -166,8 +169,6 @@ def _authenticate(auth) -> tuple[str, Event, Site | None, Participant | None]:
             raise ValueError("this phone's sign-in is not valid (anymore): join again")
         return Role.PARTICIPANT.value, caller.event, caller.site, caller.participant
     if auth.get("code") is not None:
-        if not address_allowed("code"):
-            raise ValueError("too many connections from this address; wait a minute")
-        site = site_by_join_code(str(auth["code"]))
+        site = site_by_join_code_from_address(str(auth["code"]))
         return Role.PARTICIPANT.value, site.event, site, None
     raise ValueError(usage)

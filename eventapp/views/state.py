@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import current_app
 from pydantic import BaseModel, TypeAdapter
-from sqlalchemy import func, select
+from sqlalchemy import distinct, func, select
 
 from eventapp.extensions import db
 from eventapp.models import (
@@ -476,8 +476,11 @@ def presence_by_site(event: Event) -> dict[str, PresenceView]:
     views = {site.key: PresenceView() for site in event.sites}
     key = {site.id: site.key for site in event.sites}
     fresh = utcnow() - PRESENCE_TIMEOUT
+    # A participant counts once however many sockets their token opened; a phone that has not joined (no
+    # participant yet), a host and a screen count per connection.
+    people = func.count(distinct(Presence.participant_id)) + func.count() - func.count(Presence.participant_id)
     rows = db.session.execute(
-        select(Presence.site_id, Presence.role, func.count(), func.max(Presence.last_seen))
+        select(Presence.site_id, Presence.role, people, func.max(Presence.last_seen))
         .where(Presence.event_id == event.id, Presence.site_id.is_not(None), _alive())
         .group_by(Presence.site_id, Presence.role))
     for site_id, role, count, last_seen in rows:

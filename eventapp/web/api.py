@@ -21,13 +21,13 @@ from eventapp.errors import Forbidden, TooMany
 from eventapp.exports import is_public, poll_by_key, results_csv, results_document, votes_csv
 from eventapp.extensions import db
 from eventapp.links import event_links
-from eventapp.lookup import event_by_slug, site_by_join_code
+from eventapp.lookup import event_by_slug, site_by_join_code_from_address
 from eventapp.models import LiveState, Role
 from eventapp.models.base import MAX_ID
 from eventapp.programme.store import export_programme, segment_spec
 from eventapp.ratelimit import address_allowed
 from eventapp.report import build_report
-from eventapp.views.state import Snapshot, crew_snapshot, public_snapshot
+from eventapp.views.state import CrewSnapshot, Snapshot, crew_snapshot, public_snapshot
 from eventapp.web.api_models import (
     ActionDone,
     Error,
@@ -99,12 +99,29 @@ def openapi_document():
 @bp.get("/events/<slug>/state")
 @spec.validate(resp=Response(HTTP_200=Snapshot, **ERRORS), tags=["state"])
 def get_state(slug: str):
-    """The snapshot of the event's live state: a screen token gets the public part, chair and hosts all of it."""
+    """The snapshot of the event's live state: a screen token gets the public part, the chair all of it, a host
+    the crew's with only its own site's crew-only parts."""
     event = event_by_slug(slug)
     caller = api_caller(event, (Role.CHAIR, Role.HOST, Role.SCREEN))
     if caller.role == Role.SCREEN:
         return public_snapshot(event)
+    if caller.role == Role.HOST:
+        return _own_site_only(crew_snapshot(event), caller.site.key)
     return crew_snapshot(event)
+
+
+def _own_site_only(snapshot: CrewSnapshot, site: str) -> CrewSnapshot:
+    """A host's crew snapshot: of the crew-only parts, its own site's and the whole event's, none of another
+    site's (cues, polls, learnings still being written, presence; docs/security.md, "Who can do what")."""
+    closing = snapshot.closing
+    if not closing.locked:
+        closing = closing.model_copy(update={"learnings": {k: v for k, v in closing.learnings.items() if k == site}})
+    return snapshot.model_copy(update={
+        "cues": [cue for cue in snapshot.cues if cue.site in (None, site)],
+        "polls": [poll for poll in snapshot.polls if poll.site in (None, site)],
+        "presence": {key: view for key, view in snapshot.presence.items() if key == site},
+        "closing": closing,
+    })
 
 
 def _add_action_route(action: Action) -> None:
@@ -135,9 +152,9 @@ for _action in ACTIONS:
                tags=["audience"], security={})
 def join(json: JoinIn):
     """Join a site with its code (no account): the reply's token identifies the participant from now on."""
-    if not address_allowed("join") or not address_allowed("code"):
+    site = site_by_join_code_from_address(json.code)
+    if not address_allowed("join"):
         raise TooMany(_("too many joins from this address; wait a minute"))
-    site = site_by_join_code(json.code)
     participant = audience.join(site, json.name)
     return Joined(token=participant_token(participant), participant=participant.public_id, name=participant.name,
                   event=site.event.slug, site=site.key, site_name=site.name), 201

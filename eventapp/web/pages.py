@@ -8,18 +8,16 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 
-from eventapp.errors import NotFound, TooMany
+from eventapp.errors import NotFound
 from eventapp.exports import is_public, poll_by_key, results_document
 from eventapp.extensions import db
 from eventapp.links import event_links, join_link
-from eventapp.lookup import event_by_slug, site_by_join_code, site_by_key
+from eventapp.lookup import event_by_slug, site_by_join_code_from_address, site_by_key
 from eventapp.models import LiveState, Poll, Role, Segment
 from eventapp.models.base import utcnow
 from eventapp.programme.schema import KIND_FIELDS, KIND_REQUIRED
-from eventapp.ratelimit import address_allowed
 from eventapp.report import build_report, programme_template_yaml
 from eventapp.schedule import planned_slots
 from eventapp.settings import public_base_url
@@ -40,9 +38,8 @@ def index():
 def join_by_code():
     """A typed join code leads to its site's phone page."""
     code = request.args.get("code", "")
-    _limit_code_lookups()
     try:
-        site = site_by_join_code(code)
+        site = site_by_join_code_from_address(code)
     except NotFound as error:
         return render_template("phone/enter_code.html", code=code, error=error.message), 404
     return redirect(url_for("pages.phone", code=site.join_code))
@@ -51,15 +48,8 @@ def join_by_code():
 @bp.get("/j/<code>")
 def phone(code: str):
     """A participant's phone page for the site of this join code."""
-    _limit_code_lookups()
-    site = site_by_join_code(code)
+    site = site_by_join_code_from_address(code)
     return render_template("phone/phone.html", event=site.event, site=site)
-
-
-def _limit_code_lookups() -> None:
-    """Refuse an address that looks up join codes faster than a room of phones would (guessing codes)."""
-    if not address_allowed("code"):
-        raise TooMany(_("Too many requests from this address; wait a minute and try again."))
 
 
 @bp.get("/e/<slug>/control")

@@ -4,18 +4,23 @@ talk to the app (HTTP API and Socket.IO handshake), cookie flags, and tokens kep
 
 import logging
 import re
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import Flask, current_app, request
 from flask_babel import gettext as _
 
-from eventapp.errors import Forbidden
+from eventapp.connections import GATE
+from eventapp.errors import BadInput, Busy, Forbidden
+from eventapp.payload import check_payload
 from eventapp.settings import public_base_url
 
-#: Browser features no page of the app uses.
+#: Browser features no page of the app uses; only features Chromium knows, or it warns on every page ("bluetooth"
+#: is not one of them).
 PERMISSIONS_POLICY = ("camera=(), microphone=(), geolocation=(), payment=(), usb=(), midi=(), serial=(), "
-                      "hid=(), bluetooth=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=(), "
+                      "hid=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=(), "
                       "interest-cohort=()")
+#: Replies that hold no token and no live state, which browsers and proxies may keep: the app's own files.
+CACHEABLE_ENDPOINTS = ("static", "vendor.vendor_file")
 #: Tokens travel in headers (and in old links' query strings, which are refused: docs/security.md, "Where tokens
 #: travel"); these are their names wherever they may be logged.
 _SECRET_QUERY = re.compile(r"(?i)\b(token|participant)=[^&\s\"']+")
@@ -25,6 +30,8 @@ _BEARER = re.compile(r"(?i)\b(Bearer)\s+[A-Za-z0-9._~+/=-]+")
 def register(app: Flask) -> None:
     """Check the Origin of every request and add the security headers to every reply."""
     app.before_request(_refuse_foreign_origin)
+    app.before_request(_keep_the_reserve_for_the_crew)
+    app.before_request(_check_input)
     app.after_request(_security_headers)
 
 
@@ -77,10 +84,53 @@ def socketio_origin_check(app: Flask):
     return allowed
 
 
+def without_cors_headers(wsgi_app):
+    """The WSGI app `wsgi_app` with every Access-Control-* header taken out of its replies.
+
+    python-engineio answers a Socket.IO handshake it accepts with Access-Control-Allow-Origin (the origin echoed,
+    also a foreign page's whose Host header matched), -Methods and -Headers (whatever was asked). The app's pages
+    talk to their own origin and need no CORS; no reply of the app grants any to anyone (docs/security.md).
+    """
+
+    def app(environ, start_response):
+        def start(status, headers, exc_info=None):
+            kept = [(name, value) for name, value in headers if not name.lower().startswith("access-control-")]
+            return start_response(status, kept, exc_info)
+
+        return wsgi_app(environ, start)
+
+    return app
+
+
 def _refuse_foreign_origin():
     """A request from another site's page is refused before it does anything (the API answers no CORS either)."""
     if not origin_allowed(current_app.config, request.headers.get("Origin"), request.host):
         raise Forbidden(_("Requests from other web sites are not accepted."))
+
+
+def _keep_the_reserve_for_the_crew():
+    """Over a connection of the crew's reserve (the server has MAX_CONNECTIONS open already) only requests with a
+    link's token are served: the crew's pages and API calls (a wrong token is refused by them as usual)."""
+    if GATE.in_reserve(request.environ) and not (request.args.get("token") or request.headers.get("Authorization")):
+        raise Busy(_("The server is full right now; try again in a minute."))
+
+
+def _check_input():
+    """Every request's path, query and body pass `check_payload` before any endpoint reads them; a body sent to
+    the API must be JSON. Refused with 400 and a clear message; nothing has been read or changed yet."""
+    check_payload(request.path)
+    check_payload(request.args.to_dict(flat=False))
+    if request.method in ("GET", "HEAD", "OPTIONS") or not request.path.startswith("/api/"):
+        return
+    if not request.get_data(cache=True):
+        return  # an action without payload (`curl -X POST`)
+    if not request.is_json:
+        raise BadInput(_("send the request's body as JSON, with Content-Type: application/json"))
+    try:
+        body = request.get_json()
+    except RecursionError:
+        raise BadInput(_("the request is nested too deeply")) from None
+    check_payload(body)
 
 
 def _security_headers(response):
@@ -94,6 +144,8 @@ def _security_headers(response):
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if https():
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if request.endpoint not in CACHEABLE_ENDPOINTS:
+        headers.setdefault("Cache-Control", "no-store")  # pages and API replies may hold tokens (links, join)
     return response
 
 
@@ -103,8 +155,10 @@ def https() -> bool:
 
 
 def redact(text: str) -> str:
-    """`text` with every access or participant token replaced by "[redacted]"."""
-    return _BEARER.sub(r"\1 [redacted]", _SECRET_QUERY.sub(r"\1=[redacted]", text))
+    """`text` with every access or participant token replaced by "[redacted]", after percent-decoding it as the
+    app decodes a query (`?t%6Fken=` is `?token=` to Flask, so it must be to the redaction too)."""
+    decoded = unquote(text)
+    return _BEARER.sub(r"\1 [redacted]", _SECRET_QUERY.sub(r"\1=[redacted]", decoded))
 
 
 class RedactTokens(logging.Filter):
