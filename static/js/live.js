@@ -79,9 +79,11 @@ window.Live = (function () {
       });
     }
 
+    // The server sends the state in its connect handler, so Socket.IO hands that snapshot to the page before its
+    // own "connect" event: a snapshot accepted on this connection already made the page live. `fresh` is reset
+    // where a connection ends (disconnect, connect_error), never here.
     socket.on("connect", function () {
-      fresh = false;
-      status("syncing");
+      if (!fresh) { status("syncing"); }
       syncClock();
       clearInterval(heartbeat);
       heartbeat = setInterval(function () { socket.emit("presence:heartbeat", {}); }, HEARTBEAT_MS);
