@@ -417,12 +417,12 @@ def test_a_forgotten_sign_in_shows_the_join_form_again(phones, server_links):
 
 def test_every_other_poll_kind_on_the_phone(phones, chair, server_links, artifacts):
     chair.start_at_the_polls()
-    specs = [
+    specs = [  # results live from the moment each opens (a poll's results wait for the reveal unless it says so)
         {"key": "test-multiple", "kind": "multiple", "question": "Welke regio's bezocht u?",
-         "options": ["Twente", "Brabant", "Haaglanden"]},
+         "options": ["Twente", "Brabant", "Haaglanden"], "hide_results": False},
         {"key": "test-ranking", "kind": "ranking", "question": "Wat is het belangrijkst?",
-         "options": ["Scholing", "Matching", "Begeleiding"]},
-        {"key": "test-open", "kind": "open", "question": "Wat neemt u mee?"},
+         "options": ["Scholing", "Matching", "Begeleiding"], "hide_results": False},
+        {"key": "test-open", "kind": "open", "question": "Wat neemt u mee?", "hide_results": False},
         {"key": "test-quiz", "kind": "quiz", "question": "In welk jaar startte Perspectief op Werk?",
          "options": ["2019", {"label": "2020", "correct": True}, "2021"]},
     ]
