@@ -398,6 +398,34 @@ def test_the_eindhoven_host_runs_its_own_statement_poll_and_moderates_its_site(
     assert host.evaluate("window.__pwned") is None and eindhoven.evaluate("window.__pwned") is None
 
 
+def test_the_host_panel_says_truthfully_when_each_polls_results_will_show(chair, server_links, open_page):
+    chair.do("event:start")
+    chair.do("poll:create", {"poll": {"key": "quiz-1", "kind": "quiz", "hide_results": True, "question": "Welk jaar?",
+                                      "options": ["2019", {"label": "2020", "correct": True}]},
+                             "site": None, "segment_id": None})
+    quiz = chair.poll("quiz-1")
+    hide_results_until_revealed(chair, chair.poll("vraag-3"))
+    host = open_page(url(server_links, "eindhoven", "host"))
+    wait_live(host)
+
+    def label(key: str):
+        poll_id = chair.poll(key)["id"]
+        return host.locator(f"[data-poll-id='{poll_id}'] [data-testid=poll-visibility]")
+
+    expect(label("vraag-1")).to_have_text("Results live once opened")  # hide_results: false, not opened yet
+    expect(label("eindhoven-stelling-1")).to_have_text("Results live once opened")
+    expect(label("vraag-3")).to_have_text("Hidden until revealed")
+    expect(label("quiz-1")).to_have_text("Hidden until the quiz is closed and revealed")
+    chair.do("poll:open", {"poll_id": quiz["id"]})
+    expect(label("quiz-1")).to_have_text("Hidden until the quiz is closed and revealed")
+    chair.do("poll:close", {"poll_id": quiz["id"]})
+    expect(label("quiz-1")).to_have_text("Hidden until revealed")
+    chair.do("poll:reveal", {"poll_id": quiz["id"]})
+    expect(label("quiz-1")).to_have_text("Results shown", timeout=5000)  # after "Results shown at the reveal"
+    chair.do("poll:open", {"poll_id": chair.poll("vraag-1")["id"]})
+    expect(label("vraag-1")).to_have_text("Results shown")  # live from the moment it opened
+
+
 # ---- the featured question, reactions ----
 
 def test_a_featured_question_shows_on_every_screen_as_text_and_reactions_rise(
