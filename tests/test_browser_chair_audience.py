@@ -123,6 +123,7 @@ def test_the_chair_runs_a_poll_and_sees_every_sites_results_live(real_server, li
     # Open vraag-3: the phones of every site vote.
     desk.poll_item("vraag-3").locator("button").click()
     expect(page.get_by_test_id("poll-question")).to_have_text(desk.poll("vraag-3")["question"])
+    expect(page.get_by_test_id("poll-visibility")).to_have_text("results live once opened")  # hide_results: false
     page.get_by_test_id("poll-open").click()
     expect(page.get_by_test_id("poll-state")).to_have_text("open")
     expect(desk.ok).to_contain_text("vraag-3")
@@ -152,7 +153,7 @@ def test_the_chair_runs_a_poll_and_sees_every_sites_results_live(real_server, li
 
     # The chair hides the results (the public page goes back to waiting), then reveals them: every screen at once.
     page.get_by_test_id("poll-hide").click()
-    expect(page.get_by_test_id("poll-visibility")).to_have_text("results hidden")
+    expect(page.get_by_test_id("poll-visibility")).to_have_text("hidden until revealed")
     expect(public.get_by_test_id("results-not-yet")).to_be_visible(timeout=15000)
     page.wait_for_timeout(600)  # the bars' animation
     page.screenshot(path=str(artifacts / "chair-polls.png"))
@@ -243,6 +244,8 @@ def test_the_chair_creates_edits_and_deletes_a_poll_and_sees_refusals(real_serve
     phones("enschede", "Annelies").vote(created["id"], {"option": right})
     phones("enschede", "Bram").vote(created["id"], {"option": created["options"][2]["id"]})
     expect(page.get_by_test_id("poll-voters")).to_have_text("2 voted")
+    page.get_by_test_id("poll-close").click()  # the leaderboard counts closed quiz questions only
+    expect(page.get_by_test_id("poll-state")).to_have_text("closed")
     expect(page.get_by_test_id("rv-leaderboard")).to_contain_text("Annelies")
     expect(page.get_by_test_id("rv-table").locator("tbody th").first).to_have_text("✓ De Grolsch Veste")
     page.get_by_test_id("poll-delete").click()

@@ -11,6 +11,7 @@ import requests
 from playwright.sync_api import expect
 
 from tests.conftest import PROJECT_ROOT, with_query
+from tests.crew import Chair
 
 pytestmark = pytest.mark.browser
 
@@ -157,6 +158,50 @@ def test_the_chair_runs_the_event_from_the_control_panel(panel, artifacts):
     page.set_viewport_size({"width": 1366, "height": 768})
     panel.shot(artifacts, "control-1366.png")
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+
+
+def test_a_site_card_shows_a_poll_left_open_in_eindhoven_covered_by_the_closing_round_and_clear_takes_it_off(
+        real_server, panel, artifacts):
+    chair = Chair(real_server, panel.links)
+    try:
+        chair.do("event:start")
+        chair.do("poll:create", {"poll": {"key": "eindhoven-thema", "kind": "single",
+                                          "question": "Welk thema pakken we op?", "options": ["Scholing", "Netwerk"]},
+                                 "site": "eindhoven", "segment_id": None})
+        poll = chair.poll("eindhoven-thema")
+        chair.do("poll:open", {"poll_id": poll["id"]})
+        chair.do("poll:show", {"poll_id": poll["id"], "pinned": True})
+        eindhoven = panel.site("eindhoven")
+        shown = eindhoven.get_by_test_id("site-poll")
+        expect(eindhoven.get_by_test_id("site-shows")).to_have_text("poll")
+        expect(shown).to_contain_text("poll eindhoven-thema: Welk thema pakken we op?")
+        expect(shown.get_by_test_id("pinned")).to_have_text("pinned")
+        expect(shown.get_by_test_id("covered")).to_have_count(0)
+
+        # The closing round covers it: Eindhoven's screen shows the round, the card says the poll waits under it.
+        chair.do("programme:jump", {"segment_id": chair.segment_id("closing_round")})
+        expect(eindhoven.get_by_test_id("site-shows")).to_have_text("closing round")
+        expect(shown.get_by_test_id("covered")).to_have_text("covered")
+        expect(panel.site("enschede").get_by_test_id("site-poll")).to_have_count(0)
+        expect(panel.site("enschede").get_by_test_id("site-clear")).to_be_disabled()  # nothing but the programme
+        panel.shot(artifacts, "control-covered-poll.png")
+
+        # One click takes it off Eindhoven's screen; the poll itself stays open.
+        eindhoven.get_by_test_id("site-clear").click()
+        expect(panel.ok).to_contain_text("Eindhoven: the screen is back on the programme.")
+        expect(shown).to_have_count(0)
+        expect(eindhoven.get_by_test_id("site-clear")).to_be_disabled()
+        site = next(site for site in panel.state()["sites"] if site["key"] == "eindhoven")
+        assert (site["poll"], site["screen"]["show"], site["screen"]["covered"]) == (None, "closing_round", [])
+        assert chair.poll("eindhoven-thema")["state"] == "open"
+
+        # A refusal is shown like the panel's other actions.
+        eindhoven.get_by_test_id("site-clear").evaluate(
+            "element => { element.disabled = false; element.dataset.site = 'atlantis'; }")
+        eindhoven.get_by_test_id("site-clear").click()
+        expect(panel.error).to_contain_text("Refused (screen:clear)")
+    finally:
+        chair.close()
 
 
 def test_jumping_and_ending_ask_first_and_dismissing_changes_nothing(panel):

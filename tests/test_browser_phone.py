@@ -234,6 +234,27 @@ def test_a_scale_and_a_word_cloud(phones, chair, server_links, artifacts):
     assert horizontal_overflow(phone) <= 0
 
 
+def test_the_phone_asks_for_a_vote_only_while_its_sites_screen_shows_the_open_poll(phones, chair, server_links):
+    chair.start_at_the_polls()
+    chair.open("vraag-3")
+    phone = phones.new(server_links["sites"]["den-haag"]["join"]["url"])
+    join(phone)
+    card = phone.get_by_test_id("poll")
+    expect(card.get_by_role("group", name="Tap your answer")).to_be_visible()
+
+    # The holding scene covers the poll on Den Haag's screen: the phone offers no vote either.
+    chair.do("screen:scene", {"scene": "holding", "text": "Pauze", "site": "den-haag"})
+    expect(card).to_contain_text("No question open right now")
+    expect(card.get_by_role("group", name="Tap your answer")).to_have_count(0)
+    expect(phone.get_by_test_id("now")).to_contain_text("Pauze")
+
+    # Back on the programme: the poll, still open, asks for the vote again.
+    chair.do("screen:scene", {"scene": "programme", "text": "", "site": "den-haag"})
+    expect(card.get_by_role("group", name="Tap your answer")).to_be_visible()
+    card.get_by_role("button", name="Van elkaar geleerd").click()
+    expect(phone.get_by_test_id("vote-status")).to_have_text("Your answer is in")
+
+
 def test_a_statement_at_eindhoven_only(phones, chair, server_links, artifacts):
     chair.do("event:start")
     regional = next(row["id"] for row in chair.state()["runsheet"] if row["kind"] == "regional")
@@ -417,12 +438,12 @@ def test_a_forgotten_sign_in_shows_the_join_form_again(phones, server_links):
 
 def test_every_other_poll_kind_on_the_phone(phones, chair, server_links, artifacts):
     chair.start_at_the_polls()
-    specs = [
+    specs = [  # results live from the moment each opens (a poll's results wait for the reveal unless it says so)
         {"key": "test-multiple", "kind": "multiple", "question": "Welke regio's bezocht u?",
-         "options": ["Twente", "Brabant", "Haaglanden"]},
+         "options": ["Twente", "Brabant", "Haaglanden"], "hide_results": False},
         {"key": "test-ranking", "kind": "ranking", "question": "Wat is het belangrijkst?",
-         "options": ["Scholing", "Matching", "Begeleiding"]},
-        {"key": "test-open", "kind": "open", "question": "Wat neemt u mee?"},
+         "options": ["Scholing", "Matching", "Begeleiding"], "hide_results": False},
+        {"key": "test-open", "kind": "open", "question": "Wat neemt u mee?", "hide_results": False},
         {"key": "test-quiz", "kind": "quiz", "question": "In welk jaar startte Perspectief op Werk?",
          "options": ["2019", {"label": "2020", "correct": True}, "2021"]},
     ]

@@ -244,6 +244,37 @@ def test_the_word_cloud_grows_live_and_the_eurovision_reveal_shows_the_sites_in_
     expect(screen.get_by_test_id("poll-announce")).to_contain_text("Online: 2 votes · average 3.5")
 
 
+def test_a_screen_in_a_site_by_site_reveal_draws_only_the_revealed_sites_and_the_total_the_server_sent(
+        chair, server_links, phones, open_page):
+    chair.do("event:start")
+    chair.do("programme:jump", {"segment_id": chair.segment_id("poll")})
+    screen = open_page(url(server_links, "online", "screen"))
+    wait_live(screen)
+    poll = chair.poll("vraag-3")
+    hide_results_until_revealed(chair, poll)
+    chair.do("poll:open", {"poll_id": poll["id"]})
+    labels = [option["label"] for option in poll["options"]]
+    votes = {"den-haag": [labels[0], labels[0], labels[1]], "enschede": [labels[2], labels[2]],
+             "eindhoven": [labels[1]]}
+    for site, answers in votes.items():
+        for phone, label in zip(phones(site, len(answers)), answers, strict=True):
+            phone.vote(poll["id"], {"option": next(o["id"] for o in poll["options"] if o["label"] == label)})
+    expect(screen.get_by_test_id("poll-voters")).to_have_text("6")
+    chair.do("poll:close", {"poll_id": poll["id"]})
+    for step, shown in enumerate((["den-haag"], ["den-haag", "enschede"]), start=1):
+        chair.do("poll:reveal-site", {"poll_id": poll["id"]})
+        expect(screen.get_by_test_id("screen-poll")).to_have_attribute("data-step", str(step), timeout=5000)
+        answers = [answer for site in shown for answer in votes[site]]
+        expect(screen.get_by_test_id("poll-voters")).to_have_text(str(len(answers)))
+        assert bar_counts(screen) == {label: answers.count(label) for label in labels}
+        assert site_voters(screen) == {**{site: "" for site in ("den-haag", "enschede", "eindhoven", "online")},
+                                       **{site: str(len(votes[site])) for site in shown}}
+        # Bars only in the revealed sites' cards; the others say they are still to come, with no figure.
+        expect(screen.locator("[data-testid=site-card]:not(.is-pending) .stacked")).to_have_count(len(shown))
+        expect(screen.locator("[data-testid=site-card].is-pending .stacked")).to_have_count(0)
+        expect(screen.locator("[data-testid=site-card].is-newest")).to_have_attribute("data-site", shown[-1])
+
+
 # ---- a quiz: the right answer, then the leaderboard ----
 
 def test_a_quiz_marks_the_right_answer_and_shows_the_leaderboard(chair, server_links, phones, open_page, artifacts):
@@ -266,7 +297,8 @@ def test_a_quiz_marks_the_right_answer_and_shows_the_leaderboard(chair, server_l
     expect(correct).to_contain_text("2020")
     board = screen.get_by_test_id("leaderboard")
     expect(board).to_be_visible()
-    expect(board.locator(".leader")).to_have_count(4 + 2)  # every player overall, then Enschede's two
+    # The players who scored overall (Enschede's and Den Haag's), then Enschede's one; no 0-point rows.
+    expect(board.locator(".leader")).to_have_count(2 + 1)
     expect(board).to_contain_text("Best in Enschede")
     assert_fits(screen)
     shot(screen, artifacts, "screen-quiz-leaderboard")
@@ -364,6 +396,34 @@ def test_the_eindhoven_host_runs_its_own_statement_poll_and_moderates_its_site(
     expect(enschede.get_by_test_id("screen-poll")).to_be_hidden()
     assert chair.poll("enschede-podium")["state"] == "draft"
     assert host.evaluate("window.__pwned") is None and eindhoven.evaluate("window.__pwned") is None
+
+
+def test_the_host_panel_says_truthfully_when_each_polls_results_will_show(chair, server_links, open_page):
+    chair.do("event:start")
+    chair.do("poll:create", {"poll": {"key": "quiz-1", "kind": "quiz", "hide_results": True, "question": "Welk jaar?",
+                                      "options": ["2019", {"label": "2020", "correct": True}]},
+                             "site": None, "segment_id": None})
+    quiz = chair.poll("quiz-1")
+    hide_results_until_revealed(chair, chair.poll("vraag-3"))
+    host = open_page(url(server_links, "eindhoven", "host"))
+    wait_live(host)
+
+    def label(key: str):
+        poll_id = chair.poll(key)["id"]
+        return host.locator(f"[data-poll-id='{poll_id}'] [data-testid=poll-visibility]")
+
+    expect(label("vraag-1")).to_have_text("Results live once opened")  # hide_results: false, not opened yet
+    expect(label("eindhoven-stelling-1")).to_have_text("Results live once opened")
+    expect(label("vraag-3")).to_have_text("Hidden until revealed")
+    expect(label("quiz-1")).to_have_text("Hidden until the quiz is closed and revealed")
+    chair.do("poll:open", {"poll_id": quiz["id"]})
+    expect(label("quiz-1")).to_have_text("Hidden until the quiz is closed and revealed")
+    chair.do("poll:close", {"poll_id": quiz["id"]})
+    expect(label("quiz-1")).to_have_text("Hidden until revealed")
+    chair.do("poll:reveal", {"poll_id": quiz["id"]})
+    expect(label("quiz-1")).to_have_text("Results shown", timeout=5000)  # after "Results shown at the reveal"
+    chair.do("poll:open", {"poll_id": chair.poll("vraag-1")["id"]})
+    expect(label("vraag-1")).to_have_text("Results shown")  # live from the moment it opened
 
 
 # ---- the featured question, reactions ----

@@ -451,6 +451,54 @@ def test_the_screen_greys_out_while_the_server_is_away_and_recovers_with_the_cur
         restarted.stop()
 
 
+#: Before the page's scripts run: keep the page's Socket.IO connection at hand, note when each state message
+#: arrives (before the page's own handler sees it) and every change of the page's connection state.
+SOCKET_PROBE = """
+(() => {
+  window.__states = [];
+  window.__connection = [];
+  let real;
+  Object.defineProperty(window, "io", {
+    configurable: true,
+    get() { return real; },
+    set(value) {
+      real = function () {
+        const socket = value.apply(this, arguments);
+        socket.onAny((name) => { if (name === "state:changed") { window.__states.push(performance.now()); } });
+        window.__socket = socket;
+        return socket;
+      };
+      Object.assign(real, value);
+    },
+  });
+  document.addEventListener("DOMContentLoaded", () => {
+    new MutationObserver(() => window.__connection.push([performance.now(), document.body.dataset.connection]))
+      .observe(document.body, { attributes: true, attributeFilter: ["data-connection"] });
+  });
+})();
+"""
+
+
+def test_a_screen_that_got_the_state_over_its_new_connection_is_live_at_once_after_a_reconnect(
+        chair, server_links, page):
+    chair.do("event:start")
+    page.add_init_script(SOCKET_PROBE)
+    page.goto(url(server_links, "enschede", "screen"))
+    wait_live(page)
+    for _ in range(2):  # the first reconnect, and one more
+        before = page.evaluate("() => window.__states.length")
+        page.evaluate("() => window.__socket.io.engine.close()")  # the transport dies; Socket.IO reconnects
+        page.wait_for_function("before => window.__states.length > before", arg=before, timeout=10000)
+        arrived = page.evaluate("before => window.__states[before]", before)
+        page.wait_for_function("arrived => performance.now() > arrived + 500", arg=arrived)
+        # The state came over the new connection: half a second later the screen is live, not "reconnecting"
+        # until a resync seconds later.
+        expect(page.locator("body")).to_have_attribute("data-connection", "live", timeout=1)
+        expect(page.get_by_test_id("screen-connection")).to_be_hidden(timeout=1)
+        changes = page.evaluate("arrived => window.__connection.filter(change => change[0] > arrived)", arrived)
+        assert changes and changes[-1][1] == "live", changes  # and it stayed live since
+
+
 # ---- the overlay for streaming software ----
 
 def test_after_a_restore_from_a_backup_the_pages_show_the_restored_state_though_its_version_is_older(

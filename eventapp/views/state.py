@@ -108,6 +108,8 @@ class PollView(BaseModel):
     scale: ScaleView | None
     state: str
     allow_change: bool
+    #: The poll's results wait for the chair's reveal (False: they show live from the moment it opens).
+    hide_results: bool
     results_visible: bool
     reveal_at: datetime | None
     reveal_order: list[str]
@@ -406,6 +408,7 @@ def poll_view(event: Event, poll: Poll, voters: int | None = None) -> PollView:
     return PollView(
         id=poll.id, key=poll.key, kind=poll.kind.value, question=poll.question,
         site=_site_key(event, poll.site_id), scale=scale, state=poll.state.value, allow_change=poll.allow_change,
+        hide_results=poll.hide_results,
         options=[OptionView(id=o.id, label=o.label, correct=o.correct if tell_correct else None)
                  for o in poll.options],
         results_visible=poll.results_visible, reveal_at=poll.reveal_at, reveal_order=poll.reveal_order,

@@ -225,13 +225,12 @@
       : showing.length === own.length && own.length > 1 ? S.on_all_screens
         : t("on_screens", { sites: showing.map(function (s) { return s.name; }).join(", ") });
     const visibility = $("[data-testid=poll-visibility]");
-    const doc = state.docs.get(poll.id);
-    const waiting = poll.results_visible && poll.reveal_at && Date.parse(poll.reveal_at) > live.now();
-    visibility.textContent = poll.results_visible ? (waiting ? S.results_waiting : S.results_shown)
-      : (doc && doc.hide_results ? S.hide_until_reveal : S.results_hidden);
+    const shown = Live.resultsVisibility(poll, live.now());
+    visibility.textContent = S.results[shown];
+    visibility.dataset.visibility = shown;
     visibility.className = poll.results_visible ? "is-visible" : "is-hidden";
-    clearTimeout(state.revealTimer);
-    if (waiting) { state.revealTimer = setTimeout(renderDetail, Date.parse(poll.reveal_at) - live.now() + 50); }
+    clearTimeout(state.revealTimer);  // the label changes by itself at the reveal's moment
+    if (shown === "waiting") { state.revealTimer = setTimeout(renderDetail, Date.parse(poll.reveal_at) - live.now() + 50); }
 
     const button = function (action) { return $("[data-poll-action='" + action + "']"); };
     button("poll:open").disabled = poll.state === "open";

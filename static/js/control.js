@@ -153,9 +153,13 @@
     "live:split": function () { return run("live:split"); },
     "live:central": function () { return run("live:central"); },
     "live:on-air": function (button) { return goLive(button.dataset.site); },
-    "screen:clear": async function () {
-      const reply = await run("screen:message", { text: "", site: screenTarget() }, { done: text.done["screen:clear"] });
+    "message:clear": async function () {
+      const reply = await run("screen:message", { text: "", site: screenTarget() }, { done: text.done["message:clear"] });
       if (reply) { ui.screensForm.elements.message.value = ""; }
+    },
+    "screen:clear": function (button) {
+      return run("screen:clear", { site: button.dataset.site },
+        { done: fill(text.done["screen:clear"], { site: siteName(button.dataset.site) }) });
     },
     "screen:holding": function () {
       return run("screen:scene", { scene: "holding", text: ui.screensForm.elements.holding.value, site: screenTarget() },
@@ -423,15 +427,9 @@
       fact(text.participants, "", { class: "fact participants-fact", "data-testid": "participants" });
       card.append(facts);
 
+      card.append(screenBox(site));
+
       const notes = Live.el("ul", { class: "site-notes" });
-      if (site.scene === "holding") {
-        notes.append(Live.el("li", { class: "note holding", "data-testid": "site-scene" },
-          fill(text.scene_holding, { text: site.holding_text || "…" })));
-      }
-      if (site.message) {
-        notes.append(Live.el("li", { class: "note message", "data-testid": "site-message" },
-          fill(text.message_on, { text: site.message })));
-      }
       const part = segment && segment.parts ? segment.parts[site.key] : null;
       if (part) {
         const li = Live.el("li", { class: "note part", "data-testid": "site-part" });
@@ -459,6 +457,52 @@
     renderPresence();
     const lastKey = document.querySelector("[data-testid=last-site-key]");
     if (lastKey) { lastKey.textContent = String(Math.min(9, s.sites.length)); }
+  }
+
+  // What the site's screen shows now, as the server decided it (sites[].screen), and what is set on it: the poll,
+  // the featured question, the holding scene, the message, each marked when something else covers it or when
+  // it is pinned; and the one click that puts the screen back on the programme.
+  function screenBox(site) {
+    const screen = site.screen || { show: "welcome", covered: [] };
+    const covered = screen.covered || [];
+    const box = Live.el("div", { class: "site-screen", "data-testid": "site-screen", "data-show": screen.show });
+    const head = Live.el("p", { class: "screen-shows" });
+    head.append(Live.el("span", { class: "screen-shows-label" }, text.screen_shows),
+      Live.el("strong", { "data-testid": "site-shows" }, text.shows[screen.show] || screen.show));
+    const clear = keptButton("clear-" + site.key, { class: "button secondary small clear-screen",
+      "data-action": "screen:clear", "data-site": site.key, "data-testid": "site-clear",
+      title: fill(text.clear_screen_title, { site: site.name }) }, text.clear_screen);
+    head.append(clear);
+    box.append(head);
+
+    const list = Live.el("ul", { class: "site-notes" });
+    function note(kind, testId, words, isCovered, pinned) {
+      const item = Live.el("li", { class: "note " + kind + (isCovered ? " is-covered" : ""), "data-testid": testId });
+      item.append(Live.el("span", { class: "note-text" }, words));
+      if (isCovered) { item.append(Live.el("span", { class: "note-flag", "data-testid": "covered" }, text.covered)); }
+      if (pinned) {
+        item.append(Live.el("span", { class: "note-flag is-pinned", "data-testid": "pinned", title: text.pinned_title },
+          text.pinned));
+      }
+      list.append(item);
+    }
+    if (site.poll) {
+      note("poll", "site-poll", fill(text.site_poll, { key: site.poll.key, question: site.poll.question }),
+        covered.indexOf("poll") >= 0, site.poll_pinned);
+    }
+    const question = snapshot.featured_question;
+    if (question) {
+      note("question", "site-question", fill(text.site_question, { text: question.text }),
+        covered.indexOf("question") >= 0, snapshot.featured_pinned);
+    }
+    if (site.scene === "holding") {
+      note("holding", "site-scene", fill(text.scene_holding, { text: site.holding_text || "…" }),
+        covered.indexOf("holding") >= 0, false);
+    }
+    if (site.message) { note("message", "site-message", fill(text.message_on, { text: site.message }), false, false); }
+    if (list.children.length) { box.append(list); }
+    clear.disabled = !list.children.length;  // nothing on the screen but the programme
+    return box;
   }
 
   // Who is connected at each site, written into the site cards (presence changes often: no rebuild).

@@ -532,7 +532,9 @@
       item.dataset.testid = "own-poll";
       item.dataset.key = poll.key;
       const results = pollResults.get(poll.id);
-      piece(item, "badges", [poll, onMyScreen(poll), votersOf(poll)], function () { return badges(poll); });
+      piece(item, "badges", [poll, onMyScreen(poll), votersOf(poll), visibilityOf(poll)], function () {
+        return badges(poll);
+      });
       piece(item, "question", poll.question, function () { return Live.el("p", { class: "poll-question" }, poll.question); });
       piece(item, "buttons", [poll.id, poll.state, poll.results_visible, onMyScreen(poll)], function () {
         return pollButtons(poll);
@@ -547,7 +549,9 @@
     syncList(eventPolls, pollsOf(null), function (poll, item) {
       item.className = "poll-row is-read-only is-" + poll.state;
       item.dataset.testid = "event-poll";
-      piece(item, "badges", [poll, onMyScreen(poll), votersOf(poll)], function () { return badges(poll); });
+      piece(item, "badges", [poll, onMyScreen(poll), votersOf(poll), visibilityOf(poll)], function () {
+        return badges(poll);
+      });
       piece(item, "question", poll.question, function () { return Live.el("p", { class: "poll-question" }, poll.question); });
       // An open question to every site: the host approves its own site's answers.
       const results = poll.kind === "open" ? pollResults.get(poll.id) : null;
@@ -590,12 +594,16 @@
       Live.el("span", { class: "poll-state is-" + poll.state, "data-testid": "poll-state" },
         (T.poll_states && T.poll_states[poll.state]) || poll.state));
     if (onMyScreen(poll)) { row.append(Live.el("span", { class: "poll-flag is-screen", "data-testid": "on-screen" }, T.on_screen)); }
-    row.append(Live.el("span", { class: "poll-flag" + (poll.results_visible ? " is-shown" : "") },
-      poll.results_visible ? T.results_shown : T.results_hidden));
+    const visibility = visibilityOf(poll);
+    row.append(Live.el("span", { class: "poll-flag" + (poll.results_visible ? " is-shown" : ""),
+      "data-testid": "poll-visibility", "data-visibility": visibility }, T.results[visibility]));
     row.append(Live.el("span", { class: "poll-voters", "data-testid": "poll-voters" },
       fill(T.voters_n, { n: votersOf(poll) })));
     return row;
   }
+
+  // Who sees the poll's results now (a key of T.results); it changes at a reveal's moment, with the results push.
+  function visibilityOf(poll) { return Live.resultsVisibility(poll, live.now()); }
 
   function votersOf(poll) {
     const results = pollResults.get(poll.id);

@@ -79,9 +79,11 @@ window.Live = (function () {
       });
     }
 
+    // The server sends the state in its connect handler, so Socket.IO hands that snapshot to the page before its
+    // own "connect" event: a snapshot accepted on this connection already made the page live. `fresh` is reset
+    // where a connection ends (disconnect, connect_error), never here.
     socket.on("connect", function () {
-      fresh = false;
-      status("syncing");
+      if (!fresh) { status("syncing"); }
       syncClock();
       clearInterval(heartbeat);
       heartbeat = setInterval(function () { socket.emit("presence:heartbeat", {}); }, HEARTBEAT_MS);
@@ -121,6 +123,18 @@ window.Live = (function () {
     };
   }
 
+  // What a poll's results label says about who sees them, as a key of the page's strings: "shown", "waiting" (shown
+  // at the reveal's moment), "live_once_opened", "hidden_until_revealed" or "quiz_hidden" (an open quiz shows
+  // nothing until it is closed and revealed). It follows the server's rule (eventapp/views/results.py).
+  function resultsVisibility(poll, now) {
+    if (poll.results_visible) {
+      return poll.reveal_at && Date.parse(poll.reveal_at) > now ? "waiting" : "shown";
+    }
+    if (poll.kind === "quiz" && poll.state !== "closed") { return "quiz_hidden"; }
+    if (poll.state === "draft" && poll.hide_results === false) { return "live_once_opened"; }
+    return "hidden_until_revealed";
+  }
+
   // "mm:ss" (or "h:mm:ss") of a number of milliseconds; negative values get a minus sign (overtime).
   function clock(ms) {
     const sign = ms < 0 ? "-" : "";
@@ -147,5 +161,6 @@ window.Live = (function () {
     return element;
   }
 
-  return { connect: connect, strings: strings, clock: clock, timeOfDay: timeOfDay, el: el };
+  return { connect: connect, strings: strings, clock: clock, timeOfDay: timeOfDay, el: el,
+    resultsVisibility: resultsVisibility };
 })();

@@ -1,5 +1,7 @@
 // The participant's phone page: join (no account), see what is on now, answer the site's open poll, see the
-// results once revealed, ask and upvote questions, send reactions.
+// results once revealed, ask and upvote questions, send reactions. Whether the phone asks for a vote, and which
+// results it shows, is the server's decision (`sites[].screen.vote`, and the `poll:results` it sends a phone only
+// once they may be seen, with the totals counted): the page draws them as they come.
 //
 // Everything people typed (names, questions, answers, words, option labels) is shown with textContent only.
 // A vote is kept in localStorage with its idempotency key until the server acknowledges it (after the commit),
@@ -11,7 +13,6 @@
   const CODE = body.dataset.code;
   const SITE = body.dataset.site;
   const SITE_NAME = body.dataset.siteName;
-  const EVENT = body.dataset.event;
   const PREFIX = "eventapp.phone." + CODE + ".";
   const RETRY_MS = 5000; // pending votes are sent again this often while connected
   const REACTION_PAUSE_MS = 4000;
@@ -74,8 +75,6 @@
     editing: false,
     shownResults: null, // "pollId|step" of the results on the page
     announced: null,
-    revealTimer: null,
-    fetchedResults: {}, // poll id -> when its results were last fetched over HTTP
     reactionPause: null,
   };
 
@@ -203,6 +202,12 @@
     return view.snapshot ? view.snapshot.sites.find(function (s) { return s.key === SITE; }) : null;
   }
 
+  // What this site's screen and phones show, as the server decided it (the scene rule).
+  function scene() {
+    const site = mySite();
+    return site && site.screen ? site.screen : { show: "welcome", air: null, air_site: null, vote: false };
+  }
+
   function onState(snapshot) {
     view.snapshot = snapshot;
     renderNow();
@@ -240,26 +245,28 @@
         }
       }
     }
-    if (snapshot.on_air && snapshot.status === "live") {
-      air = fmt(S.live_from, { site: siteName(snapshot.on_air) });
-      if (snapshot.on_air === SITE) { air += " · " + S.here; }
+    const screen = scene();
+    if (screen.air && screen.air_site) {
+      air = fmt(S.live_from, { site: siteName(screen.air_site) });
+      if (screen.air === "on_air") { air += " · " + S.here; }
     }
     let message = site.message || "";
-    if (site.scene === "holding" && site.holding_text) { message = site.holding_text; }
-    if (!store.joined && site.poll && site.poll.state === "open") { message = message || S.watching; }
+    if (screen.show === "holding" && site.holding_text) { message = site.holding_text; }
+    if (!store.joined && screen.vote) { message = message || S.watching; }
     $("now").hidden = false;
     show($("now-label"), label);
     show($("now-title"), title);
     show($("now-sub"), sub);
     show($("on-air"), air);
-    $("on-air").classList.toggle("here", snapshot.on_air === SITE);
+    $("on-air").classList.toggle("here", screen.air === "on_air");
     show($("now-message"), message);
   }
 
   // --- the poll ------------------------------------------------------------------------------------------
+  // The poll on this site's screen, while the screen shows it (not while something else covers it).
   function currentPoll() {
     const site = mySite();
-    return site ? site.poll : null;
+    return site && site.poll && scene().show === "poll" ? site.poll : null;
   }
 
   function signature(poll) {
@@ -356,7 +363,7 @@
 
   function context(poll) {
     const answer = answerOf(poll);
-    const open = poll.state === "open";
+    const open = scene().vote;
     return {
       answer: answer,
       open: open,
@@ -747,107 +754,32 @@
     if (poll && poll.id === results.poll_id) { renderResults(poll); }
   }
 
-  function revealDue(poll) {
-    if (!poll.reveal_at) { return true; }
-    const wait = Date.parse(poll.reveal_at) - view.live.now();
-    if (wait <= 0) { return true; }
-    clearTimeout(view.revealTimer);
-    view.revealTimer = setTimeout(renderPoll, wait + 30);
-    return false;
-  }
-
-  // Figures of several sites added up (a site-by-site reveal shows the sites revealed so far).
-  function combine(kind, list) {
-    if (!list.length) { return null; }
-    const total = { voters: list.reduce(function (sum, f) { return sum + f.voters; }, 0) };
-    const first = list[0];
-    if (first.options) {
-      total.options = first.options.map(function (option) {
-        const row = Object.assign({}, option);
-        const rows = list.map(function (f) { return f.options.find(function (o) { return o.id === option.id; }) || {}; });
-        if ("count" in option) { row.count = rows.reduce(function (sum, o) { return sum + (o.count || 0); }, 0); }
-        if ("score" in option) {
-          row.score = rows.reduce(function (sum, o) { return sum + (o.score || 0); }, 0);
-          row.average_rank = total.voters ? 1 + (first.options.length - 1) - row.score / total.voters : null;
-        }
-        return row;
-      });
-      if (kind === "ranking") { total.options.sort(function (a, b) { return b.score - a.score; }); }
-    }
-    if (first.distribution) {
-      total.distribution = first.distribution.map(function (d) {
-        return { value: d.value, count: list.reduce(function (sum, f) {
-          const row = f.distribution.find(function (x) { return x.value === d.value; });
-          return sum + (row ? row.count : 0);
-        }, 0) };
-      });
-      const sum = total.distribution.reduce(function (acc, d) { return acc + d.value * d.count; }, 0);
-      total.mean = total.voters ? Math.round((sum / total.voters) * 100) / 100 : null;
-    }
-    if (first.choices) {
-      total.choices = first.choices.map(function (c) {
-        return { choice: c.choice, count: list.reduce(function (sum, f) {
-          const row = f.choices.find(function (x) { return x.choice === c.choice; });
-          return sum + (row ? row.count : 0);
-        }, 0) };
-      });
-    }
-    if (first.words) {
-      const counts = {};
-      list.forEach(function (f) { f.words.forEach(function (w) { counts[w.word] = (counts[w.word] || 0) + w.count; }); });
-      total.words = Object.keys(counts).map(function (w) { return { word: w, count: counts[w] }; })
-        .sort(function (a, b) { return b.count - a.count; });
-    }
-    if ("answers" in first) { total.answers = list.reduce(function (sum, f) { return sum + (f.answers || 0); }, 0); }
-    return total;
-  }
-
+  // The figures as the server sent them: the total (in a site-by-site reveal over the sites revealed so far)
+  // and this site's own, when it is among them.
   function figures(poll, results) {
-    let total = results.total;
-    let mine = (results.sites || {})[SITE] || null;
-    let revealed = null;
-    if (poll.reveal_step !== null && poll.reveal_step !== undefined && poll.reveal_order.length) {
-      revealed = poll.reveal_order.slice(0, poll.reveal_step);
-      total = combine(poll.kind, revealed.map(function (k) { return results.sites[k]; }).filter(Boolean)) || total;
-      if (revealed.indexOf(SITE) < 0) { mine = null; }
-    }
-    const oneSite = poll.site !== null || Object.keys(results.sites || {}).length <= 1;
-    return { total: total, mine: oneSite ? null : mine, revealed: revealed, oneSite: oneSite };
-  }
-
-  function fetchResults(poll) {
-    const last = view.fetchedResults[poll.id] || 0;
-    if (Date.now() - last < 10000) { return; }
-    view.fetchedResults[poll.id] = Date.now();
-    // The public results export (GET /api/v1/events/SLUG/polls/KEY/results): the same figures as poll:results.
-    fetch("/api/v1/events/" + encodeURIComponent(EVENT) + "/polls/" + encodeURIComponent(poll.key) + "/results",
-      { headers: { "Accept": "application/json" } })
-      .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (doc) {
-        const results = doc && doc.results;
-        if (results && results.poll_id === poll.id && !view.results[poll.id]) { onResults(results); }
-      })
-      .catch(function () { /* the socket brings them with the next change */ });
+    const sites = results.sites || {};
+    const revealed = results.step ? results.shown || [] : null;
+    const oneSite = poll.site !== null || (!revealed && Object.keys(sites).length <= 1);
+    return { total: results.total, mine: oneSite ? null : sites[SITE] || null, revealed: revealed, oneSite: oneSite };
   }
 
   function renderResults(poll) {
     const box = $("poll-results");
     if (!poll || !store.joined) { box.hidden = true; view.shownResults = null; return; }
+    if (!poll.results_visible) { delete view.results[poll.id]; }  // hidden again by the chair
     const answered = answerOf(poll) !== null;
-    const stepKey = poll.id + "|" + poll.reveal_step;
-    // Results show to those who answered (no nudging the undecided) and to everyone once the poll closed;
-    // all phones and screens show them at the same moment (reveal_at), unless they were on this phone already.
-    const wanted = poll.results_visible && (answered || poll.state !== "open");
-    const due = wanted && (revealDue(poll) || view.shownResults === stepKey);
-    if (!due) {
-      box.hidden = !(answered && !poll.results_visible && poll.state === "open");
+    const vote = scene().vote;
+    // Results show to those who answered (no nudging the undecided) and to everyone once voting is over; the
+    // server sends them at the reveal's moment, the same on every phone and screen.
+    const results = poll.results_visible && (answered || !vote) ? view.results[poll.id] : null;
+    if (!results) {
+      box.hidden = !(answered && vote);
       box.replaceChildren();
       if (!box.hidden) { box.append(el("p", { class: "hint results-wait" }, S.results_wait)); }
       view.shownResults = null;
       return;
     }
-    const results = view.results[poll.id];
-    if (!results) { fetchResults(poll); box.hidden = true; return; }
+    const stepKey = poll.id + "|" + results.step;
     const first = view.shownResults !== stepKey;
     view.shownResults = stepKey;
     box.hidden = false;
@@ -889,7 +821,7 @@
       });
     }
     if (["single", "multiple", "quiz"].indexOf(poll.kind) >= 0 && f.options) {
-      return f.options.map(function (o) { return { key: o.id, label: o.label, count: o.count }; });
+      return f.options.map(function (o) { return { key: o.id, label: o.label, count: o.count, correct: o.correct }; });
     }
     return null;
   }
@@ -970,14 +902,12 @@
   function barsView(poll, f) {
     const rows = rowsOf(poll, f.total);
     const siteRows = rowsOf(poll, f.mine);
-    const correct = {};
-    poll.options.forEach(function (o) { if (o.correct) { correct[o.id] = true; } });
     const list = el("ul", { class: "bars", "data-testid": "result-bars" });
     rows.forEach(function (row) {
       const item = el("li", { class: "bar-row" });
       const top = el("div", { class: "bar-top" });
       const label = el("span", { class: "bar-label" }, row.label);
-      if (poll.kind === "quiz" && correct[row.key]) {
+      if (poll.kind === "quiz" && row.correct) {
         item.classList.add("correct");
         label.append(" ", el("span", { class: "badge ok" }, "✓ " + S.correct));
       }

@@ -1,7 +1,8 @@
 // The room screen of one site: a big-type view of the live state, for a projector or a broadcast overlay: what is
 // on now, who is on air, the poll on this site's screen with its results, the featured question, reactions.
-// Everything it shows comes from the newest snapshot; when the connection drops it greys out at once and says
-// so, and it only looks live again after a fresh snapshot has come in over the new connection.
+// Which of them fills the screen is the server's decision (`sites[].screen`, the scene rule in docs/PROTOCOL.md):
+// the page draws it and decides nothing. Results are drawn as received. When the connection drops it greys out
+// at once and says so, and it only looks live again after a fresh snapshot has come in over the new connection.
 "use strict";
 (function () {
   const body = document.body;
@@ -111,49 +112,56 @@
 
   // ---- rendering ----
 
+  // What this site's screen shows, as the server decided it (the scene rule).
+  function scene() {
+    const site = me();
+    return site && site.screen ? site.screen : { show: "welcome", air: null, air_site: null, vote: false };
+  }
+
+  // The screens that cover the "now" area: it keeps what it had underneath (a video plays on).
+  const COVERING = ["poll", "question", "holding"];
+
   function render() {
     if (!snapshot) { return; }
     const site = me() || {};
+    const screen = scene();
     const segment = snapshot.segment;
-    let mode = "segment";
-    if (snapshot.status === "planned" || (snapshot.status === "live" && !segment)) { mode = "welcome"; }
-    if (snapshot.status === "ended") { mode = "ended"; }
-    body.dataset.mode = mode;
-    body.dataset.kind = mode === "segment" && segment ? segment.kind : "";
-    const ownPart = mode === "segment" && segment && snapshot.split && segment.parts && segment.parts[SITE];
-    body.dataset.ownPart = ownPart ? "1" : "";
+    body.dataset.show = screen.show;
+    body.dataset.mode = screen.show === "ended" || screen.show === "welcome" ? screen.show : "segment";
+    body.dataset.kind = body.dataset.mode === "segment" && segment ? segment.kind : "";
+    body.dataset.ownPart = screen.show === "own_part" ? "1" : "";
 
-    renderAir(mode);
-    renderNow(mode, segment, ownPart, site);
+    renderAir(screen);
+    renderNow(screen.show, segment, site);
     renderMessage(site);
-    renderHolding(site);
-    renderNext(mode);
-    if (!shownPoll()) { body.dataset.join = joinSize(null, null, mode, segment); }
+    renderHolding(screen, site);
+    renderNext();
     renderPoll();
-    renderFeatured();
+    renderFeatured(screen);
     fit();
     tick();
   }
 
-  function renderAir(mode) {
+  function renderAir(screen) {
     air.replaceChildren();
     body.dataset.air = "";
-    if (mode !== "segment" || snapshot.split || !snapshot.on_air) { return; }
-    if (snapshot.on_air === SITE) {
+    if (screen.air === "on_air") {
       body.dataset.air = "on-air";
       air.append(Live.el("span", { class: "on-air-badge", "data-testid": "on-air" }, T.on_air));
-    } else {
+    } else if (screen.air === "live_from" && screen.air_site) {
       body.dataset.air = "live-from";
       const banner = Live.el("span", { class: "live-from", "data-testid": "live-from" });
       banner.append(Live.el("span", { class: "live-dot", "aria-hidden": "true" }),
-        Live.el("span", {}, fill(T.live_from, { site: siteName(snapshot.on_air) })));
+        Live.el("span", {}, fill(T.live_from, { site: siteName(screen.air_site) })));
       air.append(banner);
     }
   }
 
-  function renderNow(mode, segment, ownPart, site) {
+  function renderNow(show, segment, site) {
+    nowBox.hidden = COVERING.indexOf(show) >= 0;
+    if (nowBox.hidden) { return; }
     const kind = segment ? segment.kind : "";
-    const key = JSON.stringify([mode, snapshot.title, segment, snapshot.split, snapshot.on_air, site.item_index,
+    const key = JSON.stringify([show, snapshot.title, segment, snapshot.split, snapshot.on_air, site.item_index,
       snapshot.sites.map(function (s) { return s.name; }), kind === "closing_round" ? snapshot.closing : null,
       kind === "handoff" ? snapshot.handoff : null]);
     if (key === nowKey) { return; }
@@ -171,32 +179,32 @@
     };
     const sub = function (text) { if (text) { parts.push(Live.el("p", { class: "screen-sub" }, text)); } };
 
-    if (mode === "welcome") {
+    if (show === "welcome" || !segment && show !== "ended") {
       label(T.welcome);
       title(snapshot.title);
       sub(FIRST_START ? fill(T.starts_at, { time: FIRST_START }) : T.starting);
-    } else if (mode === "ended") {
+    } else if (show === "ended") {
       label(snapshot.title);
       title(T.ended);
       sub(T.ended_sub);
-    } else if (ownPart) {
+    } else if (show === "own_part" && segment.parts && segment.parts[SITE]) {
+      const part = segment.parts[SITE];
       label(segment.title);
-      title(ownPart.title, "part-title");
-      parts.push(itemBox(ownPart, site.item_index));
-    } else if (segment.kind === "closing_round" && !snapshot.split) {
+      title(part.title, "part-title");
+      parts.push(itemBox(part, site.item_index));
+    } else if (show === "closing_round") {
       closingRound(parts, segment, label, title, sub);
-    } else if (segment.kind === "handoff" && snapshot.handoff && !snapshot.split) {
+    } else if (show === "magic_wall" && snapshot.handoff) {
       label(T.kinds.handoff);
       title(segment.title, "wall-title");
       parts.push(magicWall(snapshot.handoff));
-    } else if (segment.kind === "regional") {
-      label(T.kinds.regional);
+    } else if (show === "other_part") {
+      label(segment.kind === "regional" ? T.kinds.regional : T.split);
       title(segment.title);
       sub(T.regional_other);
     } else {
-      label(snapshot.split ? T.split : (T.kinds[segment.kind] || T.now));
+      label(T.kinds[segment.kind] || T.now);
       title(segment.title);
-      if (segment.kind === "poll") { sub(T.vote); }
       if (segment.kind === "break" && segment.planned_end) {
         sub(fill(T.back_at, { time: timeOfDay(segment.planned_end) }));
       }
@@ -204,7 +212,7 @@
       if (segment.kind === "handoff" && segment.object_title) { parts.push(objectCard(segment)); }
       if (segment.kind === "video") { parts.push(videoArea(segment)); }
     }
-    const withVideo = mode === "segment" && segment.kind === "video" && Boolean(segment.video_url);
+    const withVideo = show === "segment" && segment.kind === "video" && Boolean(segment.video_url);
     body.dataset.video = withVideo ? "1" : "";
     if (!withVideo) { dropVideo(); }
     nowBox.replaceChildren.apply(nowBox, parts);
@@ -367,16 +375,16 @@
     body.dataset.message = text ? "1" : "";
   }
 
-  function renderHolding(site) {
-    const on = site.scene === "holding";
+  function renderHolding(screen, site) {
+    const on = screen.show === "holding";
     holding.hidden = !on;
     body.dataset.holding = on ? "1" : "";
     holdingText.textContent = on ? (site.holding_text || snapshot.title) : "";
   }
 
-  function renderNext(mode) {
+  function renderNext() {
     const following = snapshot.next;
-    if ((mode === "segment" || mode === "welcome") && following && !snapshot.split) {
+    if (snapshot.status !== "ended" && following && !snapshot.split) {
       nextLine.textContent = T.next + ": " + following.title;
       nextLine.hidden = false;
     } else {
@@ -434,7 +442,6 @@
     setTimer(siteTimer, T.own_timer, snapshot.status === "live" ? ms(site.timer_ends_at) : null, now);
     if (segment && segment.kind === "video") { syncVideo(now); }
     if (segment && segment.kind === "handoff") { updateWall(nowBox.querySelector(".wall")); }
-    renderPoll();
   }
 
   function videoPosition(now) {
@@ -496,8 +503,9 @@
 
   // ---- the poll on this site's screen, its results, the featured question, reactions ----
   // A poll on the screen takes the place of "now": the question, the join code large beside it and the count of
-  // voters while people vote; the results once they are visible and the server's reveal moment has come (so
-  // every screen flips together). Everything people typed is put in with textContent only (Live.el).
+  // voters while people vote; the results as soon as they arrive. The server sends a screen only what it may
+  // show, at the reveal's moment (so every screen flips together), with the totals counted: the page draws them
+  // as they come. Everything people typed is put in with textContent only (Live.el).
 
   const pollBox = byId("poll");
   const pollLabel = byId("poll-label");
@@ -526,7 +534,6 @@
   const voters = new Map();      // poll id -> the newest poll:voters
   let pollKey = null;            // what the poll area shows, to rebuild it only when that changes
   let revealKey = null;          // the reveal last animated in (poll, step)
-  let revealTimer = null;
   let featuredKey = null;
   let counted = [];              // reactions counted under reduced motion: [{at, kind, n}]
 
@@ -540,84 +547,80 @@
   });
   live.socket.on("reactions:burst", function (data) { react(data.sites || {}); });
 
+  // The poll on this site's screen, when the screen shows it.
   function shownPoll() {
     const site = me();
-    return snapshot && snapshot.status !== "ended" && site && site.poll ? site.poll : null;
+    return snapshot && site && site.poll && scene().show === "poll" ? site.poll : null;
+  }
+
+  // The results this screen may draw: the newest that came for the poll, unless the chair hid them since.
+  function shownResults(poll) {
+    if (!poll.results_visible) { results.delete(poll.id); }
+    return results.get(poll.id) || null;
   }
 
   // Where a poll is: open for votes, results shown (live while still open), closed without results, not opened.
-  // A site-by-site reveal shows the first `step` sites of its order; the newest step only from its reveal moment.
-  function pollStage(poll, now) {
-    let shown = poll.results_visible && (!poll.reveal_at || now >= ms(poll.reveal_at));
-    let step = null;
-    if (poll.results_visible && poll.reveal_step) {
-      step = shown ? poll.reveal_step : poll.reveal_step - 1;
-      shown = step > 0;
-    }
-    const phase = shown ? (poll.state === "open" ? "live" : "results")
-      : poll.state === "open" ? "open" : poll.state === "closed" ? "closed" : "waiting";
-    return { phase: phase, step: shown ? step : null };
+  function pollPhase(poll, figures, vote) {
+    if (figures) { return vote ? "live" : "results"; }
+    return vote ? "open" : poll.state === "closed" ? "closed" : "waiting";
   }
 
-  function joinSize(poll, stage, mode, segment) {
-    if (poll) { return stage.phase === "open" || stage.phase === "waiting" ? "big" : stage.phase === "live" ? "medium" : ""; }
-    return mode === "welcome" || (mode === "segment" && segment && segment.kind === "poll") ? "big" : "";
+  // How large the join code is: large while the screen asks for votes (and before the start, to join), medium
+  // beside live results.
+  function joinSize(phase) {
+    const screen = scene();
+    if (screen.vote) { return phase === "live" ? "medium" : "big"; }
+    return screen.show === "welcome" ? "big" : "";
   }
 
   function renderPoll() {
     if (!snapshot) { return; }
     const poll = shownPoll();
-    clearTimeout(revealTimer);
     if (!poll) {
+      body.dataset.join = joinSize(null);
       if (pollKey !== null) {
         pollKey = null;
         revealKey = null;
         pollBox.hidden = true;
-        nowBox.hidden = false;
         body.dataset.poll = "";
-        body.dataset.join = joinSize(null, null, body.dataset.mode, snapshot.segment);
         fit();
       }
       return;
     }
-    const now = live.now();
-    const stage = pollStage(poll, now);
-    if (poll.results_visible && poll.reveal_at && ms(poll.reveal_at) > now) {
-      revealTimer = setTimeout(renderPoll, ms(poll.reveal_at) - now + 1);  // flip at the server's moment
-    }
-    const figures = results.get(poll.id) || null;
+    const figures = shownResults(poll);
+    const vote = scene().vote;
+    const phase = pollPhase(poll, figures, vote);
     const count = voters.get(poll.id) || null;
-    const key = JSON.stringify([poll, stage, figures, count, snapshot.sites.map(function (s) { return s.name; })]);
+    const key = JSON.stringify([poll, phase, figures, count, snapshot.sites.map(function (s) { return s.name; })]);
     if (key === pollKey) { return; }
     pollKey = key;
 
-    nowBox.hidden = true;
     pollBox.hidden = false;
-    body.dataset.poll = stage.phase;
-    body.dataset.join = joinSize(poll, stage);
-    pollBox.dataset.phase = stage.phase;
+    body.dataset.poll = phase;
+    body.dataset.join = joinSize(phase);
+    pollBox.dataset.phase = phase;
     pollBox.dataset.kind = poll.kind;
     pollBox.dataset.pollId = String(poll.id);
 
-    const showing = (stage.phase === "live" || stage.phase === "results") && figures !== null;
-    const reveal = showing ? JSON.stringify([poll.id, stage.step]) : null;
+    const step = figures ? figures.step || null : null;
+    const reveal = figures ? JSON.stringify([poll.id, step]) : null;
     const entering = reveal !== null && reveal !== revealKey;
     if (entering) {
       pollBox.dataset.revealedAt = String(Date.now());
-      pollBox.dataset.step = stage.step === null ? "" : String(stage.step);
+      pollBox.dataset.step = step === null ? "" : String(step);
     }
     revealKey = reveal;
 
     const kindName = (T.poll_kinds && T.poll_kinds[poll.kind]) || "";
-    // The overlay has no QR code: while the poll is open it says the code in words.
-    const phaseText = OVERLAY && poll.state === "open" ? fill(T.poll_open_overlay, { code: spacedCode() }) : {
+    // The overlay has no QR code: while the poll asks for votes it says the code in words.
+    const phaseText = OVERLAY && vote ? fill(T.poll_open_overlay, { code: spacedCode() }) : {
       open: T.poll_open, live: T.poll_live, waiting: T.poll_waiting, closed: T.poll_closed,
-      results: stage.step ? T.poll_reveal : T.poll_results,
-    }[stage.phase];
+      results: step ? T.poll_reveal : T.poll_results,
+    }[phase];
     pollLabel.textContent = kindName + " · " + phaseText;
     pollQuestion.textContent = poll.question;
 
-    const view = showing ? viewOf(poll, figures, stage.step) : null;
+    const view = figures ? viewOf(figures) : null;
     renderCount(poll, view, count);
     renderAnnounce(poll, view);
     pollResults.hidden = !view;
@@ -631,70 +634,14 @@
 
   function spacedCode() { return JOIN_CODE.slice(0, 3) + " " + JOIN_CODE.slice(3); }
 
-  // The figures shown: everything, or in a site-by-site reveal the running total of the sites revealed so far.
-  function viewOf(poll, data, step) {
-    const order = step ? (poll.reveal_order || []).filter(function (key) { return data.sites[key]; }) : [];
-    const shownSites = step ? order.slice(0, step) : Object.keys(data.sites);
-    const total = step ? combine(poll.kind, data.total, shownSites.map(function (key) { return data.sites[key]; }))
-      : data.total;
-    const approved = (data.approved || []).filter(function (answer) {
-      return shownSites.indexOf(answer.site) >= 0;
-    });
+  // The figures as the server sent them; in a site-by-site reveal the site revealed last is the newest.
+  function viewOf(data) {
+    const step = data.step || null;
     return {
-      total: total, sites: data.sites, shown: shownSites, step: step,
-      newest: step ? order[step - 1] : null, approved: approved, leaderboard: data.leaderboard || null,
+      total: data.total, sites: data.sites, shown: data.shown || Object.keys(data.sites), step: step,
+      newest: step && data.shown && data.shown.length ? data.shown[data.shown.length - 1] : null,
+      approved: data.approved || [], leaderboard: data.leaderboard || null,
     };
-  }
-
-  // Add up the figures of some sites, the way the server counts the total.
-  function combine(kind, template, parts) {
-    const sum = function (pick) { return parts.reduce(function (acc, part) { return acc + (pick(part) || 0); }, 0); };
-    const out = { voters: sum(function (part) { return part.voters; }) };
-    const byId = function (list, id, field) {
-      const found = (list || []).find(function (row) { return row[field || "id"] === id; });
-      return found || {};
-    };
-    if (template.options && kind !== "ranking") {
-      out.options = template.options.map(function (option) {
-        return Object.assign({}, option, {
-          count: sum(function (part) { return byId(part.options, option.id).count; }),
-        });
-      });
-    } else if (kind === "ranking") {
-      out.options = template.options.map(function (option) {
-        const ranked = parts.filter(function (part) { return byId(part.options, option.id).average_rank != null; });
-        const weight = ranked.reduce(function (acc, part) { return acc + part.voters; }, 0);
-        const average = weight ? ranked.reduce(function (acc, part) {
-          return acc + byId(part.options, option.id).average_rank * part.voters;
-        }, 0) / weight : null;
-        return Object.assign({}, option, {
-          score: sum(function (part) { return byId(part.options, option.id).score; }),
-          average_rank: average === null ? null : Math.round(average * 100) / 100,
-        });
-      }).sort(function (a, b) { return b.score - a.score; });
-    }
-    if (template.distribution) {
-      out.distribution = template.distribution.map(function (row) {
-        return { value: row.value, count: sum(function (part) { return byId(part.distribution, row.value, "value").count; }) };
-      });
-      const n = out.distribution.reduce(function (acc, row) { return acc + row.count; }, 0);
-      out.mean = n ? out.distribution.reduce(function (acc, row) { return acc + row.value * row.count; }, 0) / n : null;
-    }
-    if (template.choices) {
-      out.choices = template.choices.map(function (row) {
-        return { choice: row.choice, count: sum(function (part) { return byId(part.choices, row.choice, "choice").count; }) };
-      });
-    }
-    if (template.words) {
-      const words = new Map();
-      parts.forEach(function (part) {
-        (part.words || []).forEach(function (row) { words.set(row.word, (words.get(row.word) || 0) + row.count); });
-      });
-      out.words = Array.from(words, function (pair) { return { word: pair[0], count: pair[1] }; })
-        .sort(function (a, b) { return b.count - a.count || (a.word < b.word ? -1 : 1); });
-    }
-    if (template.answers !== undefined) { out.answers = sum(function (part) { return part.answers; }); }
-    return out;
   }
 
   function votesText(n) { return n === 1 ? T.votes_1 : fill(T.votes_n, { n: n }); }
@@ -786,10 +733,10 @@
     const total = Live.el("div", { class: "results-total", "data-testid": "results-total" });
     total.append(figuresView(poll, view.total, view, "total"));
     const parts = [total];
-    const correctKnown = poll.kind === "quiz" && poll.options.some(function (o) { return o.correct === true; });
+    const correctKnown = poll.kind === "quiz" && (view.total.options || []).some(function (o) { return o.correct; });
     if (correctKnown && view.leaderboard && !OVERLAY) {
       parts.push(leaderboardView(view.leaderboard));
-    } else if (!poll.site && Object.keys(view.sites).length > 1 && !OVERLAY) {
+    } else if (!poll.site && (view.step || Object.keys(view.sites).length > 1) && !OVERLAY) {
       parts.push(sitesView(poll, view));
     }
     pollResults.replaceChildren.apply(pollResults, parts);
@@ -831,10 +778,8 @@
         return { id: row.choice, label: T.choices[row.choice] || row.choice, count: row.count, tone: row.choice };
       });
     }
-    const correct = new Map(poll.options.map(function (o) { return [o.id, o.correct]; }));
     return (figures.options || []).map(function (row, i) {
-      return { id: row.id, label: row.label, count: row.count, tone: "c" + (i % OPTION_COLOURS),
-        correct: correct.get(row.id) };
+      return { id: row.id, label: row.label, count: row.count, tone: "c" + (i % OPTION_COLOURS), correct: row.correct };
     });
   }
 
@@ -960,13 +905,14 @@
   }
 
   // Beside the total: each site's figures, in the event's order; in a site-by-site reveal the sites still to
-  // come are shown as such, and the newest one stands out.
+  // come are shown as such (the server sent nothing of them), and the newest one stands out.
   function sitesView(poll, view) {
     const box = Live.el("ol", { class: "sites-breakdown", "data-testid": "site-breakdown", "aria-label": T.per_site });
     snapshot.sites.forEach(function (site) {
       const figures = view.sites[site.key];
-      if (!figures) { return; }
-      const shown = view.shown.indexOf(site.key) >= 0;
+      const toCome = !figures && view.step && (poll.reveal_order || []).indexOf(site.key) >= 0;
+      if (!figures && !toCome) { return; }
+      const shown = Boolean(figures);
       const card = Live.el("li", { class: "site-card", "data-testid": "site-card", "data-site": site.key,
         "data-voters": shown ? String(figures.voters) : "" });
       if (site.key === SITE) { card.classList.add("is-here"); }
@@ -1036,8 +982,8 @@
 
   // ---- the featured question ----
 
-  function renderFeatured() {
-    const question = snapshot.status === "ended" ? null : snapshot.featured_question;
+  function renderFeatured(screen) {
+    const question = screen.show === "question" ? snapshot.featured_question : null;
     const key = JSON.stringify(question);
     if (key === featuredKey) { return; }
     featuredKey = key;
