@@ -60,7 +60,8 @@ def on_connect(auth=None, *extra):
         join_room(room)
     presence.arrive(presence.Connection(sid=request.sid, role=role, event_id=event.id,
                                         site_id=site.id if site else None,
-                                        participant_id=participant.id if participant else None))
+                                        participant_id=participant.id if participant else None,
+                                        site_key=site.key if site else None))
     publish.on_connect(request.sid, event, role, participant)
 
 
@@ -124,7 +125,8 @@ def _action_handler(action: Action):
         try:
             reply = perform(action, caller, data)
         except AppError as error:
-            return {"ok": False, "error": error.message, "details": error.details}
+            refusal = {"ok": False, "error": error.message, "details": error.details}
+            return {**refusal, "retry": True} if error.retry else refusal
         return {"ok": True, **reply}
 
     handle.__name__ = "on_" + action.name.replace(":", "_").replace("-", "_")
@@ -148,7 +150,7 @@ def _caller() -> Caller | None:
     if connection is None or (connection.role == Role.PARTICIPANT.value and connection.participant_id is None):
         return None
     return Caller.of_connection(Role(connection.role), connection.event_id, connection.site_id,
-                                connection.participant_id)
+                                connection.participant_id, connection.site_key)
 
 
 def _authenticate(auth) -> tuple[str, Event, Site | None, Participant | None]:
