@@ -49,7 +49,7 @@ def safe_rollback() -> None:
         db.session.rollback()
     except Exception as error:
         log.debug("rollback failed (%s); invalidating the session's connections", type(error).__name__)
-        db.session.invalidate()
+        db.session().invalidate()  # the scoped session's own Session: the proxy has no invalidate()
 
 
 def end_session() -> None:
