@@ -15,6 +15,7 @@ from eventapp.access import Caller, identify_any, identify_participant
 from eventapp.controller.actions import ACTIONS, Action, perform
 from eventapp.errors import AppError
 from eventapp.extensions import db, socketio
+from eventapp.faults import safe_rollback
 from eventapp.lookup import site_by_join_code
 from eventapp.models import Event, LiveState, Participant, Role, Site
 from eventapp.ratelimit import address_allowed
@@ -107,7 +108,7 @@ def on_unknown_event(event_name, *args):
 
 def on_error(error):
     """An unexpected failure in a handler: roll back, log, and tell the client without details."""
-    db.session.rollback()
+    safe_rollback()  # the failure may be the database's: then the rollback can fail too
     log.exception("socket handler failed", exc_info=error)
     return {"ok": False, "error": _("internal error")}
 
