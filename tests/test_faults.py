@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 from eventapp import faults
 from eventapp.access import Caller
 from eventapp.controller import audience, polls, vote_writer
-from eventapp.errors import AppError, Conflict, NotStored
+from eventapp.errors import AppError, Conflict, Forbidden, NotStored
 from eventapp.extensions import db
 from eventapp.models import Poll, Question, QuestionState, Role, Vote
 from eventapp.realtime import publish, pump
@@ -201,3 +201,15 @@ def test_upvotes_that_arrive_together_are_committed_in_one_transaction_and_a_rep
         audience.upvote_question(voters[0], question_id)
     db.session.expire_all()
     assert db.session.get(Question, question_id).upvotes == 4
+
+
+def test_an_upvote_from_a_forgotten_participant_is_told_to_join_again(app, demo, chair):
+    (asker,) = participants(demo, 1)
+    site = demo.site("enschede")
+    gone = audience.join(site, "Weg")
+    voter = Caller.of_connection(Role.PARTICIPANT, demo.id, site.id, gone.id, site.key)
+    question_id = audience.ask_question(asker, "Blijft de data bewaard?")["question"]
+    polls.moderate_question(chair, question_id, QuestionState.APPROVED)
+    audience.forget_participants(chair, "Weg")
+    with pytest.raises(Forbidden, match="opnieuw"):  # "... join again"
+        audience.upvote_question(voter, question_id)

@@ -211,9 +211,11 @@ def ask_question(caller: Caller, text: str) -> dict:
     return {"question": question.id}
 
 
-#: An upvotable question's event, read as a plain row (no ORM object).
-_UPVOTABLE = select(Question.event_id).where(Question.id == bindparam("question_id"),
-                                             Question.state == QuestionState.APPROVED)
+#: An upvotable question's event, and whether the participant still exists, read as one plain row.
+_UPVOTABLE = (select(Question.event_id,
+                     select(_participants.c.id).where(_participants.c.id == bindparam("participant_id"))
+                     .scalar_subquery().label("participant"))
+              .where(Question.id == bindparam("question_id"), Question.state == QuestionState.APPROVED))
 
 
 def upvote_question(caller: Caller, question_id: int) -> dict:
@@ -229,9 +231,12 @@ def upvote_question(caller: Caller, question_id: int) -> dict:
 
 def _record_upvote(caller: Caller, question_id: int) -> dict:
     """upvote_question's read and write, once admitted."""
-    event_id = db.session.scalar(_UPVOTABLE, {"question_id": question_id}) if type(question_id) is int else None
-    if event_id is None or event_id != caller.event_id:
+    found = db.session.execute(_UPVOTABLE, {"question_id": question_id, "participant_id": caller.participant_id}
+                               ).first() if type(question_id) is int else None
+    if found is None or found.event_id != caller.event_id:
         raise NotFound(_("question %(id)s cannot be upvoted", id=str(question_id)[:20]))
+    if found.participant is None:
+        raise Forbidden(_("this phone's sign-in is not valid (anymore): join again"))
     if not allowed("upvote", f"participant:{caller.participant_id}"):
         raise Conflict(_("too many upvotes at once; wait a moment"))
     if not vote_writer.write_upvote(question_id, caller.participant_id):
