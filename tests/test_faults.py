@@ -213,3 +213,62 @@ def test_an_upvote_from_a_forgotten_participant_is_told_to_join_again(app, demo,
     audience.forget_participants(chair, "Weg")
     with pytest.raises(Forbidden, match="opnieuw"):  # "... join again"
         audience.upvote_question(voter, question_id)
+
+
+class StopLoop(BaseException):
+    """Ends a background loop in a test (its sleep raises it), as killing the server would."""
+
+
+def run_loop_inline(monkeypatch, rounds: int) -> None:
+    """Background tasks run in the calling thread, and end at their sleep number `rounds`."""
+    from eventapp.extensions import socketio
+
+    slept = []
+
+    def sleep(seconds):
+        slept.append(seconds)
+        if len(slept) >= rounds:
+            raise StopLoop
+
+    monkeypatch.setattr(socketio, "sleep", sleep)
+    monkeypatch.setattr(socketio, "start_background_task", lambda task, *args: task(*args))
+
+
+def test_the_relay_keeps_claiming_when_the_database_fails_and_even_its_rollback_does(app, monkeypatch):
+    from eventapp.realtime import relay
+
+    tries = []
+
+    def claim_while_the_database_is_away():
+        tries.append(1)
+        raise DATABASE_GONE
+
+    session_class = type(db.session())
+
+    def rollback_fails(session):
+        raise DATABASE_GONE
+
+    monkeypatch.setattr(relay, "push_left_changes", claim_while_the_database_is_away)
+    monkeypatch.setattr(session_class, "rollback", rollback_fails)
+    run_loop_inline(monkeypatch, rounds=8)
+    with pytest.raises(StopLoop):
+        relay.start(app)
+    assert len(tries) >= 3
+
+
+def test_the_presence_heartbeat_logs_a_failing_database_once_and_keeps_beating(app, monkeypatch, caplog):
+    from eventapp.realtime import presence
+
+    tries = []
+
+    def beat_while_the_database_is_away(worker, now):
+        tries.append(1)
+        raise DATABASE_GONE
+
+    monkeypatch.setattr(presence, "forget_earlier_run", lambda app: None)
+    monkeypatch.setattr(presence, "_beat", beat_while_the_database_is_away)
+    run_loop_inline(monkeypatch, rounds=8)
+    with caplog.at_level(logging.INFO), pytest.raises(StopLoop):
+        presence.start_worker(app)
+    assert len(tries) >= 3
+    assert len([record for record in caplog.records if record.levelno >= logging.ERROR]) == 1
