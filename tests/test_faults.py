@@ -88,6 +88,7 @@ def test_the_pump_survives_a_failed_push_sends_it_again_and_clears_its_running_f
     monkeypatch.setattr(publish, "questions", lambda event_id: sent.append(("questions", event_id)))
     pump.questions_changed(demo.id)  # a new change starts a new loop
     assert wait_until(lambda: ("questions", demo.id) in sent), sent
+    assert wait_until(lambda: not pump.state(app).running)  # and that loop ends too, before the next test
 
 
 def test_a_failed_round_of_a_background_loop_is_logged_once_per_kind_and_never_raises(app, caplog):
@@ -223,9 +224,11 @@ def run_loop_inline(monkeypatch, rounds: int) -> None:
     """Background tasks run in the calling thread, and end at their sleep number `rounds`."""
     from eventapp.extensions import socketio
 
-    slept = []
+    slept, real_sleep, test_thread = [], socketio.sleep, threading.get_ident()
 
     def sleep(seconds):
+        if threading.get_ident() != test_thread:  # another test's pump loop, still winding down
+            return real_sleep(seconds)
         slept.append(seconds)
         if len(slept) >= rounds:
             raise StopLoop
