@@ -38,14 +38,17 @@ class Caller:
         self._event, self._site, self._participant = event, site, participant
         self.event_id = event.id if event is not None else None
         self.site_id = site.id if site is not None else None
+        self._site_key = site.key if site is not None else None
         #: Phones that joined: who they are (their site is the caller's site).
         self.participant_id = participant.id if participant is not None else None
 
     @classmethod
-    def of_connection(cls, role: Role, event_id: int, site_id: int | None, participant_id: int | None) -> "Caller":
-        """The caller of a connection, by the ids its connect authenticated; nothing is read yet."""
+    def of_connection(cls, role: Role, event_id: int, site_id: int | None, participant_id: int | None,
+                      site_key: str | None = None) -> "Caller":
+        """The caller of a connection, by the ids (and site key) its connect authenticated; nothing is read yet."""
         caller = cls(role)
         caller.event_id, caller.site_id, caller.participant_id = event_id, site_id, participant_id
+        caller._site_key = site_key
         return caller
 
     @property
@@ -59,6 +62,13 @@ class Caller:
         if self._site is None and self.site_id is not None:
             self._site = _loaded(Site, self.site_id, _("this site does not exist (anymore)"))
         return self._site
+
+    @property
+    def site_key(self) -> str | None:
+        """The site's key: from the connection when it was made from one (its rooms carry that key), else read."""
+        if self._site_key is None and self.site_id is not None:
+            self._site_key = self.site.key
+        return self._site_key
 
     @property
     def participant(self) -> Participant | None:

@@ -5,6 +5,8 @@ class AppError(Exception):
     """A refused request: `status` is the HTTP status, `message` says what is wrong in plain words."""
 
     status = 400
+    #: Whether sending the same request again (a vote: with the same key) may succeed: nothing was done.
+    retry = False
 
     def __init__(self, message: str, details: list | None = None):
         super().__init__(message)
@@ -49,6 +51,21 @@ class Busy(AppError):
     """
 
     status = 503
+    retry = True
 
     def __init__(self, message: str):
         super().__init__(message, [{"path": "", "reason": "busy"}])
+
+
+class NotStored(AppError):
+    """The database failed (gone, refusing connections, disk full): nothing was stored, and the same request sent
+    again (a vote with the same key, which counts once) is stored once the database is back.
+
+    Its details say "retry"; the reply says `"retry": true`.
+    """
+
+    status = 503
+    retry = True
+
+    def __init__(self, message: str):
+        super().__init__(message, [{"path": "", "reason": "retry"}])

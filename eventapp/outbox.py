@@ -22,6 +22,7 @@ from flask import Flask, current_app
 from sqlalchemy import event
 
 from eventapp.extensions import db
+from eventapp.faults import safe_rollback
 from eventapp.models import OutboxChange
 
 log = logging.getLogger(__name__)
@@ -106,5 +107,5 @@ def _hand_on(changes: list[Change]) -> None:
     try:
         relay(changes)
     except Exception:
-        db.session.rollback()
+        safe_rollback()
         log.exception("pushing %d change(s) failed; the stored ones are pushed by the server's loop", len(changes))

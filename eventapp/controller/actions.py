@@ -15,6 +15,7 @@ from eventapp.access import Caller
 from eventapp.controller import audience, closing, live, polls
 from eventapp.errors import AppError, BadInput, Forbidden
 from eventapp.extensions import db
+from eventapp.faults import safe_rollback
 from eventapp.models import CueState, HostStatus, LiveState, QuestionState, Role, Scene
 from eventapp.models.base import MAX_ID
 from eventapp.payload import check_payload
@@ -327,10 +328,10 @@ def perform(action: Action, caller: Caller, data) -> dict:
             raise Forbidden(_("a %(role)s may not do '%(action)s'", role=caller.role.value, action=action.name))
         result = action.run(caller, payload)
     except ValidationError as error:
-        db.session.rollback()
+        safe_rollback()
         raise BadInput(_("the request is not valid"), details=validation_details(error)) from None
     except AppError:
-        db.session.rollback()
+        safe_rollback()  # a refusal for a failed database (NotStored) must reach the client, not a second failure
         raise
     if not action.changes_state:
         return result or {}

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, delete, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import SQLAlchemyError
 
 from eventapp import outbox
 from eventapp.access import Caller
@@ -29,7 +29,6 @@ from eventapp.models import (
     PollState,
     Question,
     QuestionState,
-    QuestionUpvote,
     Role,
     RunMode,
     Site,
@@ -115,7 +114,8 @@ def cast_vote(caller: Caller, poll_id: int, answer, key: str, seq: int | None = 
     vote_writer.MAX_IN_FLIGHT votes at a time; beyond that it is refused as busy): two reads as plain rows (the
     key and the earlier vote beside the participant; the poll with its options and the run mode), then the write
     in the next group commit (vote_writer), after which it is acknowledged; the reply is made from the values at
-    hand. The caller's event, site and participant are used by id only: none is loaded.
+    hand. The caller's event, site and participant are used by id only: none is loaded. When the database fails
+    (a read or the write) the vote is refused as not stored yet (NotStored, `retry`): the phone sends it again.
     """
     require_role(caller, Role.PARTICIPANT)
     if not isinstance(key, str) or not 8 <= len(key) <= 64:
@@ -124,7 +124,10 @@ def cast_vote(caller: Caller, poll_id: int, answer, key: str, seq: int | None = 
         raise BadInput(_("a vote's sequence number is a whole number from 0 to %(max)d", max=MAX_ID))
     poll_id = poll_id if type(poll_id) is int else None
     with vote_writer.admitted():  # before the first query: an overload is refused busy, not queued for the pool
-        return _record_vote(caller, poll_id, answer, key, seq)
+        try:
+            return _record_vote(caller, poll_id, answer, key, seq)
+        except SQLAlchemyError as error:  # the database failed: nothing was stored, the phone sends it again
+            raise vote_writer.not_stored(error) from None
 
 
 def _record_vote(caller: Caller, poll_id: int | None, answer, key: str, seq: int | None) -> dict:
@@ -209,34 +212,49 @@ def ask_question(caller: Caller, text: str) -> dict:
     return {"question": question.id}
 
 
+#: An upvotable question's event, and whether the participant still exists, read as one plain row.
+_UPVOTABLE = (select(Question.event_id,
+                     select(_participants.c.id).where(_participants.c.id == bindparam("participant_id"))
+                     .scalar_subquery().label("participant"))
+              .where(Question.id == bindparam("question_id"), Question.state == QuestionState.APPROVED))
+
+
 def upvote_question(caller: Caller, question_id: int) -> dict:
-    """A participant upvotes an approved question, once."""
+    """A participant upvotes an approved question, once. The upvote is written in the vote writer's next group
+    commit (a burst of upvotes is a few commits, not one each); refused busy or "not stored yet" like a vote."""
     require_role(caller, Role.PARTICIPANT)
-    question = db.session.get(Question, question_id) if type(question_id) is int else None
-    if question is None or question.event_id != caller.event.id or question.state != QuestionState.APPROVED:
+    with vote_writer.admitted():
+        try:
+            return _record_upvote(caller, question_id)
+        except SQLAlchemyError as error:
+            raise vote_writer.not_stored(error) from None
+
+
+def _record_upvote(caller: Caller, question_id: int) -> dict:
+    """upvote_question's read and write, once admitted."""
+    found = db.session.execute(_UPVOTABLE, {"question_id": question_id, "participant_id": caller.participant_id}
+                               ).first() if type(question_id) is int else None
+    if found is None or found.event_id != caller.event_id:
         raise NotFound(_("question %(id)s cannot be upvoted", id=str(question_id)[:20]))
-    if not allowed("upvote", f"participant:{caller.participant.id}"):
+    if found.participant is None:
+        raise Forbidden(_("this phone's sign-in is not valid (anymore): join again"))
+    if not allowed("upvote", f"participant:{caller.participant_id}"):
         raise Conflict(_("too many upvotes at once; wait a moment"))
-    db.session.add(QuestionUpvote(question_id=question.id, participant_id=caller.participant.id))
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict(_("you have upvoted this question already")) from None
-    question.upvotes = Question.upvotes + 1
-    db.session.commit()
-    outbox.tap(caller.event.id, outbox.QUESTIONS)
-    return {"question": question.id}
+    if not vote_writer.write_upvote(question_id, caller.participant_id):
+        raise Conflict(_("you have upvoted this question already"))
+    outbox.tap(caller.event_id, outbox.QUESTIONS)
+    return {"question": question_id}
 
 
 def send_reaction(caller: Caller, kind: str) -> dict:
-    """Applause, a heart...: shown on the screens in bursts; not stored."""
+    """Applause, a heart...: shown on the screens in bursts; not stored. Reads nothing: the caller comes from its
+    connection and the rate limit is counted in memory (or Redis), so a burst of taps costs no database time."""
     require_role(caller, Role.PARTICIPANT)
     if kind not in REACTIONS:
         raise BadInput(_("a reaction is one of: %(kinds)s", kinds=", ".join(REACTIONS)))
-    if not allowed("reaction", f"participant:{caller.participant.id}"):
+    if not allowed("reaction", f"participant:{caller.participant_id}"):
         raise Conflict(_("easy on the applause; wait a moment"))
-    outbox.tap(caller.event.id, outbox.REACTION, site=caller.site.key, reaction=kind)
+    outbox.tap(caller.event_id, outbox.REACTION, site=caller.site_key, reaction=kind)
     return {}
 
 

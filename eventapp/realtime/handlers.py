@@ -16,6 +16,7 @@ from eventapp.connections import GATE
 from eventapp.controller.actions import ACTIONS, Action, perform
 from eventapp.errors import AppError
 from eventapp.extensions import db, socketio
+from eventapp.faults import safe_rollback
 from eventapp.lookup import site_by_join_code_from_address
 from eventapp.models import Event, LiveState, Participant, Role, Site
 from eventapp.realtime import presence, publish
@@ -63,7 +64,8 @@ def on_connect(auth=None, *extra):
         join_room(room)
     presence.arrive(presence.Connection(sid=request.sid, role=role, event_id=event.id,
                                         site_id=site.id if site else None,
-                                        participant_id=participant.id if participant else None))
+                                        participant_id=participant.id if participant else None,
+                                        site_key=site.key if site else None))
     publish.on_connect(request.sid, event, role, participant)
 
 
@@ -109,7 +111,7 @@ def on_unknown_event(event_name, *args):
 
 def on_error(error):
     """An unexpected failure in a handler: roll back, log, and tell the client without details."""
-    db.session.rollback()
+    safe_rollback()  # the failure may be the database's: then the rollback can fail too
     log.exception("socket handler failed", exc_info=error)
     return {"ok": False, "error": _("internal error")}
 
@@ -127,7 +129,8 @@ def _action_handler(action: Action):
         try:
             reply = perform(action, caller, data)
         except AppError as error:
-            return {"ok": False, "error": error.message, "details": error.details}
+            refusal = {"ok": False, "error": error.message, "details": error.details}
+            return {**refusal, "retry": True} if error.retry else refusal
         return {"ok": True, **reply}
 
     handle.__name__ = "on_" + action.name.replace(":", "_").replace("-", "_")
@@ -151,7 +154,7 @@ def _caller() -> Caller | None:
     if connection is None or (connection.role == Role.PARTICIPANT.value and connection.participant_id is None):
         return None
     return Caller.of_connection(Role(connection.role), connection.event_id, connection.site_id,
-                                connection.participant_id)
+                                connection.participant_id, connection.site_key)
 
 
 def _authenticate(auth) -> tuple[str, Event, Site | None, Participant | None]:

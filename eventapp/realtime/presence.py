@@ -11,7 +11,6 @@ WORKER_BEAT seconds; counts ignore the rows of a worker not seen for snapshot.WO
 come back), and a worker that starts deletes its own rows (its connections died with its earlier run).
 """
 
-import logging
 import threading
 from dataclasses import dataclass
 
@@ -19,12 +18,12 @@ from flask import Flask, current_app
 from sqlalchemy import delete, insert, or_, select, update
 
 from eventapp.extensions import db, socketio
+from eventapp.faults import BACKOFF, Faults, run_round, safe_rollback
 from eventapp.models import Presence, Role, Worker
 from eventapp.models.base import utcnow
 from eventapp.realtime import publish
 from eventapp.views.state import WORKER_TIMEOUT
 
-log = logging.getLogger(__name__)
 #: Seconds between two writes of the phones that connected or left.
 FLUSH_INTERVAL = 0.5
 #: The crew's presence view is sent at most this often per event (a thousand phones joining is one update).
@@ -46,6 +45,8 @@ class Connection:
     event_id: int
     site_id: int | None
     participant_id: int | None
+    #: The site's key as it was at the connect (the connection's rooms are named by it).
+    site_key: str | None = None
 
 
 class Book:
@@ -58,6 +59,7 @@ class Book:
         self.flush_scheduled = False
         self.announcing: set[int] = set()  # events whose crew is told soon
         self.lock = threading.Lock()
+        self.faults = Faults("writing presence")
 
 
 def book(app: Flask | None = None) -> Book:
@@ -115,20 +117,14 @@ def _write_soon(role: str) -> None:
 
     def write_later():
         socketio.sleep(FLUSH_INTERVAL)
-        with app.app_context():
-            try:
-                write_batch()
-            except Exception:  # logged by write_batch; the next connect, disconnect or beat writes it
-                pass
-            finally:
-                db.session.remove()
+        run_round(app, current.faults, write_batch)  # a failed batch is kept for the next one
 
     socketio.start_background_task(write_later)
 
 
 def write_batch() -> None:
     """Write the connects and disconnects not yet written, and this worker's heartbeat, in one transaction; then
-    tell the crew of each event that changed."""
+    tell the crew of each event that changed. A batch that fails is kept for the next one, and raises."""
     current = book()
     with current.lock:
         added, removed = current.added, current.removed
@@ -145,8 +141,7 @@ def write_batch() -> None:
         _beat(worker, now)
         db.session.commit()
     except Exception:
-        db.session.rollback()
-        log.exception("writing presence failed; retrying with the next batch")
+        safe_rollback()
         with current.lock:  # what is still connected is written next time, what left is deleted next time
             current.added.update({sid: c for sid, c in added.items() if sid in current.connections})
             current.removed.update(removed)
@@ -168,11 +163,7 @@ def _announce_soon(event_id: int) -> None:
         socketio.sleep(PRESENCE_INTERVAL)
         with current.lock:
             current.announcing.discard(event_id)
-        with app.app_context():
-            try:
-                publish.presence_changed(event_id)
-            finally:
-                db.session.remove()
+        run_round(app, current.faults, lambda: publish.presence_changed(event_id))
 
     socketio.start_background_task(send_later)
 
@@ -186,16 +177,13 @@ def start_worker(app: Flask) -> None:
     """At server start: forget this worker's earlier run, then keep its heartbeat (and batches) while it runs."""
     forget_earlier_run(app)
 
+    faults = book(app).faults
+
     def keep_beating():
-        while True:
+        while True:  # a failed beat (the database is away) is logged once per kind, never ends the loop
             socketio.sleep(WORKER_BEAT)
-            with app.app_context():
-                try:
-                    write_batch()
-                except Exception:  # logged by write_batch; the next beat tries again
-                    pass
-                finally:
-                    db.session.remove()
+            if not run_round(app, faults, write_batch):
+                socketio.sleep(BACKOFF)
 
     socketio.start_background_task(keep_beating)
 

@@ -16,7 +16,8 @@ from datetime import datetime
 
 from flask import Flask, current_app
 
-from eventapp.extensions import db, socketio
+from eventapp.extensions import socketio
+from eventapp.faults import BACKOFF, Faults, run_round
 from eventapp.models.base import utcnow
 from eventapp.realtime import claims
 
@@ -45,6 +46,7 @@ class Pump:
         self.reactions: dict[int, Counter] = {}
         self.at: dict[tuple[int, int], datetime] = {}  # to everyone once this moment (a reveal's) has come
         self.running = False
+        self.faults = Faults("the results pump")
 
     def busy(self, phones_due: bool) -> bool:
         """Whether a push is due now (call with the lock held)."""
@@ -134,13 +136,28 @@ def flush(phones_due: bool = True) -> None:
     with pump.lock:
         pump.polls |= polls - screens
         pump.phones_later |= voted - phones
-    for event_id, poll_id in sorted(screens | phones):
-        publish.poll_results(event_id, poll_id, screens=(event_id, poll_id) in screens,
-                             phones=(event_id, poll_id) in phones)
-    for event_id in sorted(questions):
-        publish.questions(event_id)
-    for event_id, counts in reactions.items():
-        publish.reactions(event_id, counts)
+    todo_polls, todo_questions, todo_reactions = sorted(screens | phones), sorted(questions), dict(reactions)
+    try:
+        while todo_polls:
+            event_id, poll_id = todo_polls[0]
+            publish.poll_results(event_id, poll_id, screens=(event_id, poll_id) in screens,
+                                 phones=(event_id, poll_id) in phones)
+            todo_polls.pop(0)
+        while todo_questions:
+            publish.questions(todo_questions[0])
+            todo_questions.pop(0)
+        for event_id in list(todo_reactions):
+            publish.reactions(event_id, todo_reactions[event_id])
+            del todo_reactions[event_id]
+    except Exception:
+        # The database or the message queue failed: what was not sent stays pending for the next push.
+        with pump.lock:
+            pump.polls |= {key for key in todo_polls if key in screens}
+            pump.phones_now |= {key for key in todo_polls if key in phones}
+            pump.questions |= set(todo_questions)
+            for event_id, counts in todo_reactions.items():
+                pump.reactions.setdefault(event_id, Counter()).update(counts)
+        raise
 
 
 def _ensure_running() -> None:
@@ -153,9 +170,24 @@ def _ensure_running() -> None:
 
 
 def _loop(app: Flask) -> None:
-    """Push what is pending every INTERVAL, on a steady beat: the time a push takes, or a late wake-up of a busy
-    loop, does not lengthen the wait for the next one (it would add to every vote's way to the screens)."""
+    """Run the beat until it has been idle IDLE_ROUNDS; whatever ends it, the running flag is cleared, so that the
+    next change starts a new loop (a loop that died with its flag set stopped every push until a restart)."""
     pump = state(app)
+    try:
+        _beat(app, pump)
+    finally:
+        with pump.lock:
+            pump.running = False
+            pending = pump.busy(True) or bool(pump.at)
+    if pending:  # something arrived while the loop was stopping
+        with app.app_context():
+            _ensure_running()
+
+
+def _beat(app: Flask, pump: Pump) -> None:
+    """Push what is pending every INTERVAL, on a steady beat: the time a push takes, or a late wake-up of a busy
+    loop, does not lengthen the wait for the next one (it would add to every vote's way to the screens). A push
+    that fails (the database is away) is logged once per kind, kept pending, and tried again after BACKOFF."""
     idle = 0
     due = time.monotonic()
     while idle < IDLE_ROUNDS:
@@ -169,14 +201,5 @@ def _loop(app: Flask) -> None:
             idle = 0 if waiting else idle + 1
             continue
         idle = 0
-        with app.app_context():
-            try:
-                flush(phones_due)
-            finally:
-                db.session.remove()
-    with pump.lock:
-        pump.running = False
-        pending = pump.busy(True) or bool(pump.at)
-    if pending:  # something arrived while the loop was stopping
-        with app.app_context():
-            _ensure_running()
+        if not run_round(app, pump.faults, lambda due_now=phones_due: flush(due_now)):
+            socketio.sleep(BACKOFF)

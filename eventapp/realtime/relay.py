@@ -17,6 +17,7 @@ from sqlalchemy import delete, select
 
 from eventapp import outbox
 from eventapp.extensions import db, socketio
+from eventapp.faults import BACKOFF, Faults, run_round, safe_rollback
 from eventapp.models import OutboxChange
 from eventapp.models.base import utcnow
 from eventapp.realtime import publish, pump
@@ -70,17 +71,13 @@ def push(change: outbox.Change) -> None:
 def start(app: Flask) -> None:
     """At server start: every CLAIM_INTERVAL, push the changes other processes left in the outbox."""
 
+    faults = Faults("claiming the outbox")
+
     def keep_claiming():
-        while True:
+        while True:  # a failed round (the database is away) is logged once per kind, never ends the loop
             socketio.sleep(CLAIM_INTERVAL)
-            with app.app_context():
-                try:
-                    push_left_changes()
-                except Exception:
-                    db.session.rollback()
-                    log.exception("claiming the outbox failed; trying again in %s s", CLAIM_INTERVAL)
-                finally:
-                    db.session.remove()
+            if not run_round(app, faults, push_left_changes):
+                socketio.sleep(BACKOFF)
 
     socketio.start_background_task(keep_claiming)
 
@@ -105,7 +102,7 @@ def push_left_changes() -> int:
         try:
             push(change)
         except Exception:
-            db.session.rollback()
+            safe_rollback()
             log.exception("pushing a claimed change (%s of event %s) failed", change.kind, change.event_id)
     return len(claimed)
 

@@ -48,7 +48,8 @@ def _app_error(error: AppError):
     """A refused request: nothing it did is kept, and the reply says why."""
     db.session.rollback()
     if _wants_json():
-        return jsonify(error=error.message, details=error.details), error.status
+        retry = {"retry": True} if error.retry else {}
+        return jsonify(error=error.message, details=error.details, **retry), error.status
     return render_template("error.html", status=error.status, message=error.message), error.status
 
 

@@ -113,6 +113,7 @@ window.Live = (function () {
         if (!reply || !reply.ok) {
           const error = new Error((reply && reply.error) || "refused");
           error.details = (reply && reply.details) || [];
+          error.retry = Boolean(reply && reply.retry); // nothing was done; the same request may go again
           throw error;
         }
         return reply;
