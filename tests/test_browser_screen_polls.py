@@ -424,6 +424,11 @@ def test_the_host_panel_says_truthfully_when_each_polls_results_will_show(chair,
     expect(label("quiz-1")).to_have_text("Results shown", timeout=5000)  # after "Results shown at the reveal"
     chair.do("poll:open", {"poll_id": chair.poll("vraag-1")["id"]})
     expect(label("vraag-1")).to_have_text("Results shown")  # live from the moment it opened
+    flag = host.locator(f"[data-poll-id='{chair.poll('vraag-1')['id']}'] [data-testid=on-screen]")
+    expect(flag).to_have_text("On your screen")
+    chair.do("poll:show", {"poll_id": chair.poll("vraag-1")["id"], "pinned": True})
+    chair.do("programme:jump", {"segment_id": chair.segment_id("closing_round")})
+    expect(flag).to_have_text("Set on your screen, covered now")  # the closing round is on the screen
 
 
 # ---- the featured question, reactions ----

@@ -301,14 +301,14 @@
       state = "split";
       badge = T.split;
       sub = ownPart() ? T.split_sub : T.split_none;
-    } else if (snapshot.on_air === SITE) {
+    } else if (screenNow().air === "on_air") {  // the badge of this site's screen (the scene rule's)
       state = "on-air";
       badge = T.on_air;
       sub = T.on_air_sub;
-    } else if (snapshot.on_air) {
+    } else if (screenNow().air === "live_from") {
       state = "live-from";
-      badge = fill(T.live_from, { site: siteName(snapshot.on_air) });
-      sub = fill(T.live_from_sub, { site: siteName(snapshot.on_air) });
+      badge = fill(T.live_from, { site: siteName(screenNow().air_site) });
+      sub = fill(T.live_from_sub, { site: siteName(screenNow().air_site) });
     }
     air.dataset.state = state;
     air.replaceChildren(Live.el("span", { class: "air-badge", "data-testid": "air-badge" }, badge),
@@ -441,6 +441,8 @@
     return (snapshot && snapshot.polls || []).filter(function (poll) { return poll.site === site; });
   }
 
+  function screenNow() { return (me() || {}).screen || {}; }
+
   function onMyScreen(poll) { return Boolean(me().poll && me().poll.id === poll.id); }
 
   byId("polls").addEventListener("click", function (event) {
@@ -532,7 +534,7 @@
       item.dataset.testid = "own-poll";
       item.dataset.key = poll.key;
       const results = pollResults.get(poll.id);
-      piece(item, "badges", [poll, onMyScreen(poll), votersOf(poll), visibilityOf(poll)], function () {
+      piece(item, "badges", [poll, onMyScreen(poll), screenNow().show, votersOf(poll), visibilityOf(poll)], function () {
         return badges(poll);
       });
       piece(item, "question", poll.question, function () { return Live.el("p", { class: "poll-question" }, poll.question); });
@@ -549,7 +551,7 @@
     syncList(eventPolls, pollsOf(null), function (poll, item) {
       item.className = "poll-row is-read-only is-" + poll.state;
       item.dataset.testid = "event-poll";
-      piece(item, "badges", [poll, onMyScreen(poll), votersOf(poll), visibilityOf(poll)], function () {
+      piece(item, "badges", [poll, onMyScreen(poll), screenNow().show, votersOf(poll), visibilityOf(poll)], function () {
         return badges(poll);
       });
       piece(item, "question", poll.question, function () { return Live.el("p", { class: "poll-question" }, poll.question); });
@@ -593,7 +595,12 @@
     row.append(Live.el("span", { class: "poll-kind" }, (T.poll_kinds && T.poll_kinds[poll.kind]) || poll.kind),
       Live.el("span", { class: "poll-state is-" + poll.state, "data-testid": "poll-state" },
         (T.poll_states && T.poll_states[poll.state]) || poll.state));
-    if (onMyScreen(poll)) { row.append(Live.el("span", { class: "poll-flag is-screen", "data-testid": "on-screen" }, T.on_screen)); }
+    if (onMyScreen(poll)) {
+      // Set on the screen, but the scene rule may show something else over it (the closing round, say).
+      const shown = screenNow().show === "poll";
+      row.append(Live.el("span", { class: "poll-flag is-screen", "data-testid": "on-screen" },
+        shown ? T.on_screen : T.on_screen_covered));
+    }
     const visibility = visibilityOf(poll);
     row.append(Live.el("span", { class: "poll-flag" + (poll.results_visible ? " is-shown" : ""),
       "data-testid": "poll-visibility", "data-visibility": visibility }, T.results[visibility]));
