@@ -103,20 +103,27 @@ def screen_connects(server, server_links, address: str) -> bool:
         client.disconnect()
 
 
+def crew_reads_the_state(server, server_links, address: str | None = None) -> int:
+    """The chair's API call (as the control panel and a Stream Deck make them): its status."""
+    session = session_from(address) if address else requests.Session()
+    return session.get(f"{server.base_url}/api/v1/events/{DEMO_SLUG}/state", timeout=5,
+                       headers={"Authorization": f"Bearer {server_links['chair']['token']}"}).status_code
+
+
 def test_a_flood_of_idle_connections_from_one_address_takes_its_share_and_is_closed(server, server_links):
-    control = f"{server.base_url}/e/{DEMO_SLUG}/control?token={server_links['chair']['token']}"
     with Flood(server, "127.0.0.1", count=200, seconds=12) as flood:
         assert flood.still_open_after(1) == 20, "one address holds 20 connections; the others were closed at once"
-        assert session_from("127.0.0.2").get(control, timeout=5).status_code == 200
+        assert crew_reads_the_state(server, server_links, "127.0.0.2") == 200
         assert screen_connects(server, server_links, "127.0.0.2")
         assert flood.still_open_after(10) == 0, "idle connections are closed after 8 s without a request"
-    assert requests.get(control, timeout=5).status_code == 200, "and the flood's address is served again"
+    assert crew_reads_the_state(server, server_links) == 200, "and the flood's address is served again"
 
 
 def test_when_everyones_connections_are_taken_the_crew_still_gets_in(server, server_links):
-    control = f"{server.base_url}/e/{DEMO_SLUG}/control?token={server_links['chair']['token']}"
+    control = f"{server.base_url}/e/{DEMO_SLUG}/control"  # the crew's link opens its loader first
     phone_page = server_links["sites"]["enschede"]["join"]["url"]
     with Flood(server, "127.0.0.3", count=15, seconds=0), Flood(server, "127.0.0.4", count=15, seconds=0):
+        assert crew_reads_the_state(server, server_links, "127.0.0.2") == 200
         assert session_from("127.0.0.2").get(control, timeout=5).status_code == 200
         assert session_from("127.0.0.5").get(phone_page, timeout=5).status_code == 503
         phone = socketio.Client(reconnection=False, http_session=session_from("127.0.0.6"))

@@ -303,8 +303,8 @@ def test_the_nginx_example_logs_requests_without_their_query_string(tmp_path, re
     try:
         links = real_server.links()
         token = links["chair"]["token"]
-        control = f"{nginx.base_url}/e/{DEMO_SLUG}/control?token={token}"
-        assert requests.get(control, verify=str(nginx.certificate), timeout=10).status_code == 200
+        control = f"{nginx.base_url}/e/{DEMO_SLUG}/control?token={token}"  # an old link: refused, and not logged
+        assert requests.get(control, verify=str(nginx.certificate), timeout=10).status_code == 400
         requests.get(f"http://127.0.0.1:{nginx.http_port}/e/{DEMO_SLUG}/control?token={token}",
                      allow_redirects=False, timeout=10)  # the redirect to https
         requests.get(f"{nginx.base_url}/socket.io/?participant=p.secret&EIO=4&transport=polling",

@@ -109,10 +109,19 @@ def _refuse_foreign_origin():
 
 
 def _keep_the_reserve_for_the_crew():
-    """Over a connection of the crew's reserve (the server has MAX_CONNECTIONS open already) only requests with a
-    link's token are served: the crew's pages and API calls (a wrong token is refused by them as usual)."""
-    if GATE.in_reserve(request.environ) and not (request.args.get("token") or request.headers.get("Authorization")):
+    """Over a connection of the crew's reserve (the server has MAX_CONNECTIONS open already) only the crew's
+    requests are served (a wrong token is refused by the pages and the API as usual)."""
+    if GATE.in_reserve(request.environ) and not _a_crew_request():
         raise Busy(_("The server is full right now; try again in a minute."))
+
+
+def _a_crew_request() -> bool:
+    """A request of the crew: an API call with a bearer token, a page with a link's cookie, the crew pages'
+    loader and its token exchange (docs/security.md, "Where tokens travel"), and the files those pages load."""
+    if request.headers.get("Authorization") or any(name.startswith("access_") for name in request.cookies):
+        return True
+    crew_page = request.path.startswith("/e/") and "/results/" not in request.path
+    return crew_page or request.endpoint in CACHEABLE_ENDPOINTS
 
 
 def _check_input():
