@@ -18,10 +18,11 @@ from flask import Flask, current_app
 from sqlalchemy import delete, insert, or_, select, update
 
 from eventapp.extensions import db, socketio
-from eventapp.faults import BACKOFF, Faults, run_round, safe_rollback
+from eventapp.faults import Faults, run_round, safe_rollback
 from eventapp.models import Presence, Role, Worker
 from eventapp.models.base import utcnow
 from eventapp.realtime import publish
+from eventapp.realtime.loops import keep_running
 from eventapp.views.state import WORKER_TIMEOUT
 
 #: Seconds between two writes of the phones that connected or left.
@@ -177,15 +178,7 @@ def start_worker(app: Flask) -> None:
     """At server start: forget this worker's earlier run, then keep its heartbeat (and batches) while it runs."""
     forget_earlier_run(app)
 
-    faults = book(app).faults
-
-    def keep_beating():
-        while True:  # a failed beat (the database is away) is logged once per kind, never ends the loop
-            socketio.sleep(WORKER_BEAT)
-            if not run_round(app, faults, write_batch):
-                socketio.sleep(BACKOFF)
-
-    socketio.start_background_task(keep_beating)
+    keep_running(app, book(app).faults, WORKER_BEAT, write_batch)
 
 
 def forget_earlier_run(app: Flask) -> None:

@@ -16,11 +16,12 @@ from flask import Flask
 from sqlalchemy import delete, select
 
 from eventapp import outbox
-from eventapp.extensions import db, socketio
-from eventapp.faults import BACKOFF, Faults, run_round, safe_rollback
+from eventapp.extensions import db
+from eventapp.faults import Faults, safe_rollback
 from eventapp.models import OutboxChange
 from eventapp.models.base import utcnow
 from eventapp.realtime import publish, pump
+from eventapp.realtime.loops import keep_running
 
 log = logging.getLogger(__name__)
 #: Seconds between two looks of a server process for changes that another process left.
@@ -70,16 +71,7 @@ def push(change: outbox.Change) -> None:
 
 def start(app: Flask) -> None:
     """At server start: every CLAIM_INTERVAL, push the changes other processes left in the outbox."""
-
-    faults = Faults("claiming the outbox")
-
-    def keep_claiming():
-        while True:  # a failed round (the database is away) is logged once per kind, never ends the loop
-            socketio.sleep(CLAIM_INTERVAL)
-            if not run_round(app, faults, push_left_changes):
-                socketio.sleep(BACKOFF)
-
-    socketio.start_background_task(keep_claiming)
+    keep_running(app, Faults("claiming the outbox"), CLAIM_INTERVAL, push_left_changes)
 
 
 def push_left_changes() -> int:
