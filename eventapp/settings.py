@@ -37,6 +37,7 @@ def load_settings(app: Flask, overrides: dict | None) -> None:
     if app.config["DEFAULT_LANGUAGE"] not in ("nl", "en"):
         raise ValueError("EVENTAPP_DEFAULT_LANGUAGE must be 'nl' or 'en'")
     app.config["PORT"] = _port(app.config["PORT"])
+    app.config["SQLITE_BUSY_TIMEOUT"] = _seconds("SQLITE_BUSY_TIMEOUT", app.config["SQLITE_BUSY_TIMEOUT"])
     if not app.config.get("WORKER_ID"):
         app.config["WORKER_ID"] = f"{socket.gethostname()}:{app.config['PORT']}"
     if not app.config.get("SECRET_KEY"):
@@ -57,6 +58,17 @@ def _port(value) -> int:
     if port is None or not 1 <= port <= 65535:
         raise ValueError(f"{ENV_PREFIX}_PORT must be a port number (1 to 65535), not {value!r}")
     return port
+
+
+def _seconds(name: str, value) -> float:
+    """A setting in seconds as a positive number, or a clear refusal."""
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = None
+    if seconds is None or not 0 < seconds <= 24 * 3600 or isinstance(value, bool):
+        raise ValueError(f"{ENV_PREFIX}_{name} must be a number of seconds (more than 0, at most 86400), not {value!r}")
+    return seconds
 
 
 def instance_secret_key(folder: Path) -> str:

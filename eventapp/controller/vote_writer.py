@@ -1,8 +1,8 @@
 """Votes are committed in groups: one transaction (one fsync) for all the votes that arrive within WINDOW.
 
-Why: a SQLite commit waits for the disk (WAL, synchronous=FULL) and that wait blocks the whole event loop
-(eventlet and gevent cannot make it cooperative), so one commit per vote caps the process at a few hundred
-commits a second however little CPU each vote takes, and every connection waits meanwhile.
+Why: a SQLite commit waits for the disk (WAL, synchronous=FULL); that wait now happens in a thread off the event
+loop (eventapp/sqlite.py), but one commit per vote would still cap the process at a few hundred commits a second
+(one fsync each) however little CPU each vote takes.
 
 How ("group commit", no thread or loop of its own): the first vote that finds no group open opens one and
 becomes its writer; it yields for WINDOW while the votes that arrive meanwhile join the group and wait; then
@@ -49,6 +49,7 @@ class _Ballot:
     replaces: int | None
     done: object = field(default_factory=lambda: socketio.server.eio.create_event())
     stored: bool = False
+    busy: str | None = None  # the group's commit did not get the database's lock: why, to refuse the vote
 
 
 _lock = threading.Lock()
@@ -91,17 +92,24 @@ def write(values: dict, replaces: int | None) -> bool:
         _commit(group)
     else:
         ballot.done.wait()
+    if ballot.busy is not None:
+        raise Busy(ballot.busy)
     return ballot.stored
 
 
 def _commit(group: list[_Ballot]) -> None:
-    """Write the group in one transaction; if the database refuses it, each vote on its own. Wakes them all."""
+    """Write the group in one transaction; if the database refuses it, each vote on its own; if the lock is not
+    had in time, every vote of the group is refused as busy (the phones send them again). Wakes them all."""
     try:
         try:
             _write(group)
             db.session.commit()
             for ballot in group:
                 ballot.stored = True
+        except Busy as error:
+            db.session.rollback()
+            for ballot in group:
+                ballot.busy = error.message
         except IntegrityError:
             db.session.rollback()
             for ballot in group:
