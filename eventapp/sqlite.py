@@ -3,9 +3,11 @@
 Under eventlet and gevent every Python call runs on the one OS thread of the event loop. sqlite3 waits in C: for
 another connection's (or process's) write lock (the busy timeout) and for the disk at every commit
 (`synchronous=FULL`). Run on the loop, such a wait stops every connection of the server: clock pings, static
-files, everyone's votes. So with a green loop every call into a sqlite3 connection or cursor runs in a real OS
-thread (eventlet's tpool, gevent's hub threadpool) while the loop goes on; sqlite3 releases the GIL while it
-waits, so the wait delays only the request that needs the database.
+files, everyone's votes. So with a green loop every sqlite3 call that can wait for the lock or the disk (opening the
+file, a write statement, commit, close) runs in a real OS thread (eventlet's tpool, gevent's hub threadpool)
+while the loop goes on; sqlite3 releases the GIL while it waits, so the wait delays only the request that needs
+the database. Reads stay on the loop: in WAL mode they never wait for the writer, and each trip to a thread costs
+CPU and latency on a busy loop (docs/security.md, "The loop never waits on the database", has the figures).
 
 A connection is used by one thread at a time all the same: SQLAlchemy's pool lends it to one session at a time,
 and that session's greenlet waits for each call before it makes the next; only the thread changes, hence
@@ -59,7 +61,7 @@ def configure(app: Flask, engine: Engine) -> None:
         def connect_off_the_loop(dialect, connection_record, cargs, cparams):
             """Open the file in a thread and hand SQLAlchemy a connection whose every call runs in one."""
             cparams["check_same_thread"] = False
-            return OffLoopProxy(off_loop(dialect.loaded_dbapi.connect, *cargs, **cparams), off_loop)
+            return OffLoopConnection(off_loop(dialect.loaded_dbapi.connect, *cargs, **cparams), off_loop)
 
 
 def refuse_when_locked(context) -> None:
@@ -87,32 +89,69 @@ def off_loop_runner(async_mode: str) -> OffLoop | None:
     return None
 
 
-class OffLoopProxy:
-    """A sqlite3 connection or cursor whose every method call runs through `off_loop` (in a real thread); a
-    cursor it returns is wrapped alike. Plain attributes (`description`, `rowcount`, `lastrowid`,
-    `isolation_level`) are read and set directly: they only copy a value and never wait."""
+class OffLoopConnection:
+    """A sqlite3 connection whose calls that may wait for the lock or the disk run through `off_loop` (in a real
+    thread): a write statement (`OffLoopCursor`), commit (the fsync, and a WAL checkpoint now and then) and close
+    (the last close checkpoints). The rest runs on the loop, as it never waits: a rollback only lets go, and
+    creating a cursor or a function, or reading `isolation_level`, is a copy in memory. Every trip to a thread
+    costs: on a busy loop the thread waits for the GIL (up to the 5 ms switch interval) before and after its call.
+    """
 
-    __slots__ = ("_target", "_off_loop")
+    __slots__ = ("_connection", "_off_loop")
 
-    def __init__(self, target, off_loop: OffLoop):
-        object.__setattr__(self, "_target", target)
+    def __init__(self, connection: sqlite3.Connection, off_loop: OffLoop):
+        object.__setattr__(self, "_connection", connection)
         object.__setattr__(self, "_off_loop", off_loop)
 
+    def cursor(self) -> "OffLoopCursor":
+        return OffLoopCursor(self._connection.cursor(), self._off_loop)
+
+    def commit(self) -> None:
+        self._off_loop(self._connection.commit)
+
+    def close(self) -> None:
+        self._off_loop(self._connection.close)
+
     def __getattr__(self, name: str):
-        value = getattr(self._target, name)
-        if not callable(value):
-            return value
-        off_loop = self._off_loop
-
-        def call(*args, **kwargs):
-            result = off_loop(value, *args, **kwargs)
-            return OffLoopProxy(result, off_loop) if isinstance(result, sqlite3.Cursor) else result
-
-        return call
+        return getattr(self._connection, name)
 
     def __setattr__(self, name: str, value) -> None:
-        setattr(self._target, name, value)
+        setattr(self._connection, name, value)
+
+
+class OffLoopCursor:
+    """A sqlite3 cursor whose writes run through `off_loop`; a SELECT runs on the loop: in WAL mode a reader never
+    waits for the writer's lock (it reads the last committed snapshot) and flushes nothing, and fetching its rows
+    only steps through pages. A write (INSERT, UPDATE, DELETE, the BEGIN sqlite3 issues before it, PRAGMA, DDL)
+    takes the write lock and may wait up to the busy timeout for it."""
+
+    __slots__ = ("_cursor", "_off_loop")
+
+    def __init__(self, cursor: sqlite3.Cursor, off_loop: OffLoop):
+        object.__setattr__(self, "_cursor", cursor)
+        object.__setattr__(self, "_off_loop", off_loop)
+
+    def execute(self, statement: str, parameters=()) -> "OffLoopCursor":
+        if reads_only(statement):
+            self._cursor.execute(statement, parameters)
+        else:
+            self._off_loop(self._cursor.execute, statement, parameters)
+        return self
+
+    def executemany(self, statement: str, rows) -> "OffLoopCursor":
+        self._off_loop(self._cursor.executemany, statement, rows)
+        return self
+
+    def __getattr__(self, name: str):
+        return getattr(self._cursor, name)
+
+    def __setattr__(self, name: str, value) -> None:
+        setattr(self._cursor, name, value)
 
     def __iter__(self):
-        """Rows one by one, each fetched off the loop."""
-        return iter(self.fetchone, None)
+        return iter(self._cursor)
+
+
+def reads_only(statement: str) -> bool:
+    """Whether a statement only reads (a SELECT), so that it never waits for SQLite's write lock in WAL mode."""
+    return statement.lstrip()[:6].upper() == "SELECT"
