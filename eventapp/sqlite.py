@@ -85,8 +85,25 @@ def off_loop_runner(async_mode: str) -> OffLoop | None:
         from gevent import monkey
 
         if monkey.is_module_patched("threading"):
-            return lambda function, *args, **kwargs: gevent.get_hub().threadpool.apply(function, args, kwargs)
+
+            def in_gevent_thread(function, *args, **kwargs):
+                """The threadpool would print the traceback of every exception its thread raises (a busy refusal
+                too); the thread hands it over instead, to be raised here."""
+                failed, outcome = gevent.get_hub().threadpool.apply(_outcome, (function, args, kwargs))
+                if failed:
+                    raise outcome
+                return outcome
+
+            return in_gevent_thread
     return None
+
+
+def _outcome(function, args: tuple, kwargs: dict) -> tuple[bool, object]:
+    """(False, the result) or (True, the exception) of a call."""
+    try:
+        return False, function(*args, **kwargs)
+    except Exception as error:
+        return True, error
 
 
 class OffLoopConnection:

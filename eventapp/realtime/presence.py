@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from flask import Flask, current_app
 from sqlalchemy import delete, insert, or_, select, update
 
+from eventapp.errors import Busy
 from eventapp.extensions import db, socketio
 from eventapp.models import Presence, Role, Worker
 from eventapp.models.base import utcnow
@@ -144,9 +145,12 @@ def write_batch() -> None:
             db.session.execute(insert(Presence), rows[start:start + CHUNK])
         _beat(worker, now)
         db.session.commit()
-    except Exception:
+    except Exception as error:
         db.session.rollback()
-        log.exception("writing presence failed; retrying with the next batch")
+        if isinstance(error, Busy):  # another process holds SQLite's lock: expected, and said in one line
+            log.warning("writing presence failed (%s); retrying with the next batch", error.message)
+        else:
+            log.exception("writing presence failed; retrying with the next batch")
         with current.lock:  # what is still connected is written next time, what left is deleted next time
             current.added.update({sid: c for sid, c in added.items() if sid in current.connections})
             current.removed.update(removed)
