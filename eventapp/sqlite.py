@@ -4,7 +4,7 @@ Under eventlet and gevent every Python call runs on the one OS thread of the eve
 another connection's (or process's) write lock (the busy timeout) and for the disk at every commit
 (`synchronous=FULL`). Run on the loop, such a wait stops every connection of the server: clock pings, static
 files, everyone's votes. So with a green loop every sqlite3 call that can wait for the lock or the disk (opening the
-file, a write statement, commit, close) runs in a real OS thread (eventlet's tpool, gevent's hub threadpool)
+file, a write statement, commit, close) runs in a real OS thread (eventlet's tpool, a gevent threadpool)
 while the loop goes on; sqlite3 releases the GIL while it waits, so the wait delays only the request that needs
 the database. Reads stay on the loop: in WAL mode they never wait for the writer, and each trip to a thread costs
 CPU and latency on a busy loop (docs/security.md, "The loop never waits on the database", has the figures).
@@ -34,6 +34,11 @@ OffLoop = Callable[..., object]
 #: SQLite's primary result codes for "another connection holds the lock" (an extended code carries them in its
 #: low byte: SQLITE_BUSY_SNAPSHOT, SQLITE_BUSY_TIMEOUT...).
 LOCK_CODES = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+#: Threads for gevent: at least as many as the engine's pool has connections (5 + 10 overflow), so that the
+#: connection holding the write lock always finds a thread for its commit while others wait for the lock in
+#: theirs. gevent's hub threadpool (10 threads) was too small: 200 phones joining at once got "busy" refusals.
+#: eventlet's tpool has 20 (EVENTLET_THREADPOOL_SIZE).
+OFF_LOOP_THREADS = 20
 
 
 def configure(app: Flask, engine: Engine) -> None:
@@ -81,15 +86,17 @@ def off_loop_runner(async_mode: str) -> OffLoop | None:
         if patcher.is_monkey_patched("thread"):
             return tpool.execute
     if async_mode == "gevent" and "gevent" in sys.modules:
-        import gevent
         from gevent import monkey
 
         if monkey.is_module_patched("threading"):
+            from gevent.threadpool import ThreadPool
+
+            threads = ThreadPool(OFF_LOOP_THREADS)
 
             def in_gevent_thread(function, *args, **kwargs):
                 """The threadpool would print the traceback of every exception its thread raises (a busy refusal
                 too); the thread hands it over instead, to be raised here."""
-                failed, outcome = gevent.get_hub().threadpool.apply(_outcome, (function, args, kwargs))
+                failed, outcome = threads.apply(_outcome, (function, args, kwargs))
                 if failed:
                     raise outcome
                 return outcome
