@@ -8,6 +8,10 @@ parse as JSON (``5000``, ``true``) and as plain strings otherwise. See README.md
 #: SQLAlchemy URL of the database. None: SQLite (WAL mode) at instance/eventapp.sqlite3.
 DATABASE_URL = None
 
+#: Seconds a write to SQLite waits for another connection's (or process's) write lock before it is refused as
+#: "the database is busy; try again" (503, or an ack with ok false). The wait happens off the event loop.
+SQLITE_BUSY_TIMEOUT = 15
+
 #: Message queue for several worker processes, e.g. "redis://127.0.0.1:6379/0". None: one process.
 MESSAGE_QUEUE_URL = None
 

@@ -3,9 +3,8 @@
 import warnings
 
 from flask import Flask, request
-from sqlalchemy import event as sa_event
-from sqlalchemy.engine import Engine
 
+from eventapp import sqlite
 from eventapp.extensions import babel, db, migrate, socketio
 from eventapp.models.base import render_migration_type
 from eventapp.settings import PROJECT_ROOT, instance_path, load_settings
@@ -26,6 +25,8 @@ def create_app(config: dict | None = None) -> Flask:
     # eventlet is in maintenance mode and says so on import; the choice is deliberate (README, "Async mode").
     warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
     db.init_app(app)
+    with app.app_context():
+        sqlite.configure(app, db.engine)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "eventapp" / "migrations"),
                      render_as_batch=True, compare_type=True, render_item=render_migration_type)
     babel.init_app(app, locale_selector=select_language)
@@ -73,14 +74,3 @@ def select_language() -> str:
     chosen = request.args.get("lang") or request.cookies.get("lang")
     return chosen if chosen in LANGUAGES else current_app.config["DEFAULT_LANGUAGE"]
 
-
-@sa_event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record):
-    """SQLite: write-ahead log, enforced foreign keys, waiting for locks instead of failing at once."""
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.execute("PRAGMA synchronous=FULL")
-        cursor.close()

@@ -38,6 +38,7 @@ def load_settings(app: Flask, overrides: dict | None) -> None:
     if app.config["DEFAULT_LANGUAGE"] not in ("nl", "en"):
         raise ValueError("EVENTAPP_DEFAULT_LANGUAGE must be 'nl' or 'en'")
     app.config["PORT"] = _port(app.config["PORT"])
+    app.config["SQLITE_BUSY_TIMEOUT"] = _seconds("SQLITE_BUSY_TIMEOUT", app.config["SQLITE_BUSY_TIMEOUT"])
     if not app.config.get("WORKER_ID"):
         app.config["WORKER_ID"] = f"{socket.gethostname()}:{app.config['PORT']}"
     if not app.config.get("SECRET_KEY"):
@@ -80,6 +81,17 @@ def private_sqlite_files(url: str) -> None:
     for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
         if path.exists() and path.stat().st_mode & 0o077 and path.stat().st_uid == os.getuid():
             path.chmod(0o600)
+
+
+def _seconds(name: str, value) -> float:
+    """A setting in seconds as a positive number, or a clear refusal."""
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = None
+    if seconds is None or not 0 < seconds <= 24 * 3600 or isinstance(value, bool):
+        raise ValueError(f"{ENV_PREFIX}_{name} must be a number of seconds (more than 0, at most 86400), not {value!r}")
+    return seconds
 
 
 def instance_secret_key(folder: Path) -> str:

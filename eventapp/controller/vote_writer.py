@@ -1,8 +1,8 @@
 """Votes are committed in groups: one transaction (one fsync) for all the votes that arrive within WINDOW.
 
-Why: a SQLite commit waits for the disk (WAL, synchronous=FULL) and that wait blocks the whole event loop
-(eventlet and gevent cannot make it cooperative), so one commit per vote caps the process at a few hundred
-commits a second however little CPU each vote takes, and every connection waits meanwhile.
+Why: a SQLite commit waits for the disk (WAL, synchronous=FULL); that wait now happens in a thread off the event
+loop (eventapp/sqlite.py), but one commit per vote would still cap the process at a few hundred commits a second
+(one fsync each) however little CPU each vote takes.
 
 How ("group commit", no thread or loop of its own): the first vote that finds no group open opens one and
 becomes its writer; it yields for WINDOW while the votes that arrive meanwhile join the group and wait; then
@@ -58,8 +58,9 @@ WAIT_MAX = 10.0
 KEY = "eventapp.vote_writer"
 #: What a ballot writes: a vote (a new row, or the values of the row it replaces), or an upvote of a question.
 VOTE, UPVOTE = "vote", "upvote"
-#: What became of a ballot: stored, refused by a constraint, or not stored because the database failed.
-STORED, REFUSED, FAILED = "stored", "refused", "failed"
+#: What became of a ballot: stored, refused by a constraint, not stored because the database failed, or because
+#: SQLite's write lock was not had in time (another process held it).
+STORED, REFUSED, FAILED, BUSY = "stored", "refused", "failed", "busy"
 
 
 @dataclass
@@ -71,6 +72,7 @@ class _Ballot:
     replaces: int | None = None
     done: threading.Event = field(default_factory=threading.Event)
     outcome: str = FAILED
+    busy: str | None = None  # the group's commit did not get the database's lock: why, to refuse the vote
 
 
 class Writer:
@@ -152,14 +154,17 @@ def _submit(ballot: _Ballot) -> bool:
             _commit(group)
     elif not ballot.done.wait(WAIT_MAX):
         raise NotStored(_("not stored yet; your phone tries again"))
+    if ballot.outcome == BUSY:
+        raise Busy(ballot.busy)
     if ballot.outcome == FAILED:
         raise NotStored(_("not stored yet; your phone tries again"))
     return ballot.outcome == STORED
 
 
 def _commit(group: list[_Ballot]) -> None:
-    """Write the group in one transaction; if the database refuses it, each ballot on its own. Wakes them all,
-    whatever fails: a ballot left FAILED was not stored (the database failed)."""
+    """Write the group in one transaction; if the database refuses it, each ballot on its own; if the lock is not
+    had in time (SQLite), every ballot of the group is refused as busy (the phones send them again). Wakes them
+    all, whatever fails: a ballot left FAILED was not stored (the database failed)."""
     writer = state()
     try:
         try:
@@ -178,6 +183,10 @@ def _commit(group: list[_Ballot]) -> None:
                     safe_rollback()
                     ballot.outcome = REFUSED
         writer.faults.succeeded()
+    except Busy as error:
+        safe_rollback()
+        for ballot in group:
+            ballot.outcome, ballot.busy = BUSY, error.message
     except Exception as error:
         safe_rollback()
         writer.faults.failed(error)

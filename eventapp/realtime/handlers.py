@@ -110,8 +110,11 @@ def on_unknown_event(event_name, *args):
 
 
 def on_error(error):
-    """An unexpected failure in a handler: roll back, log, and tell the client without details."""
+    """A failure in a handler: roll back; a refusal (e.g. the database is busy) says why, anything unexpected is
+    logged and told to the client without details."""
     safe_rollback()  # the failure may be the database's: then the rollback can fail too
+    if isinstance(error, AppError):
+        return {"ok": False, "error": error.message, "details": error.details}
     log.exception("socket handler failed", exc_info=error)
     return {"ok": False, "error": _("internal error")}
 

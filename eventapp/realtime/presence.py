@@ -142,7 +142,7 @@ def write_batch() -> None:
         _beat(worker, now)
         db.session.commit()
     except Exception:
-        safe_rollback()
+        safe_rollback()  # the round's failure is logged once per kind by its loop (run_round)
         with current.lock:  # what is still connected is written next time, what left is deleted next time
             current.added.update({sid: c for sid, c in added.items() if sid in current.connections})
             current.removed.update(removed)

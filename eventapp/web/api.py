@@ -87,7 +87,8 @@ spec = OnceSpecTree(
     security={"bearer": []},
 )
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-ERRORS = {"HTTP_400": Error, "HTTP_403": Error, "HTTP_404": Error}
+#: 503: SQLite's write lock was not had within the busy timeout (eventapp/sqlite.py); nothing was done.
+ERRORS = {"HTTP_400": Error, "HTTP_403": Error, "HTTP_404": Error, "HTTP_503": Error}
 
 
 @bp.get("/openapi.json")
