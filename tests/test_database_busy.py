@@ -72,7 +72,7 @@ def test_an_api_action_that_cannot_get_the_lock_gets_a_503_and_changes_nothing(a
         response = client.post(f"/api/v1/events/{DEMO_SLUG}/screen/message", json={"text": "nog 2 minuten"},
                                headers=bearer)
     assert response.status_code == 503
-    assert response.json == {"error": BUSY, "details": [{"path": "", "reason": "busy"}]}
+    assert response.json == {"error": BUSY, "details": [{"path": "", "reason": "busy"}], "retry": True}
     assert version(demo) == before
     assert {site["message"] for site in client.get(f"/api/v1/events/{DEMO_SLUG}/state", headers=bearer)
             .json["sites"]} == {""}
@@ -88,7 +88,7 @@ def test_a_socket_action_or_heartbeat_that_cannot_get_the_lock_gets_a_clear_busy
         action = chair.emit("screen:message", {"text": "nog 2 minuten"}, callback=True)
         heartbeat = screen.emit("presence:heartbeat", {}, callback=True)
     for reply in (action, heartbeat):
-        assert reply == {"ok": False, "error": BUSY, "details": [{"path": "", "reason": "busy"}]}
+        assert reply == {"ok": False, "error": BUSY, "details": [{"path": "", "reason": "busy"}], "retry": True}
     assert version(demo) == before
     assert chair.emit("screen:message", {"text": "nog 2 minuten"}, callback=True)["ok"] is True
     assert version(demo) == before + 1

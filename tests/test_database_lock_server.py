@@ -136,7 +136,7 @@ def test_a_held_write_lock_stalls_neither_pings_nor_static_files_and_the_chair_w
         else:
             # The lock was not had within the busy timeout: a clear refusal (Dutch, the default), nothing done.
             assert action.get("reply") == {"ok": False, "error": "de database is bezet; probeer het zo nog eens",
-                                           "details": [{"path": "", "reason": "busy"}]}, action
+                                           "details": [{"path": "", "reason": "busy"}], "retry": True}, action
             assert busy_timeout <= action["done_at"] - locked_at < released[0] - locked_at
             expected = "before"
 

@@ -114,9 +114,15 @@ def on_error(error):
     logged and told to the client without details."""
     safe_rollback()  # the failure may be the database's: then the rollback can fail too
     if isinstance(error, AppError):
-        return {"ok": False, "error": error.message, "details": error.details}
+        return refusal(error)
     log.exception("socket handler failed", exc_info=error)
     return {"ok": False, "error": _("internal error")}
+
+
+def refusal(error: AppError) -> dict:
+    """The acknowledgement of a refused event: what is wrong, and whether to send it again (busy, not stored)."""
+    reply = {"ok": False, "error": error.message, "details": error.details}
+    return {**reply, "retry": True} if error.retry else reply
 
 
 def _action_handler(action: Action):
@@ -132,8 +138,7 @@ def _action_handler(action: Action):
         try:
             reply = perform(action, caller, data)
         except AppError as error:
-            refusal = {"ok": False, "error": error.message, "details": error.details}
-            return {**refusal, "retry": True} if error.retry else refusal
+            return refusal(error)
         return {"ok": True, **reply}
 
     handle.__name__ = "on_" + action.name.replace(":", "_").replace("-", "_")
