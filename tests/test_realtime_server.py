@@ -247,3 +247,79 @@ def test_the_demo_run_with_a_poll_left_open_and_a_question_featured_shows_each_s
         assert set(shows(state).values()) == {"ended"}
     finally:
         phone.close()
+
+
+class Receiver(Client):
+    """A client that keeps every `poll:results` message it is sent, beside the states."""
+
+    def __init__(self, base_url: str, auth: dict, name: str):
+        self.results: list[dict] = []
+        super().__init__(base_url, auth, name)
+        self.sio.on("poll:results", self.results.append)
+
+    def results_of(self, poll_id: int) -> list[dict]:
+        return [message for message in self.results if message["poll_id"] == poll_id]
+
+
+def test_each_surface_receives_only_what_it_may_see_of_hidden_results_a_quiz_and_the_learnings(real_server):
+    """Over the real server, per surface: the chair and a host get every figure at once; a screen and a phone get
+    nothing of a hidden poll or an open quiz, a quiz's right answer only once it is closed and revealed, and the
+    learnings only once the closing round has locked them."""
+    links = real_server.links()
+    sites = links["sites"]
+    joined = requests.post(f"{real_server.base_url}/api/v1/join", json={"code": sites["enschede"]["join"]["code"]},
+                           timeout=10).json()
+    surfaces = {
+        "chair": Receiver(real_server.base_url, {"token": links["chair"]["token"]}, "chair"),
+        "host": Receiver(real_server.base_url, {"token": sites["enschede"]["host"]["token"]}, "host"),
+        "screen": Receiver(real_server.base_url, {"token": sites["enschede"]["screen"]["token"]}, "screen"),
+        "phone": Receiver(real_server.base_url, {"participant": joined["token"]}, "phone"),
+    }
+    chair, phone = surfaces["chair"], surfaces["phone"]
+    crew, audience = ("chair", "host"), ("screen", "phone")
+    try:
+        chair.act("event:start")
+        chair.act("poll:create", {"poll": {"key": "quiz-grolsch", "kind": "quiz", "question": "Waar?",
+                                           "options": [{"label": "Enschede", "correct": True}, "Eindhoven"]},
+                                  "site": None, "segment_id": None})
+        state = chair.wait_for(lambda s: any(p["key"] == "quiz-grolsch" for p in s["polls"]))
+        made = next(p for p in state["polls"] if p["key"] == "quiz-grolsch")
+        quiz, right = made["id"], made["options"][0]["id"]
+        chair.act("poll:open", {"poll_id": quiz})
+        assert phone.act("poll:vote", {"poll_id": quiz, "answer": {"option": right}, "key": "quiz-vote-0001"})["ok"]
+
+        def arrived(names, check, what):
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                if all(any(check(m) for m in surfaces[name].results_of(quiz)) for name in names):
+                    return
+                time.sleep(0.05)
+            raise AssertionError(f"{what}: {[(n, surfaces[n].results_of(quiz)[-1:]) for n in names]}")
+
+        # An open quiz: the crew sees the vote and the right answer; the audience gets nothing at all.
+        arrived(crew, lambda m: m["total"]["voters"] == 1 and m["total"]["options"][0]["correct"], "crew, open quiz")
+        time.sleep(0.5)  # a few pushes later
+        assert not any(surfaces[name].results_of(quiz) for name in audience), "the audience got an open quiz's figures"
+        # Closed, not revealed: still nothing for the audience.
+        chair.act("poll:close", {"poll_id": quiz})
+        time.sleep(0.5)
+        assert not any(surfaces[name].results_of(quiz) for name in audience)
+        # Revealed: every surface gets the figures with the right answer, at the reveal's moment.
+        chair.act("poll:reveal", {"poll_id": quiz})
+        arrived(audience, lambda m: m["total"]["options"][0].get("correct") is True, "audience, revealed quiz")
+        board = surfaces["screen"].results_of(quiz)[-1]["leaderboard"]
+        assert all("participant" not in player for player in board["overall"])
+
+        # Learnings: the crew sees them while they are written; screens and phones once the round locks them.
+        surfaces["host"].act("learnings:write", {"learnings": ["Samen optrekken werkt"]})
+        chair.wait_for(lambda s: s["closing"]["learnings"].get("enschede") == ["Samen optrekken werkt"])
+        state = surfaces["screen"].wait_for(lambda s: s["version"] == chair.states[-1]["version"])
+        assert state["closing"]["learnings"] == {} and not state["closing"]["locked"]
+        chair.act("programme:jump", {"segment_id": next(row["id"] for row in chair.states[-1]["runsheet"]
+                                                        if row["kind"] == "closing_round")})
+        for name in audience:
+            state = surfaces[name].wait_for(lambda s: s["closing"]["locked"])
+            assert state["closing"]["learnings"]["enschede"] == ["Samen optrekken werkt"], name
+    finally:
+        for client in surfaces.values():
+            client.close()
