@@ -9,6 +9,7 @@ from eventapp.controller import audience, live, polls
 from eventapp.errors import Conflict
 from eventapp.extensions import db, socketio
 from eventapp.models import Poll, QuestionState, Role, SegmentKind
+from eventapp.programme.schema import PollSpec
 from eventapp.realtime import pump
 from eventapp.views.scene import SceneFacts, Show, decide
 from eventapp.views.state import crew_snapshot, public_snapshot
@@ -178,3 +179,34 @@ def test_during_a_site_by_site_reveal_the_audience_receives_only_the_revealed_si
         assert results["total"]["voters"] == 2 and results["step"] == 2
     crew_results = [m["args"][0] for m in crew.get_received() if m["name"] == "poll:results"][-1]
     assert crew_results["total"]["voters"] == 4 and len(crew_results["sites"]) == 4
+
+
+def test_a_host_receives_only_its_own_sites_crew_data_over_socket_io(app, demo, links):
+    """Cues, polls, presence, questions and pending open answers of another site never reach a host's panel."""
+    chair = chair_of(demo)
+    enschede = socketio.test_client(app, auth={"token": links["sites"]["enschede"]["host"]["token"]})
+    chair_client = socketio.test_client(app, auth={"token": links["chair"]["token"]})
+    live.start_event(chair)
+    live.send_cue(chair, "Eindhoven, klaar?", "eindhoven")
+    live.send_cue(chair, "Iedereen, nog 5 minuten", None)
+    open_answers = polls.create_poll(chair, PollSpec(key="open-1", kind="open", question="Wat neemt u mee?"),
+                                     None, None)
+    polls.open_poll(chair, open_answers.id)
+    polls.create_poll(chair, PollSpec(key="eindhoven-eigen", kind="single", question="Koffie?",
+                                      options=["Ja", "Nee"]), "eindhoven", None)
+    audience.cast_vote(phone_of(demo, "eindhoven"), open_answers.id, {"text": "Samen"}, "host-key-0001")
+    audience.cast_vote(phone_of(demo, "enschede"), open_answers.id, {"text": "Verder"}, "host-key-0002")
+    audience.ask_question(phone_of(demo, "eindhoven"), "Vraag uit Eindhoven")
+    audience.ask_question(phone_of(demo, "enschede"), "Vraag uit Enschede")
+    pump.flush()
+
+    received = enschede.get_received()
+    state = [m["args"][0] for m in received if m["name"] == "state:changed"][-1]
+    assert [cue["text"] for cue in state["cues"]] == ["Iedereen, nog 5 minuten"]
+    assert "eindhoven-eigen" not in [poll["key"] for poll in state["polls"]] and set(state["presence"]) <= {"enschede"}
+    questions = [m["args"][0] for m in received if m["name"] == "questions:changed"][-1]["questions"]
+    assert [question["text"] for question in questions] == ["Vraag uit Enschede"]
+    results = [m["args"][0] for m in received if m["name"] == "poll:results" and m["args"][0]["key"] == "open-1"][-1]
+    assert [answer["text"] for answer in results["pending"]] == ["Verder"]
+    chair_state = [m["args"][0] for m in chair_client.get_received() if m["name"] == "state:changed"][-1]
+    assert len(chair_state["cues"]) == 2 and "eindhoven-eigen" in [poll["key"] for poll in chair_state["polls"]]

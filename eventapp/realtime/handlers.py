@@ -20,7 +20,7 @@ from eventapp.faults import safe_rollback
 from eventapp.lookup import site_by_join_code_from_address
 from eventapp.models import Event, LiveState, Participant, Role, Site
 from eventapp.realtime import presence, publish
-from eventapp.realtime.rooms import audience_room, crew_room, role_room, site_room
+from eventapp.realtime.rooms import audience_room, crew_room, host_room, role_room, site_room
 
 log = logging.getLogger(__name__)
 CREW_ROLES = (Role.CHAIR.value, Role.HOST.value)
@@ -59,14 +59,15 @@ def on_connect(auth=None, *extra):
         db.session.rollback()
         raise ConnectionRefusedError(_("The server is full right now; try again in a minute."))
     rooms = [site_room(event.id, site.key) if site else None, role_room(event.id, role),
-             crew_room(event.id) if role in CREW_ROLES else audience_room(event.id)]
+             crew_room(event.id) if role in CREW_ROLES else audience_room(event.id),
+             host_room(event.id, site.key) if role == Role.HOST.value else None]
     for room in filter(None, rooms):
         join_room(room)
     presence.arrive(presence.Connection(sid=request.sid, role=role, event_id=event.id,
                                         site_id=site.id if site else None,
                                         participant_id=participant.id if participant else None,
                                         site_key=site.key if site else None))
-    publish.on_connect(request.sid, event, role, participant)
+    publish.on_connect(request.sid, event, role, site.key if site else None, participant)
 
 
 def on_disconnect(reason=None, *extra):
@@ -99,7 +100,7 @@ def on_state_sync(data=None, *extra):
     live = db.session.get(LiveState, connection.event_id)
     if isinstance(known, int) and known == live.version:
         return {"ok": True, "version": live.version}
-    state = publish.state_for(db.session.get(Event, connection.event_id), connection.role in CREW_ROLES,
+    state = publish.state_for(db.session.get(Event, connection.event_id), connection.role, connection.site_key,
                               live.version)
     return {"ok": True, "version": state["version"], "snapshot": state}
 

@@ -3,10 +3,12 @@
 from eventapp.extensions import db, socketio
 from eventapp.models import Event, LiveState
 from eventapp.models.base import utcnow
-from eventapp.realtime.rooms import audience_room, crew_room, role_room
-from eventapp.views.results import audience_results, crew_results, results_message
+from eventapp.realtime.rooms import audience_room, crew_room, host_room, role_room
+from eventapp.views.results import audience_results, crew_results, host_results, results_message
 from eventapp.views.state import (
     crew_snapshot,
+    host_questions,
+    host_snapshot,
     presence_by_site,
     public_snapshot,
     public_state,
@@ -21,7 +23,8 @@ ON_CONNECT_MAX_AGE = 0.15
 
 
 def state_changed(event_id: int) -> None:
-    """Push the new state: the public snapshot to screens and phones, the crew snapshot to chair and hosts.
+    """Push the new state: the public snapshot to screens and phones, the crew snapshot to the chair, and to each
+    site's hosts the crew snapshot with only their own site's crew-only parts (eventapp/views/state.py).
 
     The crew goes first: its few connections are then written before the thousand of the audience, so the chair
     sees the result of an action (and its acknowledgement) at once instead of after the last phone
@@ -31,30 +34,37 @@ def state_changed(event_id: int) -> None:
     public = public_snapshot(event)
     state = public.model_dump(mode="json")
     remember_public_state(event_id, state)
-    socketio.emit("state:changed", crew_snapshot(event, public).model_dump(mode="json"), to=crew_room(event_id))
+    crew = crew_snapshot(event, public)
+    socketio.emit("state:changed", crew.model_dump(mode="json"), to=role_room(event_id, "chair"))
+    for site in event.sites:
+        socketio.emit("state:changed", host_snapshot(crew, site.key).model_dump(mode="json"),
+                      to=host_room(event_id, site.key))
     socketio.emit("state:changed", state, to=audience_room(event_id))
 
 
-def on_connect(sid: str, event: Event, role: str, participant) -> None:
+def on_connect(sid: str, event: Event, role: str, site: str | None, participant) -> None:
     """What a client gets the moment it connects: the state, the results of the polls on the screens and the
     questions, as its role may see them; a screen the voter counts, a phone that joined its own answers."""
     from eventapp.results import my_votes
 
-    crew = role in ("chair", "host")
     version = db.session.get(LiveState, event.id).version  # what every phone at this version gets alike is shared
-    socketio.emit("state:changed", state_for(event, crew, version), to=sid)
-    for results in results_on_screens(event, crew=crew, version=version):
+    socketio.emit("state:changed", state_for(event, role, site, version), to=sid)
+    for results in results_on_screens(event, role, site, version=version):
         socketio.emit("poll:results", results, to=sid)
-    socketio.emit("questions:changed", questions_on_connect(event, crew=crew, version=version), to=sid)
+    socketio.emit("questions:changed", questions_on_connect(event, role, site, version=version), to=sid)
     if role == "screen":
         poll_voters(event, to=sid)
     if participant is not None:
         socketio.emit("participant:votes", {"votes": my_votes(participant)}, to=sid)
 
 
-def state_for(event: Event, crew: bool, version: int) -> dict:
-    """The snapshot a client of the crew or of the audience gets at the state's `version`, JSON-ready."""
-    return crew_snapshot(event).model_dump(mode="json") if crew else public_state(event, version)
+def state_for(event: Event, role: str, site: str | None, version: int) -> dict:
+    """The snapshot a client of this role (a host: of this site) gets at the state's `version`, JSON-ready."""
+    if role == "chair":
+        return crew_snapshot(event).model_dump(mode="json")
+    if role == "host":
+        return host_snapshot(crew_snapshot(event), site).model_dump(mode="json")
+    return public_state(event, version)
 
 
 def drop_connections(sids: list[str]) -> None:
@@ -66,7 +76,7 @@ def drop_connections(sids: list[str]) -> None:
 def programme_changed(event_id: int, version: int) -> None:
     """The run sheet changed (programme editor): every view takes the new state, the editor reloads its list."""
     state_changed(event_id)
-    socketio.emit("programme:changed", {"version": version}, to=crew_room(event_id))
+    socketio.emit("programme:changed", {"version": version}, to=crew_room(event_id))  # no crew-only data
 
 
 def presence_changed(event_id: int) -> None:
@@ -74,7 +84,9 @@ def presence_changed(event_id: int) -> None:
     event = db.session.get(Event, event_id)
     by_site = presence_by_site(event)
     presence = {key: view.model_dump(mode="json") for key, view in by_site.items()}
-    socketio.emit("presence:changed", {"presence": presence}, to=crew_room(event_id))
+    socketio.emit("presence:changed", {"presence": presence}, to=role_room(event_id, "chair"))
+    for key, view in presence.items():  # a host reads its own site's
+        socketio.emit("presence:changed", {"presence": {key: view}}, to=host_room(event_id, key))
     poll_voters(event, by_site=by_site)  # the screens' "12 of 40 voted" follows the phones that join
 
 
@@ -89,8 +101,14 @@ def poll_results(event_id: int, poll_id: int, screens: bool = True, phones: bool
     if poll is None:
         return
     crew = crew_results(poll)
+    event = db.session.get(Event, event_id)
     if screens:
-        socketio.emit("poll:results", results_message(crew), to=crew_room(event_id))
+        socketio.emit("poll:results", results_message(crew), to=role_room(event_id, "chair"))
+        poll_site = next((site.key for site in event.sites if site.id == poll.site_id), None)
+        for site in event.sites:
+            shown = host_results(crew, poll_site, site.key)
+            if shown is not None:
+                socketio.emit("poll:results", results_message(shown), to=host_room(event_id, site.key))
     audience = audience_results(poll) if screens or phones else None
     if audience is not None:
         room = audience_room(event_id) if screens and phones else \
@@ -101,7 +119,6 @@ def poll_results(event_id: int, poll_id: int, screens: bool = True, phones: bool
 
         pump.poll_changed_at(event_id, poll_id, poll.reveal_at)
     if screens:
-        event = db.session.get(Event, event_id)
         _emit_voters(event, poll.id, crew.total.voters,
                      {key: figures.voters for key, figures in crew.sites.items()}, presence_by_site(event))
 
@@ -142,11 +159,16 @@ def _polls_on_screens(event: Event) -> list:
 
 
 def questions(event_id: int) -> None:
-    """The question list: every question to the crew, the approved ones to screens and phones."""
+    """The question list: every question to the chair, its own site's to each host, the approved ones to screens and
+    phones."""
     from eventapp.results import question_list
 
     event = db.session.get(Event, event_id)
-    socketio.emit("questions:changed", {"questions": question_list(event, approved_only=False)}, to=crew_room(event_id))
+    every = question_list(event, approved_only=False)
+    socketio.emit("questions:changed", {"questions": every}, to=role_room(event_id, "chair"))
+    for site in event.sites:  # a host reads its own site's questions
+        socketio.emit("questions:changed", {"questions": host_questions(every, site.key)},
+                      to=host_room(event_id, site.key))
     approved = {"questions": question_list(event, approved_only=True)}
     version = db.session.get(LiveState, event_id).version
     remember(("questions", event_id), approved, version=version)  # the phones that connect next get it too
@@ -162,30 +184,35 @@ def reactions(event_id: int, counts) -> None:
     socketio.emit("reactions:burst", {"sites": burst}, to=crew_room(event_id))
 
 
-def results_on_screens(event: Event, crew: bool, version: int) -> list[dict]:
-    """The results of the polls on the sites' screens, for a client that (re)connects at the state's `version`: the
-    crew gets every one, screens and phones what they may see (computed once for all that connect at that version
-    within ON_CONNECT_MAX_AGE)."""
+def results_on_screens(event: Event, role: str, site: str | None, version: int) -> list[dict]:
+    """The results of the polls on the sites' screens, for a client of this role (a host: of this site) that
+    (re)connects at the state's `version`: the chair gets every one, a host its own site's and the event's, screens
+    and phones what they may see (computed once for all that connect at that version within ON_CONNECT_MAX_AGE)."""
+    polls = _polls_on_screens(event)
+    if role == "chair":  # a few connections, and they see every vote at once
+        return [results_message(crew_results(poll)) for poll in polls]
+    if role == "host":
+        sites = {s.id: s.key for s in event.sites}
+        shown = (host_results(crew_results(poll), sites.get(poll.site_id), site) for poll in polls)
+        return [results_message(results) for results in shown if results is not None]
+
     def build():
-        polls = _polls_on_screens(event)
-        if crew:
-            return [results_message(crew_results(poll)) for poll in polls]
         shown = (audience_results(poll) for poll in polls)
         return [results_message(results) for results in shown if results is not None]
 
-    if crew:  # a few connections, and they see every vote at once
-        return build()
     return recent(("results", event.id), build, ON_CONNECT_MAX_AGE, version=version)
 
 
-def questions_on_connect(event: Event, crew: bool, version: int) -> dict:
-    """The question list for a client that (re)connects at the state's `version`: every question to the crew, the
-    approved ones to screens and phones (built once for all that connect at that version within
-    ON_CONNECT_MAX_AGE)."""
+def questions_on_connect(event: Event, role: str, site: str | None, version: int) -> dict:
+    """The question list for a client that (re)connects at the state's `version`: every question to the chair, its
+    own site's to a host, the approved ones to screens and phones (built once for all that connect at that version
+    within ON_CONNECT_MAX_AGE)."""
     from eventapp.results import question_list
 
-    if crew:
+    if role == "chair":
         return {"questions": question_list(event, approved_only=False)}
+    if role == "host":
+        return {"questions": host_questions(question_list(event, approved_only=False), site)}
     return recent(("questions", event.id), lambda: {"questions": question_list(event, approved_only=True)},
                   ON_CONNECT_MAX_AGE, version=version)
 

@@ -1,7 +1,7 @@
 """Names of the Socket.IO rooms, from one place.
 
 Every connection joins its event's audience room (screens, phones) or crew room (chair, hosts), its site's
-room, and its role's room.
+room, and its role's room; a host also its site's host room (it reads only its own site's crew-only data).
 """
 
 
@@ -23,3 +23,8 @@ def site_room(event_id: int, site_key: str) -> str:
 def role_room(event_id: int, role: str) -> str:
     """Everyone of one role (chair, host, screen, participant) of an event."""
     return f"role:{role}:{event_id}"
+
+
+def host_room(event_id: int, site_key: str) -> str:
+    """The host panels of one site: they get the crew's messages with only their own site's crew-only parts."""
+    return f"host:{event_id}:{site_key}"

@@ -125,6 +125,16 @@ def crew_results(poll: Poll) -> PollResults:
     return results
 
 
+def host_results(crew: PollResults, poll_site: str | None, site: str) -> PollResults | None:
+    """What a host reads of the crew's results: the whole event's polls and its own site's, with only its own site's
+    open answers waiting for moderation; None for another site's poll."""
+    if poll_site not in (None, site):
+        return None
+    if crew.pending is None:
+        return crew
+    return crew.model_copy(update={"pending": [answer for answer in crew.pending if answer.site == site]})
+
+
 def audience_results(poll: Poll, now: datetime | None = None) -> PollResults | None:
     """What screens, phones and the public may see of the poll now; None when they may see nothing yet."""
     step = shown_step(poll, now or utcnow())

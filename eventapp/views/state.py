@@ -309,6 +309,25 @@ def crew_snapshot(event: Event, public: Snapshot | None = None) -> CrewSnapshot:
     )
 
 
+def host_snapshot(crew: CrewSnapshot, site: str) -> CrewSnapshot:
+    """A host's crew snapshot: of the crew-only parts, its own site's and the whole event's, none of another site's
+    (cues, polls, learnings still being written, presence; docs/security.md, "What a host reads")."""
+    closing = crew.closing
+    if not closing.locked:
+        closing = closing.model_copy(update={"learnings": {k: v for k, v in closing.learnings.items() if k == site}})
+    return crew.model_copy(update={
+        "cues": [cue for cue in crew.cues if cue.site in (None, site)],
+        "polls": [poll for poll in crew.polls if poll.site in (None, site)],
+        "presence": {key: view for key, view in crew.presence.items() if key == site},
+        "closing": closing,
+    })
+
+
+def host_questions(questions: list[dict], site: str) -> list[dict]:
+    """Of the crew's question list, what a host reads: its own site's questions, in every state."""
+    return [question for question in questions if question["site"] == site]
+
+
 def _public_fields(event: Event, live: LiveState) -> dict:
     segment = db.session.get(Segment, live.current_segment_id) if live.current_segment_id else None
     following = None

@@ -27,7 +27,7 @@ from eventapp.models.base import MAX_ID
 from eventapp.programme.store import export_programme, segment_spec
 from eventapp.ratelimit import address_allowed
 from eventapp.report import build_report
-from eventapp.views.state import CrewSnapshot, Snapshot, crew_snapshot, public_snapshot
+from eventapp.views.state import Snapshot, crew_snapshot, host_snapshot, public_snapshot
 from eventapp.web.api_models import (
     ActionDone,
     Error,
@@ -107,22 +107,8 @@ def get_state(slug: str):
     if caller.role == Role.SCREEN:
         return public_snapshot(event)
     if caller.role == Role.HOST:
-        return _own_site_only(crew_snapshot(event), caller.site.key)
+        return host_snapshot(crew_snapshot(event), caller.site.key)
     return crew_snapshot(event)
-
-
-def _own_site_only(snapshot: CrewSnapshot, site: str) -> CrewSnapshot:
-    """A host's crew snapshot: of the crew-only parts, its own site's and the whole event's, none of another
-    site's (cues, polls, learnings still being written, presence; docs/security.md, "Who can do what")."""
-    closing = snapshot.closing
-    if not closing.locked:
-        closing = closing.model_copy(update={"learnings": {k: v for k, v in closing.learnings.items() if k == site}})
-    return snapshot.model_copy(update={
-        "cues": [cue for cue in snapshot.cues if cue.site in (None, site)],
-        "polls": [poll for poll in snapshot.polls if poll.site in (None, site)],
-        "presence": {key: view for key, view in snapshot.presence.items() if key == site},
-        "closing": closing,
-    })
 
 
 def _add_action_route(action: Action) -> None:
