@@ -319,7 +319,7 @@
       compact.options = poll.options.map(function (option) { return option.correct ? option : option.label; });
     }
     if (poll.scale) { compact.scale = poll.scale; }
-    if (poll.hide_results) { compact.hide_results = true; }
+    if (poll.hide_results === false) { compact.hide_results = false; }  // hidden until revealed is the default
     return compact;
   }
 
