@@ -264,6 +264,15 @@ class RealServer:
         return json.loads(out.stdout)
 
 
+def logged_real_server(tmp_path_factory, name: str):
+    """A real server with its access log on (it logs every request line) and the start-up links not printed, for a
+    module whose tests read that log: yields it, then stops it (`yield from` in the module's fixture)."""
+    server = RealServer(tmp_path_factory.mktemp(name) / "instance",
+                        env={"EVENTAPP_ACCESS_LOG": "true", "EVENTAPP_PRINT_LINKS": "false"}).start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def real_server(tmp_path):
     """A started real server with the demo event; stopped when the test ends."""

@@ -9,7 +9,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.conftest import DEMO_SLUG, RealServer, with_query
+from tests.conftest import DEMO_SLUG, RealServer, logged_real_server, with_query
 
 pytestmark = pytest.mark.browser
 
@@ -19,10 +19,7 @@ CHAIR_PAGES = ("control", "programme", "audience", "links", "report")
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """One real server for this module, with its access log on (it logs every request line)."""
-    started = RealServer(tmp_path_factory.mktemp("links-server") / "instance",
-                         env={"EVENTAPP_ACCESS_LOG": "true", "EVENTAPP_PRINT_LINKS": "false"}).start()
-    yield started
-    started.stop()
+    yield from logged_real_server(tmp_path_factory, "links-server")
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import pytest
 import requests
 import socketio
 
-from tests.conftest import DEMO_SLUG, RealServer, open_link_over_http
+from tests.conftest import DEMO_SLUG, logged_real_server, open_link_over_http
 
 pytestmark = pytest.mark.server
 FOREIGN = "http://evil.example"
@@ -17,10 +17,7 @@ FOREIGN = "http://evil.example"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """One real server for this module, with the access log on and the start-up links not printed."""
-    server = RealServer(tmp_path_factory.mktemp("security") / "instance",
-                        env={"EVENTAPP_ACCESS_LOG": "true", "EVENTAPP_PRINT_LINKS": "false"}).start()
-    yield server
-    server.stop()
+    yield from logged_real_server(tmp_path_factory, "security")
 
 
 @pytest.fixture(scope="module")
