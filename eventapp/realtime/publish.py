@@ -100,15 +100,17 @@ def poll_results(event_id: int, poll_id: int, screens: bool = True, phones: bool
     poll = db.session.get(Poll, poll_id)
     if poll is None:
         return
-    crew = crew_results(poll)
     event = db.session.get(Event, event_id)
+    crew = crew_results(poll) if screens else None  # a push to the phones alone needs no crew figures
     if screens:
-        socketio.emit("poll:results", results_message(crew), to=role_room(event_id, "chair"))
+        message = results_message(crew)
+        socketio.emit("poll:results", message, to=role_room(event_id, "chair"))
         poll_site = next((site.key for site in event.sites if site.id == poll.site_id), None)
         for site in event.sites:
             shown = host_results(crew, poll_site, site.key)
-            if shown is not None:
-                socketio.emit("poll:results", results_message(shown), to=host_room(event_id, site.key))
+            if shown is not None:  # unchanged unless it has pending answers to narrow: encoded once then
+                socketio.emit("poll:results", message if shown is crew else results_message(shown),
+                              to=host_room(event_id, site.key))
     audience = audience_results(poll) if screens or phones else None
     if audience is not None:
         room = audience_room(event_id) if screens and phones else \
