@@ -149,7 +149,7 @@ def test_the_chair_replacing_its_own_link_moves_the_links_page_to_the_new_one(tm
         page = context.new_page()
         open_crew_page(page, links["chair"]["url"].replace("/control#", "/links?lang=en#"))
         page.on("dialog", lambda dialog: dialog.accept())
-        page.locator("[data-action=rotate][data-role=chair]").click()
+        page.locator("[data-action=rotate][data-link-role=chair]").click()
         new = server.links()["chair"]["token"]
         assert new != links["chair"]["token"]
         expect(page.locator("body")).to_have_attribute("data-token", new, timeout=15000)

@@ -167,6 +167,19 @@ def test_socket_io_client_is_served_from_the_app(server):
     assert get(server, "/vendor/left-pad.js").status_code == 404
 
 
+def test_es_module_libraries_are_served_with_their_folder_layout(server):
+    """lit-html's directives import "../lit-html.js": the vendor folder keeps the package's layout, and only the
+    listed files of it are served."""
+    for path in ("/vendor/lit-html/lit-html.js", "/vendor/lit-html/directives/repeat.js",
+                 "/vendor/socket.io.esm.min.js"):
+        response = get(server, path)
+        assert response.status_code == 200, path
+        assert "javascript" in response.headers["Content-Type"]
+    for path in ("/vendor/lit-html/package.json", "/vendor/lit-html/../chart.js/package.json",
+                 "/vendor/lit-html/development/lit-html.js"):
+        assert get(server, path).status_code == 404, path
+
+
 def test_the_static_css_is_served(server):
     for name in ("app.css", "screen.css"):
         response = get(server, f"/static/css/{name}")
