@@ -40,7 +40,7 @@ def test_a_chair_page_without_its_cookie_is_the_loader_with_the_message_it_shows
     response = client.get(f"/e/pow-2021-11-01/{surface}?lang=en")
     assert is_loader(response)
     text = response.get_data(as_text=True)
-    assert "/static/js/access.js" in text and 'data-testid="link-refused" hidden' in text
+    assert "/static/js/core/access.js" in text and 'data-testid="link-refused" hidden' in text
     assert "ask the chair for the current link" in text
     assert "data-token" not in text
 
