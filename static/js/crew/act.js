@@ -4,8 +4,8 @@
 // The button is marked busy with aria-disabled while the action runs, not with `disabled`: a disabled button loses
 // the keyboard focus (the browser moves it to the page), which made the focus jump to the top after an action.
 // A second click on a busy button is ignored. When the state push that follows re-renders the panel and the
-// element that had the focus is gone (a list item that moved out), the focus goes to the nearest item (data-key)
-// that is still there.
+// element that had the focus is gone (a list item that moved out) or disabled (an action that cannot be done again),
+// the focus goes to the next control of the nearest group around it (data-key) that is still there.
 const FOCUSABLE = "button:not(:disabled), input:not(:disabled), select:not(:disabled), textarea:not(:disabled), "
   + "a[href], summary, [tabindex]:not([tabindex='-1'])";
 const RESTORE_WITHIN_MS = 3000;   // a re-render this long after an action may still take the focus away
@@ -57,7 +57,8 @@ function remember(button) {
 export function keepFocus() {
   if (!lastAction || Date.now() - lastAction.at > RESTORE_WITHIN_MS) { return; }
   const active = document.activeElement;
-  if (active && active !== document.body) { return; }
+  // A control just disabled still has the focus until the browser moves it to the page: it counts as lost.
+  if (active && active !== document.body && !active.disabled) { return; }
   const element = lastAction.element;
   if (element.isConnected && !element.disabled && !element.closest("[hidden]")) {
     element.focus({ preventScroll: true });
@@ -65,7 +66,20 @@ export function keepFocus() {
   }
   for (const scope of lastAction.scopes) {
     if (!scope.isConnected) { continue; }
-    const target = scope.querySelector(FOCUSABLE);
+    const target = neighbour(scope, element);
     if (target) { target.focus({ preventScroll: true }); return; }
   }
+}
+
+// The control in `scope` that comes next after `element` (still on the page, now disabled: the one before it when
+// none comes after), or the first one when `element` is gone.
+function neighbour(scope, element) {
+  const all = Array.from(scope.querySelectorAll(FOCUSABLE)).filter(function (candidate) {
+    return !candidate.closest("[hidden]");
+  });
+  if (!element.isConnected) { return all[0] || null; }
+  const after = all.find(function (candidate) {
+    return element.compareDocumentPosition(candidate) & Node.DOCUMENT_POSITION_FOLLOWING;
+  });
+  return after || all[all.length - 1] || null;
 }
