@@ -2,64 +2,56 @@
 // closing round (written before it, final once it starts).
 import { html, render } from "/vendor/lit-html/lit-html.js";
 import { fill } from "../core/format.js";
-import { byId } from "../core/dom.js";
+import { byId, byIds } from "../core/dom.js";
 
 const MAX_LEARNINGS = 10;
 
 // page: { site, T, act, snapshot(), name(key) }
 export function setupClosing(page) {
   const T = page.T;
-  const wall = byId("wall");
-  const wallState = byId("wall-state");
-  const wallCatch = byId("wall-catch");
-  const wallPass = byId("wall-pass");
-  const wallTo = byId("wall-to");
-  const card = byId("learnings");
-  const form = byId("learnings-form");
-  const text = byId("learnings-text");
-  const count = byId("learnings-count");
-  const status = byId("learnings-status");
-  const final = byId("learnings-final");
+  const ui = byIds(["wall", "wall-state", "wall-catch", "wall-pass", "wall-to", "learnings", "learnings-form",
+    "learnings-text", "learnings-count", "learnings-status", "learnings-final"]);
   let saved = null;       // the text the server has, as the textarea shows it
   let passChoices = null; // the sites the object can be passed to, and the suggested one, as last offered
 
-  wallCatch.addEventListener("click", function () { page.act("handoff:catch", {}, wallCatch); });
-  wallPass.addEventListener("submit", function (event) {
+  ui.wallCatch.addEventListener("click", function () { page.act("handoff:catch", {}, ui.wallCatch); });
+  ui.wallPass.addEventListener("submit", function (event) {
     event.preventDefault();
-    page.act("handoff:pass", { to: wallTo.value }, byId("wall-pass-button"));
+    page.act("handoff:pass", { to: ui.wallTo.value }, byId("wall-pass-button"));
   });
 
   function typed() {
-    return text.value.split("\n").map(function (line) { return line.trim(); }).filter(function (line) { return line; });
+    return ui.learningsText.value.split("\n").map(function (line) { return line.trim(); })
+      .filter(function (line) { return line; });
   }
 
   function showCount() {
-    count.textContent = fill(T.learnings_count, { n: typed().length, max: MAX_LEARNINGS });
-    status.textContent = saved !== null && text.value !== saved ? T.learnings_unsaved : "";
+    ui.learningsCount.textContent = fill(T.learnings_count, { n: typed().length, max: MAX_LEARNINGS });
+    ui.learningsStatus.textContent = saved !== null && ui.learningsText.value !== saved ? T.learnings_unsaved : "";
   }
 
-  text.addEventListener("input", showCount);
-  form.addEventListener("submit", async function (event) {
+  ui.learningsText.addEventListener("input", showCount);
+  ui.learningsForm.addEventListener("submit", async function (event) {
     event.preventDefault();
     const texts = typed();
     if (texts.join("\n") === saved) {  // nothing to send: the server has exactly this
-      text.value = saved;
-      status.textContent = T.learnings_saved;
+      ui.learningsText.value = saved;
+      ui.learningsStatus.textContent = T.learnings_saved;
       return;
     }
     if (await page.act("learnings:write", { learnings: texts }, byId("learnings-save"))) {
       saved = texts.join("\n");
-      text.value = saved;
+      ui.learningsText.value = saved;
       showCount();
-      status.textContent = T.learnings_saved;
+      ui.learningsStatus.textContent = T.learnings_saved;
     }
   });
 
   function renderWall(snapshot) {
     const segment = snapshot.status === "live" ? snapshot.segment : null;
     const handoff = snapshot.handoff;
-    wall.hidden = !(segment && segment.kind === "handoff" && handoff);
-    if (wall.hidden) { return; }
+    ui.wall.hidden = !(segment && segment.kind === "handoff" && handoff);
+    if (ui.wall.hidden) { return; }
     const me = page.site;
     byId("wall-object").textContent = handoff.title;
     const flying = handoff.state === "in_flight";
@@ -71,20 +63,21 @@ export function setupClosing(page) {
     } else if (handoff.holder === me) {
       words = T.wall_you_hold;
     }
-    wallState.textContent = words;
-    wall.dataset.state = flying ? (handoff.to === me ? "catch" : "flying") : (handoff.holder === me ? "hold" : "held");
-    wallCatch.hidden = !(flying && handoff.to === me);
-    wallPass.hidden = flying || handoff.holder !== me;
-    if (!wallPass.hidden) {
+    ui.wallState.textContent = words;
+    ui.wall.dataset.state = flying ? (handoff.to === me ? "catch" : "flying")
+      : (handoff.holder === me ? "hold" : "held");
+    ui.wallCatch.hidden = !(flying && handoff.to === me);
+    ui.wallPass.hidden = flying || handoff.holder !== me;
+    if (!ui.wallPass.hidden) {
       const order = handoff.order || [];
       const index = order.indexOf(me);
       const next = index >= 0 && index + 1 < order.length ? order[index + 1] : null;
       const keys = snapshot.sites.map(function (site) { return site.key; }).filter(function (key) { return key !== me; });
       const wanted = JSON.stringify([keys, next]);
-      render(keys.map(function (key) { return html`<option value=${key}>${page.name(key)}</option>`; }), wallTo);
+      render(keys.map(function (key) { return html`<option value=${key}>${page.name(key)}</option>`; }), ui.wallTo);
       if (passChoices !== wanted) {  // a new choice of sites: suggest the next in the order, else keep the host's
         passChoices = wanted;
-        wallTo.value = next || keys[0] || "";
+        ui.wallTo.value = next || keys[0] || "";
       }
     }
   }
@@ -95,9 +88,9 @@ export function setupClosing(page) {
     const regionalStarted = (snapshot.runsheet || []).some(function (row) {
       return row.kind === "regional" && row.actual_start;
     });
-    card.hidden = !(regionalStarted || closing.locked || mine.length);
-    form.hidden = Boolean(closing.locked);
-    final.hidden = !closing.locked;
+    ui.learnings.hidden = !(regionalStarted || closing.locked || mine.length);
+    ui.learningsForm.hidden = Boolean(closing.locked);
+    ui.learningsFinal.hidden = !closing.locked;
     if (closing.locked) {
       byId("learnings-locked").textContent = T.learnings_locked;
       render(mine.length ? mine.map(function (line) { return html`<li>${line}</li>`; })
@@ -106,7 +99,7 @@ export function setupClosing(page) {
     }
     const server = mine.join("\n");
     // Take the server's list unless the host is editing (typed something not saved yet).
-    if (saved === null || text.value === saved) { text.value = server; }
+    if (saved === null || ui.learningsText.value === saved) { ui.learningsText.value = server; }
     saved = server;
     showCount();
   }

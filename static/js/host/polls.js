@@ -6,7 +6,7 @@ import { html, render, nothing } from "/vendor/lit-html/lit-html.js";
 import { repeat } from "/vendor/lit-html/directives/repeat.js";
 import { styleMap } from "/vendor/lit-html/directives/style-map.js";
 import { fill, percent, resultsVisibility } from "../core/format.js";
-import { byId } from "../core/dom.js";
+import { byId, byIds } from "../core/dom.js";
 
 const OPTION_KINDS = ["single", "multiple", "quiz", "ranking"];
 const QUESTION_ORDER = { pending: 0, approved: 1, answered: 2, hidden: 3 };
@@ -14,16 +14,9 @@ const QUESTION_ORDER = { pending: 0, approved: 1, answered: 2, hidden: 3 };
 // page: { site, T, act, alert(text), snapshot(), me(), ownPart(), screenNow(), now() }
 export function setupPolls(page) {
   const T = page.T;
-  const ownList = byId("own-polls");
-  const noOwnPolls = byId("no-own-polls");
-  const eventList = byId("event-polls");
-  const form = byId("poll-form");
-  const newKind = byId("new-poll-kind");
-  const newQuestion = byId("new-poll-question");
-  const newOptions = byId("new-poll-options");
-  const questionList = byId("questions");
-  const noQuestions = byId("no-questions");
-  const questionCount = byId("question-count");
+  const ui = byIds(["own-polls", "no-own-polls", "event-polls", "poll-form", "new-poll-kind", "new-poll-question",
+    "new-poll-options", "questions", "no-questions", "question-count"]);
+  const newKind = ui.newPollKind;
   const results = new Map();   // poll id -> the newest poll:results
   let questions = [];
   let kindChosen = false;      // the host picked a kind: the form no longer suggests one
@@ -48,7 +41,7 @@ export function setupPolls(page) {
     }
   });
 
-  questionList.addEventListener("click", function (event) {
+  ui.questions.addEventListener("click", function (event) {
     const button = event.target.closest("button[data-question]");
     if (button) {
       page.act("question:moderate", { question_id: Number(button.dataset.question), state: button.dataset.state },
@@ -78,23 +71,23 @@ export function setupPolls(page) {
     showKindFields();
   }
 
-  form.addEventListener("submit", async function (event) {
+  ui.pollForm.addEventListener("submit", async function (event) {
     event.preventDefault();
     const kind = newKind.value;
-    const question = newQuestion.value.trim();
+    const question = ui.newPollQuestion.value.trim();
     if (!question) {
       page.alert(T.question_missing);
-      newQuestion.focus();
+      ui.newPollQuestion.focus();
       return;
     }
     const poll = { key: page.site + "-" + Date.now().toString(36), kind: kind, question: question,
       hide_results: byId("new-poll-hide").checked };
     if (OPTION_KINDS.indexOf(kind) >= 0) {
-      const lines = newOptions.value.split("\n").map(function (line) { return line.trim(); })
+      const lines = ui.newPollOptions.value.split("\n").map(function (line) { return line.trim(); })
         .filter(function (line) { return line; });
       if (!lines.length) {
         page.alert(T.options_missing);
-        newOptions.focus();
+        ui.newPollOptions.focus();
         return;
       }
       poll.options = lines.map(function (line) {
@@ -109,8 +102,8 @@ export function setupPolls(page) {
     const reply = await page.act("poll:create", { poll: poll, site: page.site, segment_id: null },
       byId("new-poll-create"));
     if (!reply) { return; }
-    newQuestion.value = "";
-    newOptions.value = "";
+    ui.newPollQuestion.value = "";
+    ui.newPollOptions.value = "";
     page.alert("");
     byId("poll-create").open = false;
   });
@@ -192,17 +185,17 @@ export function setupPolls(page) {
     if (!page.snapshot()) { return; }
     suggestKind();
     const own = pollsOf(page.site);
-    noOwnPolls.hidden = own.length > 0;
+    ui.noOwnPolls.hidden = own.length > 0;
     const byKey = function (poll) { return poll.id; };
-    render(repeat(own, byKey, ownItem), ownList);
-    render(repeat(pollsOf(null), byKey, eventItem), eventList);
+    render(repeat(own, byKey, ownItem), ui.ownPolls);
+    render(repeat(pollsOf(null), byKey, eventItem), ui.eventPolls);
   }
 
   function renderQuestions() {
     const list = questions.slice().sort(function (a, b) { return QUESTION_ORDER[a.state] - QUESTION_ORDER[b.state]; });
-    noQuestions.hidden = list.length > 0;
+    ui.noQuestions.hidden = list.length > 0;
     const waiting = list.filter(function (question) { return question.state === "pending"; }).length;
-    questionCount.textContent = waiting ? String(waiting) : "";
+    ui.questionCount.textContent = waiting ? String(waiting) : "";
     render(repeat(list, function (question) { return question.id; }, function (question) {
       const choices = [["approved", T.approve], ["answered", T.answered], ["hidden", T.hide]]
         .filter(function (choice) { return choice[0] !== question.state; });
@@ -216,7 +209,7 @@ export function setupPolls(page) {
             data-state=${state}>${label}</button>`;
         })}</div>
       </li>`;
-    }), questionList);
+    }), ui.questions);
   }
 
   return {

@@ -6,7 +6,7 @@ import { html, render, nothing } from "/vendor/lit-html/lit-html.js";
 import { connect } from "../core/live.js";
 import { clock, fill, siteName, timeOfDay } from "../core/format.js";
 import { strings } from "../core/strings.js";
-import { byId } from "../core/dom.js";
+import { byIds } from "../core/dom.js";
 import { showConnection } from "../crew/connection.js";
 import { actor, keepFocus, refusal } from "../crew/act.js";
 import { countdown } from "../crew/timers.js";
@@ -19,15 +19,14 @@ const TICK_MS = 250;                   // countdowns and clocks are recomputed t
 const T = strings();
 const body = document.body;
 const pageTitle = document.title;
-const ui = {};
-["rehearsal-band", "connection-banner", "event-status", "mode", "connection", "server-clock", "start-event",
+const ui = byIds(["rehearsal-band", "connection-banner", "event-status", "mode", "connection", "server-clock", "start-event",
   "end-event", "action-error", "action-status", "strip-now-title", "strip-countdown", "progress", "now-title",
   "now-meta", "countdown", "countdown-label", "next-title", "next-meta", "next", "previous", "runsheet-rows",
   "planned-end", "projected-end", "end-difference", "sites", "chairs", "split", "central", "cues", "video",
   "video-state", "video-position", "video-play", "video-pause", "rehearsal-start", "rehearsal-reset", "closing",
   "closing-state", "closing-learnings", "closing-previous", "closing-next", "wall", "wall-state", "wall-take-back",
   "wall-reset", "last-site-key", "cue-form", "screens-form", "seek-form", "panel", "strip-actions",
-].forEach(function (id) { ui[id.replace(/-(\w)/g, function (m, c) { return c.toUpperCase(); })] = byId(id); });
+]);
 
 let snapshot = null;      // the newest state shown
 let presence = {};        // the newest presence (from the state or a presence:changed, whichever came last)

@@ -8,7 +8,7 @@ import { repeat } from "/vendor/lit-html/directives/repeat.js";
 import { connect } from "../core/live.js";
 import { fill, siteName, timeOfDay } from "../core/format.js";
 import { strings } from "../core/strings.js";
-import { byId } from "../core/dom.js";
+import { byId, byIds } from "../core/dom.js";
 import { showConnection } from "../crew/connection.js";
 import { actor, keepFocus, refusal } from "../crew/act.js";
 import { countdown } from "../crew/timers.js";
@@ -22,18 +22,8 @@ const FIRST_START = body.dataset.firstStart || "";
 const T = strings();
 const WRAP_UP_MS = 2 * 60 * 1000;
 
-const layout = byId("host-live");
-const alertBox = byId("alert");
-const air = byId("air");
-const countdownBox = byId("countdown");
-const part = byId("part");
-const partItems = byId("part-items");
-const itemPrevious = byId("item-previous");
-const itemNext = byId("item-next");
-const itemClear = byId("item-clear");
-const timerDisplay = byId("timer-display");
-const timerMinutes = byId("timer-minutes");
-const timerStop = byId("timer-stop");
+const ui = byIds(["host-live", "alert", "air", "countdown", "part", "part-items", "item-previous", "item-next",
+  "item-clear", "timer-display", "timer-minutes", "timer-stop"]);
 
 let snapshot = null;
 
@@ -47,7 +37,7 @@ function ownPart() {
   const segment = snapshot && snapshot.status === "live" ? snapshot.segment : null;
   return segment && snapshot.split && segment.parts ? segment.parts[SITE] || null : null;
 }
-function alert(words) { alertBox.textContent = words; }
+function alert(words) { ui.alert.textContent = words; }
 
 // ---- the parts, and the connection ----
 
@@ -77,7 +67,7 @@ const live = connect({
         return { refused: T.banner_refused, waiting: T.banner_waiting, reconnecting: T.banner_reconnecting }[shown]
           || "";
       },
-      inert: [layout],
+      inert: [ui.hostLive],
     });
     tick();
   },
@@ -96,19 +86,19 @@ document.querySelectorAll(".signal").forEach(function (button) {
   button.addEventListener("click", function () { act("host:status", { status: button.dataset.status }, button); });
 });
 
-partItems.addEventListener("click", function (event) {
+ui.partItems.addEventListener("click", function (event) {
   const button = event.target.closest("button[data-index]");
   if (button) { act("site:item", { index: Number(button.dataset.index) }, button); }
 });
-itemPrevious.addEventListener("click", function () {
+ui.itemPrevious.addEventListener("click", function () {
   const index = me().item_index;
-  if (index !== null && index !== undefined && index > 0) { act("site:item", { index: index - 1 }, itemPrevious); }
+  if (index !== null && index !== undefined && index > 0) { act("site:item", { index: index - 1 }, ui.itemPrevious); }
 });
-itemNext.addEventListener("click", function () {
+ui.itemNext.addEventListener("click", function () {
   const index = me().item_index;
-  act("site:item", { index: index === null || index === undefined ? 0 : index + 1 }, itemNext);
+  act("site:item", { index: index === null || index === undefined ? 0 : index + 1 }, ui.itemNext);
 });
-itemClear.addEventListener("click", function () { act("site:item", { index: null }, itemClear); });
+ui.itemClear.addEventListener("click", function () { act("site:item", { index: null }, ui.itemClear); });
 
 document.querySelectorAll("[data-minutes]").forEach(function (button) {
   button.addEventListener("click", function () {
@@ -117,17 +107,17 @@ document.querySelectorAll("[data-minutes]").forEach(function (button) {
 });
 byId("timer-form").addEventListener("submit", async function (event) {
   event.preventDefault();
-  const minutes = Number(timerMinutes.value);
-  if (!timerMinutes.value || !Number.isFinite(minutes) || minutes < 1) {  // the server knows the maximum
+  const minutes = Number(ui.timerMinutes.value);
+  if (!ui.timerMinutes.value || !Number.isFinite(minutes) || minutes < 1) {  // the server knows the maximum
     alert(T.minutes_invalid);
-    timerMinutes.focus();
+    ui.timerMinutes.focus();
     return;
   }
   if (await act("site:timer", { seconds: Math.round(minutes * 60) }, event.target.querySelector("button"))) {
-    timerMinutes.value = "";
+    ui.timerMinutes.value = "";
   }
 });
-timerStop.addEventListener("click", function () { act("site:timer", { seconds: null }, timerStop); });
+ui.timerStop.addEventListener("click", function () { act("site:timer", { seconds: null }, ui.timerStop); });
 
 byId("cues").addEventListener("click", function (event) {
   const button = event.target.closest("button[data-cue]");
@@ -152,8 +142,8 @@ function renderAll() {
 function airBadge(badge, sub) {
   return html`<span class="air-badge" data-testid="air-badge">${badge}</span><span class="air-sub">${sub}</span>`;
 }
-air.replaceChildren();  // the served "Connecting…", from now on drawn here
-render(airBadge(T.connecting, ""), air);
+ui.air.replaceChildren();  // the served "Connecting…", from now on drawn here
+render(airBadge(T.connecting, ""), ui.air);
 
 function renderNow() {
   const segment = snapshot.status === "live" ? snapshot.segment : null;
@@ -180,8 +170,8 @@ function renderNow() {
     badge = fill(T.live_from, { site: name(screen.air_site) });
     sub = fill(T.live_from_sub, { site: name(screen.air_site) });
   }
-  air.dataset.state = state;
-  render(airBadge(badge, sub), air);
+  ui.air.dataset.state = state;
+  render(airBadge(badge, sub), ui.air);
 
   byId("now-kind").textContent = segment ? (T.kinds[segment.kind] || segment.kind) : "";
   byId("now-title").textContent = segment ? segment.title : snapshot.title;
@@ -203,7 +193,7 @@ function renderNow() {
 
 function renderPart() {
   const own = ownPart();
-  part.hidden = !own;
+  ui.part.hidden = !own;
   body.dataset.ownPart = own ? "1" : "";
   if (!own) { return; }
   const index = me().item_index;
@@ -212,14 +202,14 @@ function renderPart() {
   render(repeat(own.items, function (text, i) { return snapshot.segment.id + ":" + i; }, function (text, i) {
     return html`<button type="button" class="item-button" data-index=${String(i)} data-testid="item-button"
       aria-pressed=${String(i === index)}><span class="item-number">${i + 1}</span><span>${text}</span></button>`;
-  }), partItems);
+  }), ui.partItems);
   byId("part-empty").hidden = own.items.length > 0;
-  itemPrevious.parentElement.hidden = own.items.length === 0;
+  ui.itemPrevious.parentElement.hidden = own.items.length === 0;
   const hasIndex = index !== null && index !== undefined;
-  itemPrevious.disabled = !hasIndex || index <= 0;
-  itemNext.disabled = own.items.length === 0 || (hasIndex && index >= own.items.length - 1);
-  itemClear.disabled = !hasIndex;
-  timerStop.disabled = !me().timer_ends_at;
+  ui.itemPrevious.disabled = !hasIndex || index <= 0;
+  ui.itemNext.disabled = own.items.length === 0 || (hasIndex && index >= own.items.length - 1);
+  ui.itemClear.disabled = !hasIndex;
+  ui.timerStop.disabled = !me().timer_ends_at;
 }
 
 function renderSignal() {
@@ -273,27 +263,27 @@ function tick() {
   const up = body.dataset.connection === "live";
   const segment = snapshot.status === "live" ? snapshot.segment : null;
   const end = segment && segment.planned_end ? Date.parse(segment.planned_end) : null;
-  countdownBox.hidden = !end;
+  ui.countdown.hidden = !end;
   if (end) {
     const left = countdown(end, now, WRAP_UP_MS);
-    countdownBox.classList.toggle("is-wrapup", up && left.state === "wrapup");
-    countdownBox.classList.toggle("is-overtime", up && left.state === "overtime");
-    countdownBox.querySelector(".countdown-label").textContent = left.state === "overtime" ? T.overtime : T.time_left;
-    countdownBox.querySelector(".countdown-value").textContent = up ? left.text : "–:––";
-    countdownBox.querySelector(".countdown-until").textContent = fill(T.until, { time: time(segment.planned_end) });
+    ui.countdown.classList.toggle("is-wrapup", up && left.state === "wrapup");
+    ui.countdown.classList.toggle("is-overtime", up && left.state === "overtime");
+    ui.countdown.querySelector(".countdown-label").textContent = left.state === "overtime" ? T.overtime : T.time_left;
+    ui.countdown.querySelector(".countdown-value").textContent = up ? left.text : "–:––";
+    ui.countdown.querySelector(".countdown-until").textContent = fill(T.until, { time: time(segment.planned_end) });
   }
   const timerEnd = me().timer_ends_at ? Date.parse(me().timer_ends_at) : null;
-  timerDisplay.classList.toggle("is-running", Boolean(timerEnd));
+  ui.timerDisplay.classList.toggle("is-running", Boolean(timerEnd));
   if (!timerEnd) {
-    timerDisplay.textContent = T.timer_none;
-    timerDisplay.classList.remove("is-wrapup", "is-overtime");
+    ui.timerDisplay.textContent = T.timer_none;
+    ui.timerDisplay.classList.remove("is-wrapup", "is-overtime");
   } else if (!up) {
-    timerDisplay.textContent = "–:––";
+    ui.timerDisplay.textContent = "–:––";
   } else {
     const left = countdown(timerEnd, now, WRAP_UP_MS);
-    timerDisplay.classList.toggle("is-wrapup", left.state === "wrapup");
-    timerDisplay.classList.toggle("is-overtime", left.state === "overtime");
-    timerDisplay.textContent = left.text;
+    ui.timerDisplay.classList.toggle("is-wrapup", left.state === "wrapup");
+    ui.timerDisplay.classList.toggle("is-overtime", left.state === "overtime");
+    ui.timerDisplay.textContent = left.text;
   }
 }
 
