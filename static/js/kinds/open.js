@@ -1,8 +1,7 @@
 // An open question: a text of at most 500 characters; answers show once a moderator approved them.
 import { html, nothing } from "/vendor/lit-html/lit-html.js";
-import { styleMap } from "/vendor/lit-html/directives/style-map.js";
 import { number } from "../core/format.js";
-import { answersText, breakdown, say, siteCards, view } from "./common.js";
+import { answersText, breakdown, say, siteCards, styles, view } from "./common.js";
 import { formButtons, group } from "./ballots.js";
 
 const MAX_LENGTH = 500;
@@ -21,7 +20,7 @@ function screenResults(poll, results, ctx) {
   const v = view(results);
   const cards = v.approved.length
     ? v.approved.slice(0, ctx.overlay ? 3 : ANSWER_CARDS).map(function (answer, i) {
-      return html`<li class="answer-card" data-testid="answer-card" style=${styleMap({ "--i": String(i) })}><p class="answer-text">${answer.text}</p><p class="answer-site">${ctx.siteName(answer.site)}</p></li>`;
+      return html`<li class="answer-card" data-testid="answer-card" style=${styles({ "--i": String(i) })}><p class="answer-text">${answer.text}</p><p class="answer-site">${ctx.siteName(answer.site)}</p></li>`;
     })
     : html`<li class="cloud-empty">${say("no_votes")}</li>`;
   return [html`<ul class="answers" data-testid="answer-cards">${cards}</ul>`, breakdown(poll, v, ctx)

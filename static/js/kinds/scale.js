@@ -1,8 +1,7 @@
 // A scale: a whole number from min to max. Results: the mean, and the distribution as columns from min to max.
 import { html, nothing } from "/vendor/lit-html/lit-html.js";
-import { styleMap } from "/vendor/lit-html/directives/style-map.js";
 import { number, percent } from "../core/format.js";
-import { breakdown, countText, decimal, isMine, miniBars, phoneFigures, say, share, siteCards, view } from "./common.js";
+import { breakdown, countText, decimal, isMine, miniBars, phoneFigures, say, share, siteCards, styles, view } from "./common.js";
 import { barsSheet } from "./choice.js";
 import { group } from "./ballots.js";
 
@@ -49,8 +48,8 @@ function phoneResults(poll, results, ctx) {
     <div class="histogram" aria-hidden="true" data-testid="result-columns">${all.map(function (row) {
       const siteRow = mine ? mine.find(function (r) { return r.key === row.key; }) : null;
       return html`<div class="column${row.mine ? " mine" : ""}"><span class="column-figure">${percent(row.count, f.total.voters)}%</span>
-        <div class="column-bars"><span class="column-bar total" style=${styleMap({ height: percent(row.count, f.total.voters) + "%" })}></span>${siteRow
-          ? html`<span class="column-bar site" style=${styleMap({ height: percent(siteRow.count, f.mine.voters) + "%" })}></span>` : nothing}</div>
+        <div class="column-bars"><span class="column-bar total" style=${styles({ height: percent(row.count, f.total.voters) + "%" })}></span>${siteRow
+          ? html`<span class="column-bar site" style=${styles({ height: percent(siteRow.count, f.mine.voters) + "%" })}></span>` : nothing}</div>
         <span class="column-value">${row.key}</span></div>`;
     })}</div>
     <ul class="visually-hidden">${all.map(function (row) {

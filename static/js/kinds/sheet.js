@@ -125,7 +125,7 @@ export function mountSheet(container, poll, results, ctx, spec) {
   const signature = JSON.stringify([poll.id, poll.kind, (poll.options || []).map(function (o) { return [o.id, o.label]; }),
     poll.scale, siteKeys, ctx.sites.map(function (s) { return s.name; })]);
   let state = mounted.get(container);
-  if (!state || state.signature !== signature) {
+  if (!state || state.signature !== signature || !container.contains(state.host)) {
     if (state) { state.owned.forEach(function (chart) { chart.destroy(); charts.delete(chart); }); }
     // A new poll (or new options, sites): a fresh element to draw in, so that lit-html starts anew as well.
     state = { signature: signature, owned: [], total: null, sites: null, host: document.createElement("div") };
