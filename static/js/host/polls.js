@@ -4,8 +4,9 @@
 // Results come in poll:results (the crew gets them always), questions in questions:changed.
 import { html, render, nothing } from "/vendor/lit-html/lit-html.js";
 import { repeat } from "/vendor/lit-html/directives/repeat.js";
-import { styleMap } from "/vendor/lit-html/directives/style-map.js";
-import { fill, percent, resultsVisibility } from "../core/format.js";
+import { fill, resultsVisibility } from "../core/format.js";
+import { t } from "../core/strings.js";
+import { results as drawResults } from "../kinds/index.js";
 import { byId, byIds } from "../core/dom.js";
 
 const OPTION_KINDS = ["single", "multiple", "quiz", "ranking"];
@@ -165,7 +166,8 @@ export function setupPolls(page) {
       ${badges(poll)}
       <p class="poll-question">${poll.question}</p>
       ${pollButtons(poll)}
-      ${latest ? resultsView(poll, latest, T) : nothing}
+      ${latest ? drawResults(poll, latest, { variant: "host", sites: page.snapshot().sites, now: page.now(),
+        strings: t }) : nothing}
       ${poll.kind === "open" && latest ? pendingView(latest, null) : nothing}
     </li>`;
   }
@@ -228,44 +230,4 @@ export function setupPolls(page) {
       },
     },
   };
-}
-
-// The live results of one own poll, compact, as the server sent them (the one place the host panel draws results).
-function resultsView(poll, latest, T) {
-  const total = latest.total;
-  if (poll.kind === "open") { return nothing; }
-  if (!total.voters) {
-    return html`<div class="poll-results" data-testid="poll-results"><p class="muted">${T.no_results}</p></div>`;
-  }
-  const share = function (n) { return n + " · " + percent(n, total.voters) + "%"; };
-  const bars = function (rows) {
-    const max = Math.max(0, ...rows.map(function (row) { return row.value; }));
-    return html`<ol class="mini-bars">${rows.map(function (row) {
-      return html`<li class="mini-bar"><span class="mini-label">${row.label}</span><span class="mini-value">${row.text}</span
-        ><span class="mini-track"><span class="mini-fill" style=${styleMap({ "--share": max ? (row.value / max).toFixed(4) : "0" })}
-        ></span></span></li>`;
-    })}</ol>`;
-  };
-  let body = nothing;
-  if (total.options && poll.kind !== "ranking") {
-    body = bars(total.options.map(function (o) {
-      return { label: (o.correct ? "\u2713 " : "") + o.label, value: o.count, text: share(o.count) };
-    }));
-  } else if (poll.kind === "ranking") {
-    body = bars(total.options.map(function (o, i) {
-      return { label: (i + 1) + ". " + o.label, value: o.score, text: fill(T.points_n, { n: o.score }) };
-    }));
-  } else if (total.choices) {
-    body = bars(total.choices.map(function (c) {
-      return { label: T.choices[c.choice] || c.choice, value: c.count, text: share(c.count) };
-    }));
-  } else if (total.distribution) {
-    body = html`<p class="mini-mean">${fill(T.average, { mean: total.mean == null ? "–" : total.mean })}</p>${bars(
-      total.distribution.map(function (d) { return { label: String(d.value), value: d.count, text: String(d.count) }; }))}`;
-  } else if (total.words) {
-    body = html`<p class="mini-words">${total.words.slice(0, 15).map(function (row) {
-      return html`<span class="mini-word">${row.word + " (" + row.count + ")"}</span>`;
-    })}</p>`;
-  }
-  return html`<div class="poll-results" data-testid="poll-results">${body}</div>`;
 }
