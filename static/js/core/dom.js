@@ -21,3 +21,12 @@ export function role(name, root) { return (root || document).querySelector('[dat
 
 // Every element with this data-role inside `root`.
 export function roles(name, root) { return Array.from((root || document).querySelectorAll('[data-role="' + name + '"]')); }
+
+// The elements with these ids, by their id in camelCase ("wall-state" -> wallState); throws like byId.
+export function byIds(ids) {
+  const elements = {};
+  ids.forEach(function (id) {
+    elements[id.replace(/-(\w)/g, function (match, letter) { return letter.toUpperCase(); })] = byId(id);
+  });
+  return elements;
+}
