@@ -329,7 +329,7 @@ def test_a_host_reads_only_its_own_sites_crew_data_over_the_api(client, links):
 
     chair, den_haag = links["chair"]["token"], links["sites"]["den-haag"]["host"]["token"]
     enschede = links["sites"]["enschede"]["host"]["token"]
-    call(chair, "event/start")
+    call(chair, "event/start", {"confirm": True})
     call(chair, "cue/send", {"text": "Den Haag, nog twee minuten", "site": "den-haag"})
     call(chair, "cue/send", {"text": "Iedereen klaar?"})
     call(den_haag, "poll/create", {"poll": {"key": "dh-eigen", "kind": "open", "question": "Wat leeft er?"},

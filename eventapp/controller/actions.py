@@ -36,6 +36,18 @@ class NoPayload(Payload):
     """The action takes no data."""
 
 
+class StartIn(Payload):
+    """The chair's start: the real run needs `confirm: true` (it cannot be undone); a rehearsal's run does not."""
+
+    confirm: bool = False
+
+
+class RehearsalIn(Payload):
+    """Start a rehearsal; `run: true` also puts its first segment on at once."""
+
+    run: bool = False
+
+
 class SegmentTarget(Payload):
     """A segment to go to."""
 
@@ -79,6 +91,13 @@ class SiteTimer(Payload):
     """A site's own countdown in seconds from now (null: stop it)."""
 
     seconds: int | None = Field(default=None, gt=0)
+    site: SiteKey | None = None
+
+
+class TimerChange(Payload):
+    """More time (positive seconds) or less (negative) on a site's countdown; the chair names the site."""
+
+    seconds: int = Field(ge=-14400, le=14400)
     site: SiteKey | None = None
 
 
@@ -224,7 +243,8 @@ CREW = (Role.CHAIR, Role.HOST)
 PARTICIPANT = (Role.PARTICIPANT,)
 
 ACTIONS: list[Action] = [
-    Action("event:start", CHAIR, NoPayload, lambda c, p: live.start_event(c), "Start the event"),
+    Action("event:start", CHAIR, StartIn, lambda c, p: live.start_run(c, p.confirm),
+           "Start the event: for real only with confirm: true; during a rehearsal, the rehearsal's run"),
     Action("event:end", CHAIR, NoPayload, lambda c, p: live.end_event(c), "End the event"),
     Action("programme:next", CHAIR, NoPayload, lambda c, p: live.next_segment(c), "Go to the next segment"),
     Action("programme:previous", CHAIR, NoPayload, lambda c, p: live.previous_segment(c),
@@ -246,6 +266,12 @@ ACTIONS: list[Action] = [
            "Put an item of the site's regional part on"),
     Action("site:timer", CREW, SiteTimer, lambda c, p: live.set_site_timer(c, p.seconds, p.site),
            "Start or stop the site's own countdown"),
+    Action("site:timer-adjust", CREW, TimerChange, lambda c, p: live.adjust_site_timer(c, p.seconds, p.site),
+           "Give the site's countdown more or less time (+60 / -60 seconds), running or paused"),
+    Action("site:timer-pause", CREW, SiteChoice, lambda c, p: live.pause_site_timer(c, p.site),
+           "Pause the site's countdown with the time it has left"),
+    Action("site:timer-resume", CREW, SiteChoice, lambda c, p: live.resume_site_timer(c, p.site),
+           "Let the site's paused countdown run on"),
     Action("screen:message", CHAIR, MessageIn, lambda c, p: live.show_message(c, p.text, p.site),
            "Show (or clear) a message on one screen or all"),
     Action("screen:scene", CHAIR, SceneIn, lambda c, p: live.set_scene(c, p.scene, p.text, p.site),
@@ -257,7 +283,8 @@ ACTIONS: list[Action] = [
     Action("video:pause", CHAIR, NoPayload, lambda c, p: live.pause_video(c), "Pause the video on every screen"),
     Action("video:seek", CHAIR, SeekIn, lambda c, p: live.seek_video(c, p.position),
            "Move the video on every screen"),
-    Action("rehearsal:start", CHAIR, NoPayload, lambda c, p: live.start_rehearsal(c), "Start a rehearsal"),
+    Action("rehearsal:start", CHAIR, RehearsalIn, lambda c, p: live.start_rehearsal(c, p.run),
+           "Start a rehearsal (run: true also starts its first segment); only before the real start"),
     Action("rehearsal:reset", CHAIR, NoPayload, lambda c, p: live.reset_rehearsal(c),
            "End the rehearsal and reset to the start"),
     Action("learnings:write", CREW, LearningsIn, lambda c, p: closing.write_learnings(c, p.learnings, p.site),

@@ -140,6 +140,8 @@ class SiteView(BaseModel):
     host_status: str = "standby"
     item_index: int | None = None
     timer_ends_at: datetime | None = None
+    #: The site's countdown is paused with this many seconds left (`timer_ends_at` is null meanwhile); null: not.
+    timer_paused_left: float | None = None
     #: The poll on this site's screen and phones (shown when `screen.show` is "poll").
     poll: PollView | None = None
     #: The chair pinned the poll: it stays when the programme moves on.
@@ -404,7 +406,7 @@ def _site_view(event: Event, live: LiveState, segment: Segment | None, site: Sit
     if scene is not None:
         view.scene, view.holding_text, view.message = scene.scene.value, scene.holding_text, scene.message
         view.host_status, view.item_index = scene.host_status.value, scene.item_index
-        view.timer_ends_at = scene.timer_ends_at
+        view.timer_ends_at, view.timer_paused_left = scene.timer_ends_at, scene.timer_paused_left
         view.poll, view.poll_pinned = polls.get(scene.poll_id), scene.poll_pinned
     poll = view.poll
     view.screen = decide(SceneFacts(
