@@ -71,6 +71,15 @@ def pending_open_answers(poll: Poll) -> list[dict]:
     return [{"id": vote_id, "site": key, "text": text} for vote_id, key, text in rows]
 
 
+def waiting_open_answers(poll: Poll) -> dict[str, int]:
+    """How many open answers wait for moderation, per site key (a count only: the texts are the crew's)."""
+    mode = db.session.get(LiveState, poll.event_id).mode
+    rows = db.session.execute(
+        select(Site.key, func.count()).select_from(Vote).join(Site, Site.id == Vote.site_id)
+        .where(Vote.poll_id == poll.id, Vote.mode == mode, Vote.moderation == "pending").group_by(Site.key))
+    return dict(rows.all())
+
+
 def quiz_leaderboard(event_id: int, mode: RunMode | None = None) -> dict:
     """The best quiz players overall and per site: points summed over the closed quiz polls of the current run (or
     of `mode`'s), so that no score moves while a question is open. Players with no points are left out."""

@@ -223,6 +223,8 @@ CASES = {
     "poll:dismiss": (with_open_poll, lambda d: {"site": "enschede"}),
     "answer:moderate": (with_open_answer, lambda d: {"vote_id": last_id(Vote), "decision": "approved"}),
     "question:moderate": (with_question, lambda d: {"question_id": last_id(Question), "state": "approved"}),
+    "answer:approve-all": (with_open_answer, lambda d: {"poll_id": poll_id_of("enschede-open")}),
+    "question:approve-all": (with_question, lambda d: {"site": "enschede"}),
     "question:feature": (with_approved_question, lambda d: {"question_id": last_id(Question)}),
     "poll:vote": (with_open_poll, lambda d: {"poll_id": poll_id_of("enschede-koffie"),
                                              "answer": {"option": first_option_of("enschede-koffie")},

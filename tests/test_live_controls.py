@@ -10,11 +10,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from eventapp.access import Caller
-from eventapp.controller import live
+from eventapp.access import Caller, participant_token
+from eventapp.controller import audience, live, polls
 from eventapp.extensions import db, socketio
 from eventapp.lookup import event_by_slug
-from eventapp.models import EventLogEntry, EventStatus, LiveState, Role, RunMode, SiteScene, Vote
+from eventapp.models import EventLogEntry, EventStatus, LiveState, Poll, Role, RunMode, SiteScene, Vote
+from eventapp.programme.schema import PollSpec
+from eventapp.realtime import pump
 from eventapp.views.state import public_snapshot
 
 
@@ -190,3 +192,143 @@ def test_a_host_may_not_pause_another_sites_timer(app, demo, links):
 
     assert reply["ok"] is False
     assert scene_of(demo, "enschede").timer_paused_left is None
+
+
+# --- moderation: approve everything that waits, the waiting counts, the participant told ------------------------
+
+OPEN_POLL = {"key": "wat-neemt-u-mee", "kind": "open", "question": "Wat neemt u mee?"}
+
+
+@pytest.fixture
+def pushes_by_hand(app, monkeypatch):
+    """The pump's loop stays off: the test decides when results are pushed (pump.flush)."""
+    monkeypatch.setattr(pump, "_ensure_running", lambda: None)
+
+
+def joined(app, demo, site_key: str, name: str):
+    """A participant of a site, and a phone connected with their token."""
+    participant = audience.join(demo.site(site_key), name)
+    caller = Caller(role=Role.PARTICIPANT, event=demo, site=demo.site(site_key), participant=participant)
+    return caller, connect(app, {"participant": participant_token(participant)})
+
+
+def open_answer_poll(demo):
+    poll = polls.create_poll(chair_of(demo), PollSpec(**OPEN_POLL), None, None)
+    polls.open_poll(chair_of(demo), poll.id)
+    return poll
+
+
+def moderation_of(poll_id: int) -> dict:
+    db.session.expire_all()
+    return {vote.answer: vote.moderation for vote in db.session.scalars(select(Vote).where(Vote.poll_id == poll_id))}
+
+
+def test_a_host_approves_every_waiting_answer_of_its_own_site_and_only_those_participants_are_told(
+        app, demo, links, pushes_by_hand):
+    poll = open_answer_poll(demo)
+    fenna, fenna_phone = joined(app, demo, "enschede", "Fenna")
+    daan, daan_phone = joined(app, demo, "enschede", "Daan")
+    ilse, ilse_phone = joined(app, demo, "den-haag", "Ilse")
+    audience.cast_vote(fenna, poll.id, {"text": "Meer structuur"}, "answer-fenna")
+    audience.cast_vote(daan, poll.id, {"text": "Energie"}, "answer-daan")
+    audience.cast_vote(ilse, poll.id, {"text": "Rust"}, "answer-ilse")
+    for phone in (fenna_phone, daan_phone, ilse_phone):
+        phone.get_received()
+    host = connect(app, {"token": links["sites"]["enschede"]["host"]["token"]})
+
+    reply = host.emit("answer:approve-all", {"poll_id": poll.id}, callback=True)
+
+    assert reply["ok"] is True
+    assert moderation_of(poll.id) == {"Meer structuur": "approved", "Energie": "approved", "Rust": "pending"}
+    assert received(fenna_phone, "participant:approved") == [{"kind": "answer", "poll_id": poll.id}]
+    assert received(daan_phone, "participant:approved") == [{"kind": "answer", "poll_id": poll.id}]
+    assert received(ilse_phone, "participant:approved") == []
+
+
+def test_the_chair_approves_every_site_or_one_and_an_empty_queue_is_refused(app, demo, chair_socket):
+    poll = open_answer_poll(demo)
+    for site_key, text in (("enschede", "Meer structuur"), ("den-haag", "Rust")):
+        caller, _phone = joined(app, demo, site_key, "")
+        audience.cast_vote(caller, poll.id, {"text": text}, f"answer-{site_key}")
+
+    assert chair_socket.emit("answer:approve-all", {"poll_id": poll.id, "site": "den-haag"}, callback=True)["ok"]
+    assert moderation_of(poll.id) == {"Meer structuur": "pending", "Rust": "approved"}
+    assert chair_socket.emit("answer:approve-all", {"poll_id": poll.id}, callback=True)["ok"]
+    assert moderation_of(poll.id) == {"Meer structuur": "approved", "Rust": "approved"}
+    version = db.session.get(LiveState, demo.id).version
+    again = chair_socket.emit("answer:approve-all", {"poll_id": poll.id}, callback=True)
+    assert again["ok"] is False and again["error"]
+    assert db.session.get(LiveState, demo.id).version == version
+
+
+def test_a_host_may_not_approve_another_sites_answers(app, demo, links):
+    poll = open_answer_poll(demo)
+    ilse, _phone = joined(app, demo, "den-haag", "Ilse")
+    audience.cast_vote(ilse, poll.id, {"text": "Rust"}, "answer-ilse")
+    host = connect(app, {"token": links["sites"]["enschede"]["host"]["token"]})
+
+    reply = host.emit("answer:approve-all", {"poll_id": poll.id, "site": "den-haag"}, callback=True)
+
+    assert reply["ok"] is False
+    assert moderation_of(poll.id) == {"Rust": "pending"}
+
+
+def test_the_waiting_count_reaches_the_chair_the_host_and_the_screens_without_the_texts(
+        app, demo, links, pushes_by_hand):
+    poll = open_answer_poll(demo)
+    polls.reveal_results(chair_of(demo), poll.id)
+    for site_key, text in (("enschede", "Meer structuur"), ("enschede", "Energie"), ("den-haag", "Rust")):
+        caller, _phone = joined(app, demo, site_key, "")
+        audience.cast_vote(caller, poll.id, {"text": text}, f"answer-{text[:4]}-{site_key}")
+    db.session.get(Poll, poll.id).reveal_at = None  # shown from now, not 1.5 s later
+    db.session.commit()
+    chair = connect(app, {"token": links["chair"]["token"]})
+    host = connect(app, {"token": links["sites"]["enschede"]["host"]["token"]})
+    screen = connect(app, {"token": links["sites"]["den-haag"]["screen"]["token"]})
+
+    pump.poll_changed(demo.id, poll.id)
+    pump.flush()
+
+    def results(client):
+        return [r for r in received(client, "poll:results") if r["poll_id"] == poll.id][-1]
+
+    to_chair, to_host = results(chair), results(host)
+    assert to_chair["waiting"] == 3 and len(to_chair["pending"]) == 3
+    assert to_host["waiting"] == 2 and {answer["site"] for answer in to_host["pending"]} == {"enschede"}
+    on_screen = results(screen)
+    assert on_screen["waiting"] == 3 and "pending" not in on_screen and on_screen["approved"] == []
+
+
+def test_approving_every_waiting_question_tells_the_askers_and_the_crew_counts_what_waits(
+        app, demo, links, pushes_by_hand):
+    fenna, fenna_phone = joined(app, demo, "enschede", "Fenna")
+    ilse, ilse_phone = joined(app, demo, "den-haag", "Ilse")
+    asked = audience.ask_question(fenna, "Hoe houden we de energie vast?")["question"]
+    audience.ask_question(ilse, "Wat is de volgende stap?")
+    chair = connect(app, {"token": links["chair"]["token"]})
+    host = connect(app, {"token": links["sites"]["enschede"]["host"]["token"]})
+    pump.flush()
+    assert received(chair, "questions:changed")[-1]["waiting"] == 2
+    assert received(host, "questions:changed")[-1]["waiting"] == 1
+    fenna_phone.get_received(), ilse_phone.get_received()
+
+    assert host.emit("question:approve-all", {}, callback=True)["ok"] is True
+    pump.flush()
+
+    assert received(fenna_phone, "participant:approved") == [{"kind": "question", "question_id": asked}]
+    assert received(ilse_phone, "participant:approved") == []
+    assert received(chair, "questions:changed")[-1]["waiting"] == 1
+    assert received(host, "questions:changed")[-1]["waiting"] == 0
+
+
+def test_approving_one_answer_tells_its_participant_once(app, demo, chair_socket):
+    poll = open_answer_poll(demo)
+    fenna, fenna_phone = joined(app, demo, "enschede", "Fenna")
+    audience.cast_vote(fenna, poll.id, {"text": "Meer structuur"}, "answer-fenna")
+    vote_id = db.session.scalar(select(Vote.id).where(Vote.poll_id == poll.id))
+    fenna_phone.get_received()
+
+    for _ in range(2):  # approving an approved answer again tells nothing new
+        chair_socket.emit("answer:moderate", {"vote_id": vote_id, "decision": "approved"}, callback=True)
+
+    assert received(fenna_phone, "participant:approved") == [{"kind": "answer", "poll_id": poll.id}]

@@ -163,6 +163,13 @@ class AnswerModeration(Payload):
     decision: Literal["approved", "hidden"]
 
 
+class WaitingAnswers(Payload):
+    """The open poll whose waiting answers to approve: one site's (a host: its own) or, left out, every site's."""
+
+    poll_id: Id
+    site: SiteKey | None = None
+
+
 class QuestionModeration(Payload):
     """Approve, hide or mark answered a question."""
 
@@ -325,6 +332,11 @@ ACTIONS: list[Action] = [
     Action("question:moderate", CREW, QuestionModeration,
            lambda c, p: polls.moderate_question(c, p.question_id, p.state),
            "Approve, hide or mark answered a question"),
+    Action("answer:approve-all", CREW, WaitingAnswers,
+           lambda c, p: polls.approve_waiting_answers(c, p.poll_id, p.site),
+           "Approve every answer of an open poll that waits for moderation (a host: its own site's)"),
+    Action("question:approve-all", CREW, SiteChoice, lambda c, p: polls.approve_waiting_questions(c, p.site),
+           "Approve every question that waits for moderation (a host: its own site's)"),
     Action("question:feature", CHAIR, QuestionChoice,
            lambda c, p: polls.feature_question(c, p.question_id, p.pinned),
            "Put one question on every screen"),

@@ -190,9 +190,64 @@ def moderate_answer(caller: Caller, vote_id: int, decision: str) -> None:
         raise NotFound(_("open answer %(id)s does not exist in this event", id=vote_id))
     if caller.role == Role.HOST and vote.site_id != caller.site.id:
         raise Forbidden(_("a host moderates only its own site's answers"))
+    if decision == "approved" and vote.moderation != "approved":
+        outbox.record(caller.event.id, outbox.APPROVED, answers=[[vote.participant_id, poll.id]])
     vote.moderation = decision
     outbox.record(caller.event.id, outbox.POLL, poll=poll.id)
     commit_change(caller, "answer:moderated", {"vote": vote.id, "decision": decision})
+
+
+def approve_waiting_answers(caller: Caller, poll_id: int, site_key: str | None = None) -> int:
+    """Approve every open answer of the poll that waits for moderation: a host its own site's, the chair every site's
+    or (`site_key`) one site's. Each participant whose answer is approved is told so on their phone."""
+    require_role(caller, Role.CHAIR, Role.HOST)
+    poll = db.session.get(Poll, poll_id)
+    if poll is None or poll.event_id != caller.event.id or poll.kind != PollKind.OPEN:
+        raise NotFound(_("open poll %(id)s does not exist in this event", id=poll_id))
+    if caller.role == Role.HOST and poll.site_id not in (None, caller.site.id):
+        raise Forbidden(_("a host runs only its own site's polls"))
+    site = _moderated_site(caller, site_key)
+    mode = db.session.get(LiveState, caller.event.id, with_for_update=True).mode
+    query = select(Vote).where(Vote.poll_id == poll.id, Vote.mode == mode, Vote.moderation == "pending")
+    waiting = list(db.session.scalars(query.where(Vote.site_id == site.id) if site else query))
+    if not waiting:
+        raise Conflict(_("no answers wait for moderation"))
+    for vote in waiting:
+        vote.moderation = "approved"
+    outbox.record(caller.event.id, outbox.APPROVED, answers=[[vote.participant_id, poll.id] for vote in waiting])
+    outbox.record(caller.event.id, outbox.POLL, poll=poll.id)
+    commit_change(caller, "answer:approved-all", {"poll": poll.id, "site": site.key if site else None,
+                                                   "count": len(waiting)})
+    return len(waiting)
+
+
+def approve_waiting_questions(caller: Caller, site_key: str | None = None) -> int:
+    """Approve every question of the Q&A that waits for moderation: a host its own site's, the chair every site's or
+    (`site_key`) one site's. Each participant whose question is approved is told so on their phone."""
+    require_role(caller, Role.CHAIR, Role.HOST)
+    site = _moderated_site(caller, site_key)
+    db.session.get(LiveState, caller.event.id, with_for_update=True)
+    query = select(Question).where(Question.event_id == caller.event.id, Question.state == QuestionState.PENDING)
+    waiting = list(db.session.scalars(query.where(Question.site_id == site.id) if site else query))
+    if not waiting:
+        raise Conflict(_("no questions wait for moderation"))
+    for question in waiting:
+        question.state = QuestionState.APPROVED
+    outbox.record(caller.event.id, outbox.APPROVED,
+                  questions=[[question.participant_id, question.id] for question in waiting])
+    outbox.record(caller.event.id, outbox.QUESTIONS)
+    commit_change(caller, "question:approved-all", {"site": site.key if site else None, "count": len(waiting)})
+    return len(waiting)
+
+
+def _moderated_site(caller: Caller, site_key: str | None) -> Site | None:
+    """The site whose waiting answers or questions are moderated: a host's own (always), the one the chair names, or
+    None (the chair: every site)."""
+    if caller.role == Role.HOST:
+        if site_key is not None and site_key != caller.site.key:
+            raise Forbidden(_("a host moderates only its own site's answers and questions"))
+        return caller.site
+    return site_by_key(caller.event, site_key) if site_key else None
 
 
 def moderate_question(caller: Caller, question_id: int, state: QuestionState) -> None:
@@ -203,6 +258,8 @@ def moderate_question(caller: Caller, question_id: int, state: QuestionState) ->
         raise NotFound(_("question %(id)s does not exist in this event", id=question_id))
     if caller.role == Role.HOST and question.site_id != caller.site.id:
         raise Forbidden(_("a host moderates only its own site's questions"))
+    if state == QuestionState.APPROVED and question.state != QuestionState.APPROVED:
+        outbox.record(caller.event.id, outbox.APPROVED, questions=[[question.participant_id, question.id]])
     question.state = state
     question.answered_at = utcnow() if state == QuestionState.ANSWERED else None
     live = db.session.get(LiveState, caller.event.id)

@@ -170,7 +170,7 @@ class OutboxChange(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
-    #: What changed: "state", "programme", "poll", "questions" or "drop" (outbox.CHANGES).
+    #: What changed: "state", "programme", "poll", "questions", "drop" or "approved" (outbox.CHANGES).
     kind: Mapped[str] = mapped_column(String(24))
     #: What the push needs besides the event: {"poll": ID}, {"version": N}, {"sids": [...]}.
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -3,9 +3,11 @@
 from eventapp.extensions import db, socketio
 from eventapp.models import Event, LiveState
 from eventapp.models.base import utcnow
-from eventapp.realtime.rooms import audience_room, crew_room, host_room, role_room
+from eventapp.realtime.rooms import audience_room, crew_room, host_room, participant_room, role_room
 from eventapp.views.results import audience_results, crew_results, host_results, results_message
 from eventapp.views.state import (
+    approval_notices,
+    crew_questions_message,
     crew_snapshot,
     host_questions,
     host_snapshot,
@@ -167,14 +169,20 @@ def questions(event_id: int) -> None:
 
     event = db.session.get(Event, event_id)
     every = question_list(event, approved_only=False)
-    socketio.emit("questions:changed", {"questions": every}, to=role_room(event_id, "chair"))
+    socketio.emit("questions:changed", crew_questions_message(every), to=role_room(event_id, "chair"))
     for site in event.sites:  # a host reads its own site's questions
-        socketio.emit("questions:changed", {"questions": host_questions(every, site.key)},
+        socketio.emit("questions:changed", crew_questions_message(host_questions(every, site.key)),
                       to=host_room(event_id, site.key))
     approved = {"questions": question_list(event, approved_only=True)}
     version = db.session.get(LiveState, event_id).version
     remember(("questions", event_id), approved, version=version)  # the phones that connect next get it too
     socketio.emit("questions:changed", approved, to=audience_room(event_id))
+
+
+def approved(event_id: int, answers: list, questions: list) -> None:
+    """Tell each participant whose answer or question was approved, on their own phones only."""
+    for participant_id, message in approval_notices(answers, questions):
+        socketio.emit("participant:approved", message, to=participant_room(event_id, participant_id))
 
 
 def reactions(event_id: int, counts) -> None:
@@ -212,9 +220,9 @@ def questions_on_connect(event: Event, role: str, site: str | None, version: int
     from eventapp.results import question_list
 
     if role == "chair":
-        return {"questions": question_list(event, approved_only=False)}
+        return crew_questions_message(question_list(event, approved_only=False))
     if role == "host":
-        return {"questions": host_questions(question_list(event, approved_only=False), site)}
+        return crew_questions_message(host_questions(question_list(event, approved_only=False), site))
     return recent(("questions", event.id), lambda: {"questions": question_list(event, approved_only=True)},
                   ON_CONNECT_MAX_AGE, version=version)
 

@@ -330,6 +330,19 @@ def host_questions(questions: list[dict], site: str) -> list[dict]:
     return [question for question in questions if question["site"] == site]
 
 
+def crew_questions_message(questions: list[dict]) -> dict:
+    """The `questions:changed` message of the chair (every question) or a host (`host_questions`): the list and how
+    many of it wait for moderation."""
+    return {"questions": questions, "waiting": sum(question["state"] == "pending" for question in questions)}
+
+
+def approval_notices(answers: list, questions: list) -> list[tuple[int, dict]]:
+    """What each participant whose answer or question was approved is told on their own phone, as (participant id,
+    `participant:approved` message): only the id of their own answer's poll or of their question."""
+    return [(participant, {"kind": "answer", "poll_id": poll}) for participant, poll in answers] + \
+        [(participant, {"kind": "question", "question_id": question}) for participant, question in questions]
+
+
 def _public_fields(event: Event, live: LiveState) -> dict:
     segment = db.session.get(Segment, live.current_segment_id) if live.current_segment_id else None
     following = None
