@@ -80,6 +80,18 @@ def waiting_open_answers(poll: Poll) -> dict[str, int]:
     return dict(rows.all())
 
 
+def quiz_points(event_id: int, mode: RunMode | None = None) -> dict[int, int]:
+    """Every quiz player's points by participant id, over the closed quiz polls of the current run (or `mode`'s), as
+    the leaderboard counts them; a player who answered only wrongly has 0."""
+    mode = mode or db.session.get(LiveState, event_id).mode
+    rows = db.session.execute(
+        select(Vote.participant_id, func.sum(Vote.score)).join(Poll, Poll.id == Vote.poll_id)
+        .where(Poll.event_id == event_id, Poll.kind == PollKind.QUIZ, Poll.state == PollState.CLOSED,
+               Vote.mode == mode)
+        .group_by(Vote.participant_id))
+    return {participant_id: int(points or 0) for participant_id, points in rows}
+
+
 def quiz_leaderboard(event_id: int, mode: RunMode | None = None) -> dict:
     """The best quiz players overall and per site: points summed over the closed quiz polls of the current run (or
     of `mode`'s), so that no score moves while a question is open. Players with no points are left out."""

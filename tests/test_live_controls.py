@@ -12,11 +12,13 @@ from sqlalchemy import select
 
 from eventapp.access import Caller, participant_token
 from eventapp.controller import audience, live, polls
+from eventapp.errors import Conflict
 from eventapp.extensions import db, socketio
 from eventapp.lookup import event_by_slug
-from eventapp.models import EventLogEntry, EventStatus, LiveState, Poll, Role, RunMode, SiteScene, Vote
+from eventapp.models import EventLogEntry, EventStatus, LiveState, Participant, Poll, Role, RunMode, SiteScene, Vote
 from eventapp.programme.schema import PollSpec
 from eventapp.realtime import pump
+from eventapp.views.results import crew_results
 from eventapp.views.state import public_snapshot
 
 
@@ -332,3 +334,127 @@ def test_approving_one_answer_tells_its_participant_once(app, demo, chair_socket
         chair_socket.emit("answer:moderate", {"vote_id": vote_id, "decision": "approved"}, callback=True)
 
     assert received(fenna_phone, "participant:approved") == [{"kind": "answer", "poll_id": poll.id}]
+
+
+# --- the quiz: a time to answer, each phone's own score and rank ---------------------------------------------------
+
+QUIZ = {"key": "quiz-tijd", "kind": "quiz", "question": "In welk jaar begon PoW?", "answer_seconds": 20,
+        "options": [{"label": "2019", "correct": True}, "2020"]}
+
+
+@pytest.fixture
+def poll_clock(monkeypatch):
+    """The clock of the polls, the votes and the views, moved by hand."""
+    moment = {"now": live.utcnow()}
+    for module in ("eventapp.controller.polls", "eventapp.controller.audience", "eventapp.views.state",
+                   "eventapp.views.results"):
+        monkeypatch.setattr(f"{module}.utcnow", lambda: moment["now"])
+    return moment
+
+
+def quiz_of(demo, spec=QUIZ):
+    return polls.create_poll(chair_of(demo), PollSpec(**spec), None, None)
+
+
+@pytest.mark.parametrize("seconds", [0, 4, 3601])
+def test_a_time_to_answer_out_of_range_is_refused_with_the_range(seconds):
+    with pytest.raises(ValueError, match="answer_seconds is the time to answer: 5 to 3600 seconds"):
+        PollSpec(**{**QUIZ, "answer_seconds": seconds})
+
+
+@pytest.mark.usefixtures("english")
+def test_a_poll_with_a_bad_time_to_answer_is_not_created(app, demo, chair_socket):
+    reply = chair_socket.emit("poll:create", {"poll": {**QUIZ, "answer_seconds": 2}}, callback=True)
+
+    assert reply["ok"] is False and "5 to 3600 seconds" in str(reply["details"])
+    assert db.session.scalar(select(Poll).where(Poll.key == QUIZ["key"])) is None
+
+
+def test_an_open_quiz_tells_phones_and_screens_when_it_closes(app, demo, poll_clock):
+    live.start_event(chair_of(demo))
+    quiz = quiz_of(demo)
+
+    polls.open_poll(chair_of(demo), quiz.id)
+
+    shown = {site.poll.closes_at for site in public_snapshot(demo).sites}
+    assert shown == {poll_clock["now"] + timedelta(seconds=20)}
+    assert {site.poll.answer_seconds for site in public_snapshot(demo).sites} == {20}
+
+
+@pytest.mark.usefixtures("english")
+def test_when_the_time_is_up_votes_are_refused_and_the_quiz_closes_by_itself_also_after_a_restart(
+        app, demo, poll_clock):
+    quiz = quiz_of(demo)
+    polls.open_poll(chair_of(demo), quiz.id)
+    deadline = poll_clock["now"] + timedelta(seconds=20)
+    fenna, _phone = joined(app, demo, "enschede", "Fenna")
+    assert polls.close_due_polls() == 0  # not yet
+
+    poll_clock["now"] = deadline + timedelta(minutes=5)  # the server was down when the time ran out
+    with pytest.raises(Conflict, match="time to answer is up"):
+        audience.cast_vote(fenna, quiz.id, {"option": quiz.options[0].id}, "late-answer")
+    slug = demo.slug
+    db.session.remove()  # what the close needs is in the database: the deadline, not a countdown
+
+    assert polls.close_due_polls() == 1
+
+    demo = event_by_slug(slug)
+    quiz = db.session.scalar(select(Poll).where(Poll.key == QUIZ["key"]))
+    assert (quiz.state.value, quiz.closed_at, quiz.closes_at) == ("closed", deadline, None)
+    entry = db.session.scalars(select(EventLogEntry).order_by(EventLogEntry.id.desc())).first()
+    assert (entry.action, entry.actor, entry.data["by"]) == ("poll:closed", "timer", "timer")
+    assert polls.close_due_polls() == 0  # closed once
+
+
+def test_a_quiz_without_a_time_to_answer_stays_open(app, demo, poll_clock):
+    quiz = quiz_of(demo, {**QUIZ, "answer_seconds": None})
+    polls.open_poll(chair_of(demo), quiz.id)
+    poll_clock["now"] += timedelta(hours=1)
+
+    assert polls.close_due_polls() == 0
+    db.session.expire_all()
+    assert db.session.get(Poll, quiz.id).state.value == "open"
+
+
+def test_each_phone_gets_its_own_score_and_rank_and_nobody_elses(app, demo, pushes_by_hand, reveal_at_once):
+    quiz = quiz_of(demo)
+    polls.open_poll(chair_of(demo), quiz.id)
+    right, wrong = quiz.options[0].id, quiz.options[1].id
+    phones = {}
+    for name, option in (("Anouk", right), ("Bram", right), ("Cas", wrong)):
+        caller, phones[name] = joined(app, demo, "enschede", name)
+        audience.cast_vote(caller, quiz.id, {"option": option}, f"quiz-{name}-0001")
+    for phone in phones.values():
+        phone.get_received()
+    polls.close_poll(chair_of(demo), quiz.id)
+    pump.flush()
+    assert all(received(phone, "participant:score") == [] for phone in phones.values())  # not before the reveal
+
+    polls.reveal_results(chair_of(demo), quiz.id)
+    pump.flush()
+
+    scores = {name: received(phone, "participant:score") for name, phone in phones.items()}
+    assert [len(got) for got in scores.values()] == [1, 1, 1]
+    anouk, bram, cas = (scores[name][0] for name in ("Anouk", "Bram", "Cas"))
+    assert set(anouk) == {"points", "rank", "players"}  # no names, no tokens, nobody else's points
+    assert anouk["points"] >= 1000 and bram["points"] >= 1000
+    assert sorted([anouk["rank"], bram["rank"]]) in ([1, 2], [1, 1]) and anouk["players"] == 2
+    assert cas == {"points": 0, "rank": None, "players": 2}
+    # A phone that reconnects gets its own standing at once.
+    token = participant_token(db.session.scalar(select(Participant).where(Participant.name == "Cas")))
+    again = socketio.test_client(app, auth={"participant": token})
+    assert received(again, "participant:score") == [cas]
+
+
+def test_the_leaderboard_never_lists_players_without_points(app, demo):
+    quiz = quiz_of(demo)
+    polls.open_poll(chair_of(demo), quiz.id)
+    for name, option in (("Anouk", quiz.options[0].id), ("Cas", quiz.options[1].id)):
+        caller, _phone = joined(app, demo, "enschede", name)
+        audience.cast_vote(caller, quiz.id, {"option": option}, f"quiz-{name}-0001")
+    polls.close_poll(chair_of(demo), quiz.id)
+
+    board = crew_results(db.session.get(Poll, quiz.id)).leaderboard
+
+    assert [player.name for player in board.overall] == ["Anouk"]
+    assert [player.name for player in board.sites["enschede"]] == ["Anouk"]

@@ -397,7 +397,7 @@ def reset_rehearsal(caller: Caller) -> None:
     poll_ids = select(Poll.id).where(Poll.event_id == event_id)
     db.session.execute(delete(Vote).where(Vote.poll_id.in_(poll_ids), Vote.mode == RunMode.REHEARSAL))
     db.session.execute(update(Poll).where(Poll.event_id == event_id)
-                       .values(state=PollState.DRAFT, results_visible=False))
+                       .values(state=PollState.DRAFT, results_visible=False, closes_at=None))
     db.session.execute(delete(SegmentRun).where(SegmentRun.event_id == event_id,
                                                 SegmentRun.mode == RunMode.REHEARSAL))
     db.session.execute(delete(Cue).where(Cue.event_id == event_id))

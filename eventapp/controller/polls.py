@@ -16,6 +16,7 @@ from eventapp.errors import BadInput, Conflict, Forbidden, NotFound
 from eventapp.extensions import db
 from eventapp.lookup import site_by_key
 from eventapp.models import (
+    Event,
     EventStatus,
     LiveState,
     Poll,
@@ -102,6 +103,8 @@ def open_poll(caller: Caller, poll_id: int) -> None:
     _refuse_host_during_central(caller)
     poll.state = PollState.OPEN
     poll.opened_at, poll.closed_at = utcnow(), None
+    # The deadline is stored, not a countdown: a restarted server still closes it on time (close_due_polls).
+    poll.closes_at = poll.opened_at + timedelta(seconds=poll.answer_seconds) if poll.answer_seconds else None
     # A quiz's spread would give its answer away: it stays hidden until the quiz is closed and revealed.
     if poll.hide_results or poll.kind == PollKind.QUIZ:
         poll.results_visible, poll.reveal_at, poll.reveal_step = False, None, None
@@ -117,9 +120,32 @@ def close_poll(caller: Caller, poll_id: int) -> None:
     poll = _poll(caller, poll_id)
     if poll.state != PollState.OPEN:
         raise Conflict(_("the poll is not open"))
-    poll.state, poll.closed_at = PollState.CLOSED, utcnow()
+    poll.state, poll.closed_at, poll.closes_at = PollState.CLOSED, utcnow(), None
     outbox.record(caller.event.id, outbox.POLL, poll=poll.id)  # a closed quiz question counts on the leaderboard
     commit_change(caller, "poll:closed", {"poll": poll.id, "key": poll.key})
+
+
+def close_due_polls() -> int:
+    """Close every open poll whose time to answer is up (its stored `closes_at` has passed), in any event; returns
+    how many. The server's loop calls it twice a second: after a restart it closes at once what came due meanwhile.
+    Each poll is checked again under its event's live state lock, so two workers never close one twice."""
+    due = list(db.session.execute(select(Poll.id, Poll.event_id).where(
+        Poll.state == PollState.OPEN, Poll.closes_at.is_not(None), Poll.closes_at <= utcnow())))
+    db.session.rollback()  # ends the read; each close is its own transaction
+    closed = 0
+    for poll_id, event_id in due:
+        db.session.get(LiveState, event_id, with_for_update=True)
+        poll = db.session.get(Poll, poll_id, populate_existing=True)
+        if poll is None or poll.state != PollState.OPEN or poll.closes_at is None or poll.closes_at > utcnow():
+            db.session.rollback()
+            continue
+        deadline = poll.closes_at
+        poll.state, poll.closed_at, poll.closes_at = PollState.CLOSED, deadline, None
+        caller = Caller(role=Role.CHAIR, event=db.session.get(Event, event_id), actor="timer")
+        outbox.record(event_id, outbox.POLL, poll=poll.id)
+        commit_change(caller, "poll:closed", {"poll": poll.id, "key": poll.key, "by": "timer"})
+        closed += 1
+    return closed
 
 
 def reveal_results(caller: Caller, poll_id: int) -> None:

@@ -1,7 +1,7 @@
 """The one choke point that emits to clients; controller functions call it after they commit."""
 
 from eventapp.extensions import db, socketio
-from eventapp.models import Event, LiveState
+from eventapp.models import Event, LiveState, Poll, PollKind
 from eventapp.models.base import utcnow
 from eventapp.realtime.rooms import audience_room, crew_room, host_room, participant_room, role_room
 from eventapp.views.results import audience_results, crew_results, host_results, results_message
@@ -14,6 +14,7 @@ from eventapp.views.state import (
     presence_by_site,
     public_snapshot,
     public_state,
+    quiz_standings,
     recent,
     remember,
     remember_public_state,
@@ -58,6 +59,9 @@ def on_connect(sid: str, event: Event, role: str, site: str | None, participant)
         poll_voters(event, to=sid)
     if participant is not None:
         socketio.emit("participant:votes", {"votes": my_votes(participant)}, to=sid)
+        standing = quiz_standings(event.id, participant.id).get(participant.id)
+        if standing is not None:
+            socketio.emit("participant:score", standing, to=sid)
 
 
 def state_for(event: Event, role: str, site: str | None, version: int) -> dict:
@@ -97,8 +101,6 @@ def poll_results(event_id: int, poll_id: int, screens: bool = True, phones: bool
     `screens`, to the phones when `phones`. Each emit goes to one room, so it is encoded once for all its
     connections. A reveal that comes into effect later (its `reveal_at`) is pushed again at that moment: the
     audience gets no figure before it may see it."""
-    from eventapp.models import Poll
-
     poll = db.session.get(Poll, poll_id)
     if poll is None:
         return
@@ -118,6 +120,8 @@ def poll_results(event_id: int, poll_id: int, screens: bool = True, phones: bool
         room = audience_room(event_id) if screens and phones else \
             role_room(event_id, "screen") if screens else role_room(event_id, "participant")
         socketio.emit("poll:results", results_message(audience), to=room)
+    if audience is not None and phones and poll.kind == PollKind.QUIZ:
+        quiz_scores(event_id)  # the quiz's answer is out: each player's phone gets its own points and rank
     if poll.results_visible and poll.reveal_at is not None and poll.reveal_at > utcnow():
         from eventapp.realtime import pump
 
@@ -125,6 +129,12 @@ def poll_results(event_id: int, poll_id: int, screens: bool = True, phones: bool
     if screens:
         _emit_voters(event, poll.id, crew.total.voters,
                      {key: figures.voters for key, figures in crew.sites.items()}, presence_by_site(event))
+
+
+def quiz_scores(event_id: int) -> None:
+    """Each quiz player's own points and rank, to their own phones only (one message per player)."""
+    for participant_id, standing in quiz_standings(event_id).items():
+        socketio.emit("participant:score", standing, to=participant_room(event_id, participant_id))
 
 
 def poll_voters(event: Event, by_site=None, to: str | None = None) -> None:

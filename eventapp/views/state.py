@@ -114,6 +114,10 @@ class PollView(BaseModel):
     reveal_at: datetime | None
     reveal_order: list[str]
     reveal_step: int | None
+    #: The time to answer in seconds (null: none): an open poll with one closes by itself at `closes_at`.
+    answer_seconds: int | None = None
+    #: While open with a time to answer: when it closes (server time), for the phones' and screens' countdowns.
+    closes_at: datetime | None = None
     #: The crew's view only: how many have voted.
     voters: int | None = None
 
@@ -336,6 +340,23 @@ def crew_questions_message(questions: list[dict]) -> dict:
     return {"questions": questions, "waiting": sum(question["state"] == "pending" for question in questions)}
 
 
+def quiz_standings(event_id: int, participant_id: int | None = None) -> dict[int, dict]:
+    """Each quiz player's own standing, by participant id, for their own phones only (`participant:score`): their
+    `points` over the closed quiz questions (as the leaderboard counts them), their `rank` among the players with
+    points (1 is the best; players with equal points share a rank; null while they have none) and how many `players`
+    have points. Only `participant_id`'s when given. No other player's name or token is in it."""
+    from eventapp.results import quiz_points
+
+    points = quiz_points(event_id)
+    scored = sorted((p for p in points.values() if p > 0), reverse=True)
+    better = {}
+    for position, value in enumerate(scored):
+        better.setdefault(value, position)  # how many players have more points than this
+    chosen = points if participant_id is None else {k: v for k, v in points.items() if k == participant_id}
+    return {player: {"points": value, "rank": better[value] + 1 if value > 0 else None, "players": len(scored)}
+            for player, value in chosen.items()}
+
+
 def approval_notices(answers: list, questions: list) -> list[tuple[int, dict]]:
     """What each participant whose answer or question was approved is told on their own phone, as (participant id,
     `participant:approved` message): only the id of their own answer's poll or of their question."""
@@ -446,7 +467,7 @@ def poll_view(event: Event, poll: Poll, voters: int | None = None) -> PollView:
         options=[OptionView(id=o.id, label=o.label, correct=o.correct if tell_correct else None)
                  for o in poll.options],
         results_visible=poll.results_visible, reveal_at=poll.reveal_at, reveal_order=poll.reveal_order,
-        reveal_step=poll.reveal_step, voters=voters,
+        reveal_step=poll.reveal_step, answer_seconds=poll.answer_seconds, closes_at=poll.closes_at, voters=voters,
     )
 
 
