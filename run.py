@@ -157,6 +157,7 @@ def print_links(app) -> None:
             for key, site in links["sites"].items():
                 print(f"  {key:<12} host     {site['host']['url']}")
                 print(f"  {key:<12} screen   {site['screen']['url']}")
+                print(f"  {key:<12} speaker  {site['speaker']['url']}")
                 print(f"  {key:<12} join     {site['join']['url']}  (code {site['join']['code']})")
         print(flush=True)
 

@@ -281,6 +281,8 @@ ACTIONS: list[Action] = [
            "Let the site's paused countdown run on"),
     Action("screen:message", CHAIR, MessageIn, lambda c, p: live.show_message(c, p.text, p.site),
            "Show (or clear) a message on one screen or all"),
+    Action("stage:message", CHAIR, MessageIn, lambda c, p: live.set_stage_message(c, p.text, p.site),
+           "Show (or clear) a message to the person on stage, on one site's speaker view or all"),
     Action("screen:scene", CHAIR, SceneIn, lambda c, p: live.set_scene(c, p.scene, p.text, p.site),
            "Put one screen or all on a holding scene, or back on the programme"),
     Action("screen:clear", CHAIR, SiteChoice, lambda c, p: live.clear_screen(c, p.site),

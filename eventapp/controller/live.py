@@ -300,6 +300,18 @@ def show_message(caller: Caller, text: str, site_key: str | None) -> None:
     commit_change(caller, "screen:message", {"site": site_key, "text": text})
 
 
+def set_stage_message(caller: Caller, text: str, site_key: str | None) -> None:
+    """The chair's message to the person on stage at one site or all ("wrap up", "one more question"): on the speaker
+    view only, never on a screen or phone; empty text clears it."""
+    require_role(caller, Role.CHAIR)
+    text = text.strip()
+    if len(text) > 200:
+        raise BadInput(_("a message is at most 200 characters"))
+    for site in _target_sites(caller, site_key):
+        site_scene(caller, site).stage_message = text
+    commit_change(caller, "stage:message", {"site": site_key, "text": text})
+
+
 def set_scene(caller: Caller, scene: Scene, text: str, site_key: str | None) -> None:
     """Put one screen or all on a holding scene (welcome, break) or back on the programme."""
     require_role(caller, Role.CHAIR)

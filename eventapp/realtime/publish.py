@@ -3,8 +3,9 @@
 from eventapp.extensions import db, socketio
 from eventapp.models import Event, LiveState, Poll, PollKind
 from eventapp.models.base import utcnow
-from eventapp.realtime.rooms import audience_room, crew_room, host_room, participant_room, role_room
+from eventapp.realtime.rooms import audience_room, crew_room, host_room, participant_room, role_room, speaker_room
 from eventapp.views.results import audience_results, crew_results, host_results, results_message
+from eventapp.views.speaker import speaker_views
 from eventapp.views.state import (
     approval_notices,
     crew_questions_message,
@@ -43,6 +44,8 @@ def state_changed(event_id: int) -> None:
         socketio.emit("state:changed", host_snapshot(crew, site.key).model_dump(mode="json"),
                       to=host_room(event_id, site.key))
     socketio.emit("state:changed", state, to=audience_room(event_id))
+    for key, view in speaker_views(event, public).items():
+        socketio.emit("speaker:changed", view.model_dump(mode="json"), to=speaker_room(event_id, key))
 
 
 def on_connect(sid: str, event: Event, role: str, site: str | None, participant) -> None:
@@ -51,6 +54,9 @@ def on_connect(sid: str, event: Event, role: str, site: str | None, participant)
     from eventapp.results import my_votes
 
     version = db.session.get(LiveState, event.id).version  # what every phone at this version gets alike is shared
+    if role == "speaker":
+        socketio.emit("speaker:changed", state_for(event, role, site, version), to=sid)
+        return
     socketio.emit("state:changed", state_for(event, role, site, version), to=sid)
     for results in results_on_screens(event, role, site, version=version):
         socketio.emit("poll:results", results, to=sid)
@@ -70,6 +76,8 @@ def state_for(event: Event, role: str, site: str | None, version: int) -> dict:
         return crew_snapshot(event).model_dump(mode="json")
     if role == "host":
         return host_snapshot(crew_snapshot(event), site).model_dump(mode="json")
+    if role == "speaker":
+        return speaker_views(event, public_snapshot(event))[site].model_dump(mode="json")
     return public_state(event, version)
 
 

@@ -229,6 +229,8 @@ class PresenceView(BaseModel):
 
     hosts: int = 0
     screens: int = 0
+    #: Connected speaker views.
+    speakers: int = 0
     participants: int = 0
     screen_last_seen: datetime | None = None
 
@@ -260,6 +262,8 @@ class CrewSnapshot(Snapshot):
     chairs: int
     #: Every poll of the event, with its number of voters.
     polls: list[PollView]
+    #: The chair's message to each site's stage (the speaker view; sites without one left out).
+    stage_messages: dict[str, str] = {}
 
 
 def public_snapshot(event: Event) -> Snapshot:
@@ -312,6 +316,7 @@ def crew_snapshot(event: Event, public: Snapshot | None = None) -> CrewSnapshot:
         **fields, runsheet=runsheet, planned_end=runsheet[-1].planned_end if runsheet else None,
         projected_end=_projected_end(runsheet, live, now), cues=_cues(event),
         presence=presence_by_site(event), chairs=_count_present(event, Role.CHAIR), polls=_all_polls(event, live),
+        stage_messages=stage_messages(event),
     )
 
 
@@ -325,8 +330,17 @@ def host_snapshot(crew: CrewSnapshot, site: str) -> CrewSnapshot:
         "cues": [cue for cue in crew.cues if cue.site in (None, site)],
         "polls": [poll for poll in crew.polls if poll.site in (None, site)],
         "presence": {key: view for key, view in crew.presence.items() if key == site},
+        "stage_messages": {key: text for key, text in crew.stage_messages.items() if key == site},
         "closing": closing,
     })
+
+
+def stage_messages(event: Event) -> dict[str, str]:
+    """The chair's message to each site's stage (sites without one are left out): for the crew and the speakers."""
+    keys = {site.id: site.key for site in event.sites}
+    rows = db.session.execute(select(SiteScene.site_id, SiteScene.stage_message)
+                              .where(SiteScene.event_id == event.id, SiteScene.stage_message != ""))
+    return {keys[site_id]: text for site_id, text in rows if site_id in keys}
 
 
 def host_questions(questions: list[dict], site: str) -> list[dict]:
@@ -545,6 +559,8 @@ def presence_by_site(event: Event) -> dict[str, PresenceView]:
         view = views[key[site_id]]
         if role == Role.HOST.value:
             view.hosts = count
+        elif role == Role.SPEAKER.value:
+            view.speakers = count
         elif role == Role.SCREEN.value:
             last_seen = _aware(last_seen)
             view.screens = count if last_seen and last_seen >= fresh else 0
