@@ -39,7 +39,7 @@ from eventapp.connections import GATE  # noqa: E402
 from eventapp.extensions import socketio  # noqa: E402
 from eventapp.links import event_links  # noqa: E402
 from eventapp.models import Event  # noqa: E402
-from eventapp.realtime import presence, relay  # noqa: E402
+from eventapp.realtime import deadlines, presence, relay  # noqa: E402
 from eventapp.web.security import RedactTokens  # noqa: E402
 
 
@@ -77,6 +77,7 @@ def main(argv: list[str] | None = None) -> None:
     raise_open_file_limit()
     presence.start_worker(app)  # this worker's connections of an earlier run are gone; their clients reconnect
     relay.start(app)  # pushes the changes that other processes (the CLI) left in the outbox
+    deadlines.start(app)  # closes the polls whose time to answer is up (their stored deadline)
     if app.config["PRINT_LINKS"]:
         print_links(app)
     else:
@@ -156,6 +157,7 @@ def print_links(app) -> None:
             for key, site in links["sites"].items():
                 print(f"  {key:<12} host     {site['host']['url']}")
                 print(f"  {key:<12} screen   {site['screen']['url']}")
+                print(f"  {key:<12} speaker  {site['speaker']['url']}")
                 print(f"  {key:<12} join     {site['join']['url']}  (code {site['join']['code']})")
         print(flush=True)
 

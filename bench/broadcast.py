@@ -210,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     def run(work: Path, children: list[Child]) -> int:
         print(f"work folder {work}", flush=True)
         app_child, app_base, links = start_app(work, children)
-        status, body = http(f"{app_base}/api/v1/events/{SLUG}/event/start", links["chair"]["token"], {})
+        status, body = http(f"{app_base}/api/v1/events/{SLUG}/event/start", links["chair"]["token"], {"confirm": True})
         if status != 200:
             raise RuntimeError(f"the chair could not start the event: {status} {body[:200]!r}")
         screen_token = links["sites"][PANEL_SITES[0]]["screen"]["token"]

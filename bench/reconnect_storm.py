@@ -350,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
         app, base, links = start_app(work, children)
         app.process_env = app_env(work)
         chair = links["chair"]["token"]
-        status, body = http(f"{base}/api/v1/events/{SLUG}/event/start", chair, {})
+        status, body = http(f"{base}/api/v1/events/{SLUG}/event/start", chair, {"confirm": True})
         if status != 200:
             raise RuntimeError(f"the chair could not start the event: {status} {body[:200]!r}")
         codes = [site["join"]["code"] for site in links["sites"].values()]

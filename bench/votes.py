@@ -82,7 +82,7 @@ def answers_for(poll: dict) -> list:
 def prepare_polls(base: str, chair: str, needed: int, hide: bool = False) -> list[dict]:
     """Start the event and open `needed` event-wide polls: the demo's first, then new single-choice ones; with
     hide, the chair then hides their results (the screens show "12 of 40 voted", the phones nothing)."""
-    status, body = http(f"{base}/api/v1/events/{SLUG}/event/start", chair, {})
+    status, body = http(f"{base}/api/v1/events/{SLUG}/event/start", chair, {"confirm": True})
     if status != 200:
         raise RuntimeError(f"the chair could not start the event: {status} {body[:200]!r}")
 

@@ -119,12 +119,28 @@ def issue_token(event: Event, role: Role, site: Site | None) -> AccessToken:
     return row
 
 
+#: The links every site has, besides the join code.
+SITE_ROLES = (Role.HOST, Role.SCREEN, Role.SPEAKER)
+
+
 def issue_all_tokens(event: Event) -> None:
-    """Give an event its chair token and a host and screen token for every site."""
+    """Give an event its chair token and a host, screen and speaker token for every site."""
     issue_token(event, Role.CHAIR, None)
     for site in event.sites:
-        issue_token(event, Role.HOST, site)
-        issue_token(event, Role.SCREEN, site)
+        for role in SITE_ROLES:
+            issue_token(event, role, site)
+
+
+def issue_missing_tokens(event: Event) -> int:
+    """Give an event the links it lacks (an event made before a kind of link existed: the speaker view's), leaving
+    every existing one as it is; returns how many were made."""
+    have = set(db.session.execute(select(AccessToken.role, AccessToken.site_id)
+                                  .where(AccessToken.event_id == event.id)).all())
+    wanted = [(Role.CHAIR, None)] + [(role, site) for site in event.sites for role in SITE_ROLES]
+    missing = [(role, site) for role, site in wanted if (role, site.id if site else None) not in have]
+    for role, site in missing:
+        issue_token(event, role, site)
+    return len(missing)
 
 
 def token_of(row: AccessToken) -> str:

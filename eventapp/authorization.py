@@ -17,6 +17,8 @@ from eventapp.models import Role
 CALLERS = ("anonymous", "participant", "screen", "other host", "host", "chair")
 EVERYONE = frozenset(CALLERS)
 CHAIR = frozenset({"chair"})
+#: None of the six kinds: a route for a link of its own (the speaker view's).
+NOBODY: frozenset[str] = frozenset()
 
 #: Host actions that are about the host's own site whatever it names (a host signals for itself).
 HOST_ACTS_FOR_ITSELF = {"host:status"}
@@ -45,6 +47,7 @@ ROUTES: list[Entry] = [
     Entry("HTTP", "GET /e/<slug>/report/programme-template.yaml", CHAIR),
     Entry("HTTP", "GET /e/<slug>/host/<site_key>", frozenset({"host"}), "the site's own host only"),
     Entry("HTTP", "GET /e/<slug>/screen/<site_key>", frozenset({"screen"}), "the site's own screen only"),
+    Entry("HTTP", "GET /e/<slug>/speaker/<site_key>", NOBODY, "the site's own speaker link only"),
     Entry("HTTP", "POST /e/<slug>/control", CHAIR, "a link's token for the pages' cookie (the loader)"),
     Entry("HTTP", "POST /e/<slug>/programme", CHAIR, "the same"),
     Entry("HTTP", "POST /e/<slug>/audience", CHAIR, "the same"),
@@ -52,6 +55,7 @@ ROUTES: list[Entry] = [
     Entry("HTTP", "POST /e/<slug>/report", CHAIR, "the same"),
     Entry("HTTP", "POST /e/<slug>/host/<site_key>", frozenset({"host"}), "the same, the site's own host only"),
     Entry("HTTP", "POST /e/<slug>/screen/<site_key>", frozenset({"screen"}), "the same, the site's own screen only"),
+    Entry("HTTP", "POST /e/<slug>/speaker/<site_key>", NOBODY, "the same, the site's own speaker link only"),
     Entry("HTTP", "GET /e/<slug>/sites/<site_key>/join-qr.svg", EVERYONE, "the join code is public"),
     Entry("HTTP", "GET /e/<slug>/results/<poll_key>", EVERYONE, "once revealed; the chair before"),
     Entry("HTTP", "GET /e/<slug>/results/<poll_key>/qr.svg", EVERYONE),

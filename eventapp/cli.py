@@ -70,18 +70,19 @@ def links_command(slug: str, as_json: bool) -> None:
     for key, site in links["sites"].items():
         click.echo(f"  {key + ' host':<28} {site['host']['url']}")
         click.echo(f"  {key + ' screen':<28} {site['screen']['url']}")
+        click.echo(f"  {key + ' speaker':<28} {site['speaker']['url']}")
         click.echo(f"  {key + ' join (code ' + site['join']['code'] + ')':<28} {site['join']['url']}")
 
 
 @click.command("rotate-links")
 @click.argument("slug")
 @click.option("--all", "rotate_all", is_flag=True, help="Replace every link of the event.")
-@click.option("--role", type=click.Choice(["chair", "host", "screen"]), help="The link to replace.")
-@click.option("--site", "site_key", help="The site of a host or screen link.")
+@click.option("--role", type=click.Choice(["chair", "host", "screen", "speaker"]), help="The link to replace.")
+@click.option("--site", "site_key", help="The site of a host, screen or speaker link.")
 def rotate_links_command(slug: str, rotate_all: bool, role: str | None, site_key: str | None) -> None:
     """Replace links with new ones; the old ones stop working at once."""
-    if not (rotate_all or (role == "chair" and not site_key) or (role in ("host", "screen") and site_key)):
-        raise click.UsageError("give --all, --role chair, or --role host/screen with --site")
+    if not (rotate_all or (role == "chair" and not site_key) or (role in ("host", "screen", "speaker") and site_key)):
+        raise click.UsageError("give --all, --role chair, or --role host/screen/speaker with --site")
     caller = _cli_caller(_event(slug))
     try:
         if rotate_all:

@@ -11,6 +11,7 @@ import flask_migrate
 from flask import Flask
 from sqlalchemy import select, text
 
+from eventapp.access import issue_missing_tokens
 from eventapp.extensions import db
 from eventapp.models import Event
 from eventapp.programme.store import import_programme
@@ -32,6 +33,10 @@ def prepare_database(app: Flask) -> None:
         if app.config["LOAD_DEMO"] and db.session.scalar(select(Event.id).limit(1)) is None:
             load_programme_file(DEMO_PROGRAMME)
             log.info("loaded the demo event from %s", DEMO_PROGRAMME)
+        made = sum(issue_missing_tokens(event) for event in db.session.scalars(select(Event)))
+        db.session.commit()
+        if made:
+            log.info("made %d missing access link(s) (the speaker views of events made before them)", made)
 
 
 @contextmanager

@@ -33,6 +33,7 @@ def event_links(event: Event) -> dict:
             site.key: {
                 "host": link("pages.host", Role.HOST, site),
                 "screen": link("pages.screen", Role.SCREEN, site),
+                "speaker": link("pages.speaker", Role.SPEAKER, site),
                 "join": join_link(site),
             }
             for site in event.sites

@@ -33,7 +33,10 @@ PROGRAMME = "programme"    # the run sheet: {"version": N}
 POLL = "poll"              # a poll's results and voter counts: {"poll": ID}
 QUESTIONS = "questions"    # the question list: {}
 DROP = "drop"              # connections whose link was replaced: {"sids": [...]}
-CHANGES = (STATE, PROGRAMME, POLL, QUESTIONS, DROP)
+#: Answers or questions approved by moderation, to tell their participants' phones:
+#: {"answers": [[PARTICIPANT, POLL], ...], "questions": [[PARTICIPANT, QUESTION], ...]} (either may be left out)
+APPROVED = "approved"
+CHANGES = (STATE, PROGRAMME, POLL, QUESTIONS, DROP, APPROVED)
 #: The kinds of tap, in memory only.
 VOTE = "vote"              # a poll got a vote: {"poll": ID}
 REACTION = "reaction"      # {"site": KEY, "reaction": "applause"}

@@ -25,6 +25,9 @@ CLOUD_SIZE = 60
 QUIZ_POINTS = 1000
 QUIZ_SPEED_BONUS = 500
 QUIZ_SPEED_WINDOW_S = 20
+#: A poll's time to answer (`answer_seconds`: it closes by itself when the time is up), in seconds.
+ANSWER_SECONDS_MIN = 5
+ANSWER_SECONDS_MAX = 3600
 
 
 class AnswerError(ValueError):
@@ -113,10 +116,13 @@ def ui_strings() -> dict:
 
 
 def definition_problems(kind: PollKind, option_labels: list[str], correct_flags: list[bool],
-                        has_scale: bool) -> list[str]:
+                        has_scale: bool, answer_seconds: int | None = None) -> list[str]:
     """What is wrong with a poll definition of this kind (empty when it is fine)."""
     rule = RULES[kind]
     problems = []
+    if answer_seconds is not None and not ANSWER_SECONDS_MIN <= answer_seconds <= ANSWER_SECONDS_MAX:
+        problems.append(f"answer_seconds is the time to answer: {ANSWER_SECONDS_MIN} to {ANSWER_SECONDS_MAX} "
+                        f"seconds, not {answer_seconds}")
     count = len(option_labels)
     if rule.max_options == 0 and count:
         problems.append(f"a {kind} poll has no options")

@@ -71,6 +71,27 @@ def pending_open_answers(poll: Poll) -> list[dict]:
     return [{"id": vote_id, "site": key, "text": text} for vote_id, key, text in rows]
 
 
+def waiting_open_answers(poll: Poll) -> dict[str, int]:
+    """How many open answers wait for moderation, per site key (a count only: the texts are the crew's)."""
+    mode = db.session.get(LiveState, poll.event_id).mode
+    rows = db.session.execute(
+        select(Site.key, func.count()).select_from(Vote).join(Site, Site.id == Vote.site_id)
+        .where(Vote.poll_id == poll.id, Vote.mode == mode, Vote.moderation == "pending").group_by(Site.key))
+    return dict(rows.all())
+
+
+def quiz_points(event_id: int, mode: RunMode | None = None) -> dict[int, int]:
+    """Every quiz player's points by participant id, over the closed quiz polls of the current run (or `mode`'s), as
+    the leaderboard counts them; a player who answered only wrongly has 0."""
+    mode = mode or db.session.get(LiveState, event_id).mode
+    rows = db.session.execute(
+        select(Vote.participant_id, func.sum(Vote.score)).join(Poll, Poll.id == Vote.poll_id)
+        .where(Poll.event_id == event_id, Poll.kind == PollKind.QUIZ, Poll.state == PollState.CLOSED,
+               Vote.mode == mode)
+        .group_by(Vote.participant_id))
+    return {participant_id: int(points or 0) for participant_id, points in rows}
+
+
 def quiz_leaderboard(event_id: int, mode: RunMode | None = None) -> dict:
     """The best quiz players overall and per site: points summed over the closed quiz polls of the current run (or
     of `mode`'s), so that no score moves while a question is open. Players with no points are left out."""

@@ -69,7 +69,7 @@ class Chair:
 
     def start_at_the_polls(self) -> None:
         """Start the event and go to the segment with the polls for everyone."""
-        self.do("event:start")
+        self.do("event:start", {"confirm": True})
         self.do("programme:jump", {"segment_id": self.segment_id("poll")})
 
     def question_id(self, text_start: str, timeout: float = 10) -> int:

@@ -27,6 +27,7 @@ def all_tokens(links: dict) -> dict[str, str]:
     for key, site in links["sites"].items():
         tokens[f"{key} host"] = site["host"]["token"]
         tokens[f"{key} screen"] = site["screen"]["token"]
+        tokens[f"{key} speaker"] = site["speaker"]["token"]
     return tokens
 
 
@@ -54,7 +55,7 @@ def chair_api(client, links):
 
 def test_tokens_have_at_least_128_bits_and_differ_per_role_and_site(links):
     tokens = all_tokens(links)
-    assert len(tokens) == 1 + 2 * len(SITE_KEYS)
+    assert len(tokens) == 1 + 3 * len(SITE_KEYS)
     for name, token in tokens.items():
         assert re.fullmatch(r"[A-Za-z0-9_-]{22,}", token), name  # 22 base64 characters carry 132 bits
     assert len(set(tokens.values())) == len(tokens)
@@ -164,10 +165,11 @@ def test_a_bad_rotation_request_is_refused_and_changes_nothing(links, chair_api,
 
 
 @pytest.mark.parametrize(("args", "changed"), [
-    (["--all"], ["chair"] + [f"{key} {role}" for key in SITE_KEYS for role in ("host", "screen")]),
+    (["--all"], ["chair"] + [f"{key} {role}" for key in SITE_KEYS for role in ("host", "screen", "speaker")]),
     (["--role", "chair"], ["chair"]),
     (["--role", "host", "--site", "eindhoven"], ["eindhoven host"]),
     (["--role", "screen", "--site", "den-haag"], ["den-haag screen"]),
+    (["--role", "speaker", "--site", "enschede"], ["enschede speaker"]),
 ])
 def test_rotating_links_on_the_command_line_replaces_them(client, runner, links, args, changed):
     result = runner.invoke(args=["rotate-links", DEMO_SLUG, *args])
@@ -216,12 +218,14 @@ def test_links_json_has_exactly_the_documented_shape(runner, demo):
     assert set(links["chair"]) == {"url", "token"}
     assert list(links["sites"]) == SITE_KEYS
     for key, site in links["sites"].items():
-        assert set(site) == {"host", "screen", "join"}
-        assert set(site["host"]) == set(site["screen"]) == {"url", "token"}
+        assert set(site) == {"host", "screen", "speaker", "join"}
+        assert set(site["host"]) == set(site["screen"]) == set(site["speaker"]) == {"url", "token"}
         assert set(site["join"]) == {"url", "code"}
         assert site["host"]["url"] == f"http://test.local/e/{DEMO_SLUG}/host/{key}#token={site['host']['token']}"
         assert site["screen"]["url"] == \
             f"http://test.local/e/{DEMO_SLUG}/screen/{key}#token={site['screen']['token']}"
+        assert site["speaker"]["url"] == \
+            f"http://test.local/e/{DEMO_SLUG}/speaker/{key}#token={site['speaker']['token']}"
         assert site["join"]["url"] == f"http://test.local/j/{site['join']['code']}"
         assert site["join"]["code"] == demo.site(key).join_code
     assert links["chair"]["url"] == f"http://test.local/e/{DEMO_SLUG}/control#token={links['chair']['token']}"
@@ -230,7 +234,7 @@ def test_links_json_has_exactly_the_documented_shape(runner, demo):
 def test_every_link_of_links_json_opens_its_page(client, runner):
     links = json.loads(runner.invoke(args=["links", DEMO_SLUG, "--json"]).output)
     urls = [links["chair"]["url"]] + [site[surface]["url"] for site in links["sites"].values()
-                                      for surface in ("host", "screen")]
+                                      for surface in ("host", "screen", "speaker")]
     for url in urls:
         assert open_link(client, url).status_code == 200, url
     for site in links["sites"].values():
@@ -246,6 +250,7 @@ def test_links_without_json_prints_a_readable_table(runner, links):
     for key, site in links["sites"].items():
         assert re.search(rf"^\s+{key} host\s+{re.escape(site['host']['url'])}$", result.output, re.M)
         assert re.search(rf"^\s+{key} screen\s+{re.escape(site['screen']['url'])}$", result.output, re.M)
+        assert re.search(rf"^\s+{key} speaker\s+{re.escape(site['speaker']['url'])}$", result.output, re.M)
         assert re.search(rf"^\s+{key} join \(code {site['join']['code']}\)\s+{re.escape(site['join']['url'])}$",
                          result.output, re.M)
     assert not result.output.lstrip().startswith("{")
@@ -289,11 +294,11 @@ def test_the_links_page_shows_a_qr_code_per_link(client, links):
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     cards = re.findall(r'<article class="card link-card".*?</article>', page, re.S)
-    assert len(cards) == 1 + 3 * len(SITE_KEYS)
+    assert len(cards) == 1 + 4 * len(SITE_KEYS)
     for card in cards:
         assert re.search(r'<div class="qr"[^>]*>\s*<svg', card), card[:200]
     urls = [links["chair"]["url"]] + [site[s]["url"] for site in links["sites"].values()
-                                      for s in ("host", "screen", "join")]
+                                      for s in ("host", "screen", "speaker", "join")]
     for url in urls:
         assert url.replace("&", "&amp;") in page
 
@@ -329,7 +334,7 @@ def test_a_host_reads_only_its_own_sites_crew_data_over_the_api(client, links):
 
     chair, den_haag = links["chair"]["token"], links["sites"]["den-haag"]["host"]["token"]
     enschede = links["sites"]["enschede"]["host"]["token"]
-    call(chair, "event/start")
+    call(chair, "event/start", {"confirm": True})
     call(chair, "cue/send", {"text": "Den Haag, nog twee minuten", "site": "den-haag"})
     call(chair, "cue/send", {"text": "Iedereen klaar?"})
     call(den_haag, "poll/create", {"poll": {"key": "dh-eigen", "kind": "open", "question": "Wat leeft er?"},

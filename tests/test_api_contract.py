@@ -58,7 +58,8 @@ def test_protocol_md_documents_every_socket_event():
 
 def test_the_http_api_runs_the_same_actions_as_the_sockets(client, links):
     chair = {"Authorization": f"Bearer {links['chair']['token']}"}
-    assert client.post(f"/api/v1/events/{SLUG}/event/start", headers=chair).get_json() == {"ok": True, "version": 1}
+    started = client.post(f"/api/v1/events/{SLUG}/event/start", headers=chair, json={"confirm": True})
+    assert started.get_json() == {"ok": True, "version": 1}
     reply = client.post(f"/api/v1/events/{SLUG}/live/on-air", headers=chair, json={"site": "enschede"})
     assert reply.status_code == 200 and reply.get_json()["version"] == 2
     state = client.get(f"/api/v1/events/{SLUG}/state", headers=chair).get_json()
@@ -81,7 +82,7 @@ def test_the_http_api_refuses_clearly_and_changes_nothing(client, links, running
     tokens = {"chair": links["chair"]["token"], "host": links["sites"]["enschede"]["host"]["token"]}
     chair = {"Authorization": f"Bearer {tokens['chair']}"}
     if running:
-        client.post(f"/api/v1/events/{SLUG}/event/start", headers=chair)
+        client.post(f"/api/v1/events/{SLUG}/event/start", headers=chair, json={"confirm": True})
     before = client.get(f"/api/v1/events/{SLUG}/state", headers=chair).get_json()["version"]
 
     auth = {"Authorization": f"Bearer {tokens[headers]}"} if headers else {}

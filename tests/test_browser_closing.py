@@ -21,7 +21,7 @@ def test_learnings_the_closing_round_and_the_white_book_over_the_magic_wall(chai
                                                                             browser, artifacts):
     screens = {key: open_page(url(server_links, key, "screen")) for key in SITES}
     hosts = {key: open_page(url(server_links, key, "host"), LAPTOP) for key in SITES}
-    chair.do("event:start")
+    chair.do("event:start", {"confirm": True})
     chair.do("programme:jump", {"segment_id": chair.segment_id("regional")})
 
     # Den Haag's host writes the learnings in the panel; markup is refused with a clear message.

@@ -164,7 +164,7 @@ def test_a_site_card_shows_a_poll_left_open_in_eindhoven_covered_by_the_closing_
         real_server, panel, artifacts):
     chair = Chair(real_server, panel.links)
     try:
-        chair.do("event:start")
+        chair.do("event:start", {"confirm": True})
         chair.do("poll:create", {"poll": {"key": "eindhoven-thema", "kind": "single",
                                           "question": "Welk thema pakken we op?", "options": ["Scholing", "Netwerk"]},
                                  "site": "eindhoven", "segment_id": None})

@@ -256,7 +256,7 @@ def test_the_phone_asks_for_a_vote_only_while_its_sites_screen_shows_the_open_po
 
 
 def test_a_statement_at_eindhoven_only(phones, chair, server_links, artifacts):
-    chair.do("event:start")
+    chair.do("event:start", {"confirm": True})
     regional = next(row["id"] for row in chair.state()["runsheet"] if row["kind"] == "regional")
     chair.do("programme:jump", {"segment_id": regional})
     chair.open("eindhoven-stelling-1")

@@ -265,7 +265,7 @@ def test_the_list_follows_the_event_and_changes_made_elsewhere(editor, artifacts
     chair = {"Authorization": f"Bearer {editor.token}"}
     programme = editor.api_programme()
     on_now = programme["segments"][1]
-    assert requests.post(f"{base}/event/start", headers=chair, timeout=10).status_code == 200
+    assert requests.post(f"{base}/event/start", json={"confirm": True}, headers=chair, timeout=10).status_code == 200
     jumped = requests.post(f"{base}/programme/jump", json={"segment_id": on_now["id"]}, headers=chair, timeout=10)
     assert jumped.status_code == 200, jumped.text
 

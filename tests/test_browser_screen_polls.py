@@ -111,7 +111,7 @@ def hide_results_until_revealed(chair: Chair, poll: dict) -> None:
 
 def test_a_poll_shows_its_qr_code_then_flips_to_the_results_on_every_screen_at_once(
         chair, server_links, phones, open_page, artifacts):
-    chair.do("event:start")
+    chair.do("event:start", {"confirm": True})
     poll = chair.poll("vraag-3")
     hide_results_until_revealed(chair, poll)
     den_haag = open_page(url(server_links, "den-haag", "screen"))
@@ -185,7 +185,7 @@ def test_a_poll_shows_its_qr_code_then_flips_to_the_results_on_every_screen_at_o
 
 def test_the_word_cloud_grows_live_and_the_eurovision_reveal_shows_the_sites_in_turn(
         chair, server_links, phones, open_page, artifacts):
-    chair.do("event:start")
+    chair.do("event:start", {"confirm": True})
     chair.do("programme:jump", {"segment_id": chair.segment_id("poll")})
     screen = open_page(url(server_links, "eindhoven", "screen"))
     wait_live(screen)
@@ -246,7 +246,7 @@ def test_the_word_cloud_grows_live_and_the_eurovision_reveal_shows_the_sites_in_
 
 def test_a_screen_in_a_site_by_site_reveal_draws_only_the_revealed_sites_and_the_total_the_server_sent(
         chair, server_links, phones, open_page):
-    chair.do("event:start")
+    chair.do("event:start", {"confirm": True})
     chair.do("programme:jump", {"segment_id": chair.segment_id("poll")})
     screen = open_page(url(server_links, "online", "screen"))
     wait_live(screen)
@@ -278,7 +278,7 @@ def test_a_screen_in_a_site_by_site_reveal_draws_only_the_revealed_sites_and_the
 # ---- a quiz: the right answer, then the leaderboard ----
 
 def test_a_quiz_marks_the_right_answer_and_shows_the_leaderboard(chair, server_links, phones, open_page, artifacts):
-    chair.do("event:start")
+    chair.do("event:start", {"confirm": True})
     chair.do("poll:create", {"poll": {"key": "quiz-1", "kind": "quiz", "hide_results": True,
                                       "question": "In welk jaar begon Perspectief op Werk?",
                                       "options": ["2019", {"label": "2020", "correct": True}, "2021"]},
@@ -308,7 +308,7 @@ def test_a_quiz_marks_the_right_answer_and_shows_the_leaderboard(chair, server_l
 
 def test_the_eindhoven_host_runs_its_own_statement_poll_and_moderates_its_site(
         chair, server_links, phones, open_page, artifacts):
-    chair.do("event:start")
+    chair.do("event:start", {"confirm": True})
     chair.do("programme:jump", {"segment_id": chair.segment_id("regional")})
     chair.do("poll:create", {"poll": {"key": "enschede-podium", "kind": "single", "question": "Welk podium?",
                                       "options": ["Podium 1", "Podium 2"]}, "site": "enschede", "segment_id": None})
@@ -399,7 +399,7 @@ def test_the_eindhoven_host_runs_its_own_statement_poll_and_moderates_its_site(
 
 
 def test_the_host_panel_says_truthfully_when_each_polls_results_will_show(chair, server_links, open_page):
-    chair.do("event:start")
+    chair.do("event:start", {"confirm": True})
     chair.do("poll:create", {"poll": {"key": "quiz-1", "kind": "quiz", "hide_results": True, "question": "Welk jaar?",
                                       "options": ["2019", {"label": "2020", "correct": True}]},
                              "site": None, "segment_id": None})
@@ -435,7 +435,7 @@ def test_the_host_panel_says_truthfully_when_each_polls_results_will_show(chair,
 
 def test_a_featured_question_shows_on_every_screen_as_text_and_reactions_rise(
         chair, server_links, phones, open_page, artifacts):
-    chair.do("event:start")
+    chair.do("event:start", {"confirm": True})
     screens = {site: open_page(url(server_links, site, "screen")) for site in ("den-haag", "enschede", "eindhoven")}
     calm = open_page(url(server_links, "online", "screen"), reduced_motion="reduce")
     for page in (*screens.values(), calm):

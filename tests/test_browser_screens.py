@@ -106,7 +106,7 @@ def test_the_site_on_air_shows_on_air_while_the_others_show_live_from_it(chair, 
     enschede = open_page(url(server_links, "enschede", "screen"))
     den_haag = open_page(url(server_links, "den-haag", "screen"))
     host = open_page(url(server_links, "enschede", "host"), LAPTOP)
-    chair.do("event:start")
+    chair.do("event:start", {"confirm": True})
     chair.do("live:on-air", {"site": "enschede"})
 
     expect(enschede.get_by_test_id("on-air")).to_have_text("ON AIR")
@@ -145,7 +145,7 @@ def test_the_site_on_air_shows_on_air_while_the_others_show_live_from_it(chair, 
 
 def test_a_regional_segment_shows_each_sites_part_and_the_item_its_host_puts_on(chair, server_links, open_page,
                                                                                  artifacts):
-    chair.do("event:start")
+    chair.do("event:start", {"confirm": True})
     chair.do("programme:jump", {"segment_id": chair.segment_id("regional")})
     host = open_page(url(server_links, "enschede", "host"), LAPTOP)
     enschede = open_page(url(server_links, "enschede", "screen"))
@@ -206,7 +206,7 @@ def test_a_regional_segment_shows_each_sites_part_and_the_item_its_host_puts_on(
 
 
 def test_a_host_answers_cues_for_its_site_and_for_all_hosts(chair, server_links, open_page, artifacts):
-    chair.do("event:start")
+    chair.do("event:start", {"confirm": True})
     chair.do("cue:send", {"text": "Klaar voor de livegroet uit de Grolsch Veste?", "site": "enschede"})
     chair.do("cue:send", {"text": "Nog vijf minuten tot de afsluiting", "site": None})
     chair.do("cue:send", {"text": "Alleen voor Eindhoven", "site": "eindhoven"})
@@ -248,7 +248,7 @@ def test_the_host_panel_takes_an_edited_programme_without_a_reload(chair, server
 
 def test_a_message_and_a_holding_scene_from_the_chair_appear_on_the_screen(chair, server_links, open_page,
                                                                            artifacts):
-    chair.do("event:start")
+    chair.do("event:start", {"confirm": True})
     enschede = open_page(url(server_links, "enschede", "screen"))
     eindhoven = open_page(url(server_links, "eindhoven", "screen"))
     wait_live(enschede)
@@ -289,7 +289,7 @@ def test_the_screen_welcomes_before_the_start_and_closes_after_the_end(chair, se
     shot(screen, artifacts, "screen-eindhoven-welcome-laptop")
     screen.set_viewport_size(PROJECTOR)
 
-    chair.do("event:start")
+    chair.do("event:start", {"confirm": True})
     expect(now).to_contain_text("Centrale aftrap")
     assert join.bounding_box()["height"] < 300  # small in the corner during the programme
 
@@ -301,7 +301,7 @@ def test_the_screen_welcomes_before_the_start_and_closes_after_the_end(chair, se
 
 def test_a_video_segment_without_a_file_shows_a_title_card_with_the_elapsed_time(chair, server_links, open_page,
                                                                                 artifacts):
-    chair.do("event:start")
+    chair.do("event:start", {"confirm": True})
     chair.do("programme:jump", {"segment_id": chair.segment_id("video")})
     screen = open_page(url(server_links, "online", "screen"))
     card = screen.get_by_test_id("video-card")
@@ -381,7 +381,7 @@ def test_a_video_plays_pauses_and_seeks_in_step_on_every_screen(chair, server_li
     response = requests.put(f"{base}/segments/{segment_id}", json={"segment": {**spec, "video": video_url}},
                             headers=headers, timeout=10)
     assert response.status_code == 200, response.text
-    chair.do("event:start")
+    chair.do("event:start", {"confirm": True})
     chair.do("programme:jump", {"segment_id": segment_id})
     screens = [open_page(url(server_links, site, "screen")) for site in ("enschede", "eindhoven")]
     for screen in screens:
@@ -414,7 +414,7 @@ def test_a_video_plays_pauses_and_seeks_in_step_on_every_screen(chair, server_li
 
 def test_the_screen_greys_out_while_the_server_is_away_and_recovers_with_the_current_state(
         real_server, chair, server_links, open_page, artifacts):
-    chair.do("event:start")
+    chair.do("event:start", {"confirm": True})
     chair.do("live:on-air", {"site": "enschede"})
     screen = open_page(url(server_links, "eindhoven", "screen"), allow_network_errors=True)
     host = open_page(url(server_links, "eindhoven", "host"), LAPTOP, allow_network_errors=True)
@@ -481,7 +481,7 @@ SOCKET_PROBE = """
 
 def test_a_screen_that_got_the_state_over_its_new_connection_is_live_at_once_after_a_reconnect(
         chair, server_links, page):
-    chair.do("event:start")
+    chair.do("event:start", {"confirm": True})
     page.add_init_script(SOCKET_PROBE)
     page.goto(url(server_links, "enschede", "screen"))
     wait_live(page)
@@ -503,7 +503,7 @@ def test_a_screen_that_got_the_state_over_its_new_connection_is_live_at_once_aft
 
 def test_after_a_restore_from_a_backup_the_pages_show_the_restored_state_though_its_version_is_older(
         real_server, chair, server_links, open_page):
-    chair.do("event:start")
+    chair.do("event:start", {"confirm": True})
     chair.do("live:on-air", {"site": "enschede"})
     database = real_server.instance / "eventapp.sqlite3"
     backup = real_server.instance / "backup.sqlite3"
@@ -540,7 +540,7 @@ def test_after_a_restore_from_a_backup_the_pages_show_the_restored_state_though_
 
 
 def test_the_overlay_has_a_transparent_background_and_no_qr_code(chair, server_links, open_page, artifacts):
-    chair.do("event:start")
+    chair.do("event:start", {"confirm": True})
     chair.do("live:on-air", {"site": "enschede"})
     chair.do("screen:message", {"text": "Stel uw vraag via de QR-code in de zaal", "site": "enschede"})
     overlay = open_page(url(server_links, "enschede", "screen", "&overlay=1"))

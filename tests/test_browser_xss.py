@@ -52,7 +52,7 @@ def test_user_text_with_html_and_script_shows_as_text_on_every_surface(real_serv
     code = links["sites"]["enschede"]["join"]["code"]
     phone = Phone(real_server, code, NAME)
     try:
-        chair_do(real_server, token, "event:start")
+        chair_do(real_server, token, "event:start", {"confirm": True})
         chair_do(real_server, token, "poll:create", {"poll": {"key": "xss-open", "kind": "open",
                                                               "question": "Wat is uw les?"}})
         polls = {poll["key"]: poll for poll in crew_state(real_server, token)["polls"]}

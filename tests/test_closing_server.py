@@ -60,7 +60,7 @@ def refused(client: Client, name: str, payload: dict | None = None) -> str:
 def test_learnings_the_closing_round_and_the_white_book_from_den_haag_via_enschede_to_eindhoven(real_server, crew):
     clients = crew
     chair = clients["chair"]
-    chair.act("event:start")
+    chair.act("event:start", {"confirm": True})
     chair.act("programme:jump", {"segment_id": segment_id(chair.states[-1], "regional")})
 
     # Learnings: each host its own site's, in order; markup is refused, nothing changes.

@@ -78,7 +78,8 @@ def test_nul_characters_in_any_text_field_are_refused_on_postgresql_and_change_n
     phone = socketio.test_client(pg_app, auth={"participant": token})
     host = socketio.test_client(pg_app, auth={"token": links["sites"]["enschede"]["host"]["token"]})
     chair = {"Authorization": f"Bearer {links['chair']['token']}"}
-    assert client.post(f"/api/v1/events/{DEMO_SLUG}/event/start", headers=chair).status_code == 200
+    started = client.post(f"/api/v1/events/{DEMO_SLUG}/event/start", headers=chair, json={"confirm": True})
+    assert started.status_code == 200
     created = host.emit("poll:create", {"poll": {"key": "open-1", "kind": "open", "question": "Wat?"}}, callback=True)
     assert created["ok"], created
     open_poll = db.session.scalar(select(Poll).where(Poll.key == "open-1"))

@@ -71,6 +71,16 @@ def second_segment(demo):
     live.next_segment(chair_of(demo))
 
 
+def with_timer(demo):
+    started(demo)
+    live.set_site_timer(chair_of(demo), 300, "enschede")
+
+
+def with_paused_timer(demo):
+    with_timer(demo)
+    live.pause_site_timer(chair_of(demo), "enschede")
+
+
 def rehearsing(demo):
     live.start_rehearsal(chair_of(demo))
 
@@ -167,7 +177,7 @@ def first_option_of(key: str) -> int:
 
 #: action -> (how to prepare the state, a valid payload (a function of the demo event))
 CASES = {
-    "event:start": (nothing, lambda d: {}),
+    "event:start": (nothing, lambda d: {"confirm": True}),
     "event:end": (started, lambda d: {}),
     "programme:next": (started, lambda d: {}),
     "programme:previous": (second_segment, lambda d: {}),
@@ -180,6 +190,9 @@ CASES = {
     "host:status": (started, lambda d: {"status": "ready"}),
     "site:item": (at_kind(SegmentKind.REGIONAL), lambda d: {"index": 1, "site": "enschede"}),
     "site:timer": (started, lambda d: {"seconds": 300, "site": "enschede"}),
+    "site:timer-adjust": (with_timer, lambda d: {"seconds": 60, "site": "enschede"}),
+    "site:timer-pause": (with_timer, lambda d: {"site": "enschede"}),
+    "site:timer-resume": (with_paused_timer, lambda d: {"site": "enschede"}),
     "screen:message": (started, lambda d: {"text": "Nog 2 minuten"}),
     "screen:scene": (started, lambda d: {"scene": "holding", "text": "Welkom"}),
     "screen:clear": (with_poll_on_a_screen, lambda d: {"site": "enschede"}),
@@ -210,6 +223,8 @@ CASES = {
     "poll:dismiss": (with_open_poll, lambda d: {"site": "enschede"}),
     "answer:moderate": (with_open_answer, lambda d: {"vote_id": last_id(Vote), "decision": "approved"}),
     "question:moderate": (with_question, lambda d: {"question_id": last_id(Question), "state": "approved"}),
+    "answer:approve-all": (with_open_answer, lambda d: {"poll_id": poll_id_of("enschede-open")}),
+    "question:approve-all": (with_question, lambda d: {"site": "enschede"}),
     "question:feature": (with_approved_question, lambda d: {"question_id": last_id(Question)}),
     "poll:vote": (with_open_poll, lambda d: {"poll_id": poll_id_of("enschede-koffie"),
                                              "answer": {"option": first_option_of("enschede-koffie")},
@@ -343,7 +358,8 @@ def test_a_cue_to_all_hosts_is_answered_by_each_for_its_own_site(app, demo, link
 @pytest.mark.parametrize(("prepare", "name", "payload", "message"), [
     (nothing, "programme:next", {}, "not running"),
     (nothing, "live:on-air", {"site": "enschede"}, "not running"),
-    (started, "event:start", {}, "running already"),
+    (started, "event:start", {"confirm": True}, "running already"),
+    (nothing, "event:start", {}, "confirm it"),
     (started, "programme:previous", {}, "first segment"),
     (started, "live:on-air", {"site": "utrecht"}, "no site 'utrecht'"),
     (started, "live:on-air", {}, "Field required"),
@@ -363,7 +379,7 @@ def test_a_cue_to_all_hosts_is_answered_by_each_for_its_own_site(app, demo, link
     (at_kind(SegmentKind.VIDEO), "video:pause", {}, "not playing"),
     (at_kind(SegmentKind.VIDEO), "video:seek", {"position": -1}, "greater than or equal to 0"),
     (started, "live:central", {}, "central programme already"),
-    (started, "rehearsal:start", {}, "run for real"),
+    (started, "rehearsal:start", {}, "started for real"),
     (nothing, "rehearsal:reset", {}, "no rehearsal"),
     (started, "programme:next", "not an object", "valid dictionary"),
 ])

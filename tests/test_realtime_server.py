@@ -78,7 +78,7 @@ def crew(real_server):
 def test_every_screen_sees_every_state_of_the_whole_programme_in_order(real_server, crew):
     clients, links = crew
     chair = clients["chair"]
-    versions = [chair.act("event:start")["version"]]
+    versions = [chair.act("event:start", {"confirm": True})["version"]]
     programme = requests.get(f"{real_server.base_url}/api/v1/events/{DEMO_SLUG}/programme",
                              headers={"Authorization": f"Bearer {links['chair']['token']}"}, timeout=10).json()
     for row in programme["segments"][1:]:
@@ -121,7 +121,7 @@ def test_every_screen_sees_every_state_of_the_whole_programme_in_order(real_serv
 def test_after_kill_9_the_event_resumes_exactly_where_it_was_and_clients_reconnect(real_server, crew):
     clients, links = crew
     chair = clients["chair"]
-    chair.act("event:start")
+    chair.act("event:start", {"confirm": True})
     regional = next(i for i, s in enumerate(chair.states[-1]["runsheet"]) if s["kind"] == "regional")
     chair.act("programme:jump", {"segment_id": chair.states[-1]["runsheet"][regional]["id"]})
     clients["host:enschede"].act("site:item", {"index": 2})
@@ -184,7 +184,7 @@ def test_the_demo_run_with_a_poll_left_open_and_a_question_featured_shows_each_s
     chair, screen = clients["chair"], clients["screen:eindhoven"]
     phone = Phone(real_server.base_url, links["sites"]["online"]["join"]["code"], "Noor")
     try:
-        chair.act("event:start")
+        chair.act("event:start", {"confirm": True})
         state = screen.wait_for(lambda s: s["status"] == "live")
         assert set(shows(state).values()) == {"segment"}
         polls = {poll["key"]: poll["id"] for poll in chair.states[-1]["polls"]}
@@ -278,7 +278,7 @@ def test_each_surface_receives_only_what_it_may_see_of_hidden_results_a_quiz_and
     chair, phone = surfaces["chair"], surfaces["phone"]
     crew, audience = ("chair", "host"), ("screen", "phone")
     try:
-        chair.act("event:start")
+        chair.act("event:start", {"confirm": True})
         chair.act("poll:create", {"poll": {"key": "quiz-grolsch", "kind": "quiz", "question": "Waar?",
                                            "options": [{"label": "Enschede", "correct": True}, "Eindhoven"]},
                                   "site": None, "segment_id": None})

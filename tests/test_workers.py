@@ -232,7 +232,7 @@ def test_the_chair_on_worker_a_goes_live_and_the_hosts_on_worker_b_see_it(two_wo
     hosts = {key: Client(b.base_url, {"token": links["sites"][key]["host"]["token"]}, f"host {key} on B")
              for key in SITES}
     try:
-        chair.call("event:start", {})
+        chair.call("event:start", {"confirm": True})
         version = chair.call("live:on-air", {"site": "enschede"})["version"]
         for host in hosts.values():
             state = host.wait_for("state:changed", lambda s: s["version"] == version)
@@ -346,7 +346,7 @@ def test_long_polling_works_through_nginx_in_front_of_two_workers_started_by_run
         screen = Client(nginx.base_url, {"token": links["sites"]["eindhoven"]["screen"]["token"]},
                         "screen, long-polling", ca=nginx.certificate, transports=["polling"])
         clients.append(screen)
-        version = api(nginx.base_url, chair, "event/start", verify=str(nginx.certificate))["version"]
+        version = api(nginx.base_url, chair, "event/start", {"confirm": True}, verify=str(nginx.certificate))["version"]
         screen.wait_for("state:changed", lambda s: s["version"] == version)
         for _ in range(3):  # several polls and posts, each of which must reach the worker that has the session
             version = api(nginx.base_url, chair, "programme/next", verify=str(nginx.certificate))["version"]
@@ -393,7 +393,7 @@ def test_the_clients_of_a_killed_worker_reconnect_through_nginx_to_the_other_and
     clients = []
     try:
         nginx.start()
-        api(nginx.base_url, chair, "event/start", **https)
+        api(nginx.base_url, chair, "event/start", {"confirm": True}, **https)
         poll = open_poll(nginx.base_url, chair, **https)
         sites = links["sites"]
         screen = Client(nginx.base_url, {"token": sites["den-haag"]["screen"]["token"]}, "screen", nginx.certificate)

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from eventapp import outbox
-from eventapp.access import Caller, issue_token
+from eventapp.access import SITE_ROLES, Caller, issue_token
 from eventapp.controller import require_role
 from eventapp.errors import BadInput
 from eventapp.eventlog import record
@@ -15,13 +15,13 @@ from eventapp.models import Presence, Role, Site
 
 
 def rotate_token(caller: Caller, role: Role, site_key: str | None) -> None:
-    """Replace the link of the chair, or of a site's host or screen, with a new one."""
+    """Replace the link of the chair, or of a site's host, screen or speaker view, with a new one."""
     require_role(caller, Role.CHAIR)
     if role == Role.CHAIR:
         if site_key:
             raise BadInput(_("the chair's link belongs to no site; leave 'site' out"))
         site = None
-    elif role in (Role.HOST, Role.SCREEN):
+    elif role in SITE_ROLES:
         if not site_key:
             raise BadInput(_("a %(role)s link belongs to a site; give 'site'", role=role.value))
         site = site_by_key(caller.event, site_key)
@@ -34,11 +34,12 @@ def rotate_token(caller: Caller, role: Role, site_key: str | None) -> None:
 
 
 def rotate_all_tokens(caller: Caller) -> None:
-    """Replace every link of the event (the chair's, and every site's host and screen) in one change."""
+    """Replace every link of the event (the chair's, and every site's host, screen and speaker view) in one change."""
     require_role(caller, Role.CHAIR)
     old_connections = _replace(caller, Role.CHAIR, None)
     for site in caller.event.sites:
-        old_connections += _replace(caller, Role.HOST, site) + _replace(caller, Role.SCREEN, site)
+        for role in SITE_ROLES:
+            old_connections += _replace(caller, role, site)
     record(caller.event.id, caller.label, "access:rotated", {"role": "all", "site": None})
     outbox.record(caller.event.id, outbox.DROP, sids=old_connections)
     outbox.commit()

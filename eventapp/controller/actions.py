@@ -36,6 +36,18 @@ class NoPayload(Payload):
     """The action takes no data."""
 
 
+class StartIn(Payload):
+    """The chair's start: the real run needs `confirm: true` (it cannot be undone); a rehearsal's run does not."""
+
+    confirm: bool = False
+
+
+class RehearsalIn(Payload):
+    """Start a rehearsal; `run: true` also puts its first segment on at once."""
+
+    run: bool = False
+
+
 class SegmentTarget(Payload):
     """A segment to go to."""
 
@@ -79,6 +91,13 @@ class SiteTimer(Payload):
     """A site's own countdown in seconds from now (null: stop it)."""
 
     seconds: int | None = Field(default=None, gt=0)
+    site: SiteKey | None = None
+
+
+class TimerChange(Payload):
+    """More time (positive seconds) or less (negative) on a site's countdown; the chair names the site."""
+
+    seconds: int = Field(ge=-14400, le=14400)
     site: SiteKey | None = None
 
 
@@ -142,6 +161,13 @@ class AnswerModeration(Payload):
 
     vote_id: Id
     decision: Literal["approved", "hidden"]
+
+
+class WaitingAnswers(Payload):
+    """The open poll whose waiting answers to approve: one site's (a host: its own) or, left out, every site's."""
+
+    poll_id: Id
+    site: SiteKey | None = None
 
 
 class QuestionModeration(Payload):
@@ -224,7 +250,8 @@ CREW = (Role.CHAIR, Role.HOST)
 PARTICIPANT = (Role.PARTICIPANT,)
 
 ACTIONS: list[Action] = [
-    Action("event:start", CHAIR, NoPayload, lambda c, p: live.start_event(c), "Start the event"),
+    Action("event:start", CHAIR, StartIn, lambda c, p: live.start_run(c, p.confirm),
+           "Start the event: for real only with confirm: true; during a rehearsal, the rehearsal's run"),
     Action("event:end", CHAIR, NoPayload, lambda c, p: live.end_event(c), "End the event"),
     Action("programme:next", CHAIR, NoPayload, lambda c, p: live.next_segment(c), "Go to the next segment"),
     Action("programme:previous", CHAIR, NoPayload, lambda c, p: live.previous_segment(c),
@@ -246,8 +273,16 @@ ACTIONS: list[Action] = [
            "Put an item of the site's regional part on"),
     Action("site:timer", CREW, SiteTimer, lambda c, p: live.set_site_timer(c, p.seconds, p.site),
            "Start or stop the site's own countdown"),
+    Action("site:timer-adjust", CREW, TimerChange, lambda c, p: live.adjust_site_timer(c, p.seconds, p.site),
+           "Give the site's countdown more or less time (+60 / -60 seconds), running or paused"),
+    Action("site:timer-pause", CREW, SiteChoice, lambda c, p: live.pause_site_timer(c, p.site),
+           "Pause the site's countdown with the time it has left"),
+    Action("site:timer-resume", CREW, SiteChoice, lambda c, p: live.resume_site_timer(c, p.site),
+           "Let the site's paused countdown run on"),
     Action("screen:message", CHAIR, MessageIn, lambda c, p: live.show_message(c, p.text, p.site),
            "Show (or clear) a message on one screen or all"),
+    Action("stage:message", CHAIR, MessageIn, lambda c, p: live.set_stage_message(c, p.text, p.site),
+           "Show (or clear) a message to the person on stage, on one site's speaker view or all"),
     Action("screen:scene", CHAIR, SceneIn, lambda c, p: live.set_scene(c, p.scene, p.text, p.site),
            "Put one screen or all on a holding scene, or back on the programme"),
     Action("screen:clear", CHAIR, SiteChoice, lambda c, p: live.clear_screen(c, p.site),
@@ -257,7 +292,8 @@ ACTIONS: list[Action] = [
     Action("video:pause", CHAIR, NoPayload, lambda c, p: live.pause_video(c), "Pause the video on every screen"),
     Action("video:seek", CHAIR, SeekIn, lambda c, p: live.seek_video(c, p.position),
            "Move the video on every screen"),
-    Action("rehearsal:start", CHAIR, NoPayload, lambda c, p: live.start_rehearsal(c), "Start a rehearsal"),
+    Action("rehearsal:start", CHAIR, RehearsalIn, lambda c, p: live.start_rehearsal(c, p.run),
+           "Start a rehearsal (run: true also starts its first segment); only before the real start"),
     Action("rehearsal:reset", CHAIR, NoPayload, lambda c, p: live.reset_rehearsal(c),
            "End the rehearsal and reset to the start"),
     Action("learnings:write", CREW, LearningsIn, lambda c, p: closing.write_learnings(c, p.learnings, p.site),
@@ -298,6 +334,11 @@ ACTIONS: list[Action] = [
     Action("question:moderate", CREW, QuestionModeration,
            lambda c, p: polls.moderate_question(c, p.question_id, p.state),
            "Approve, hide or mark answered a question"),
+    Action("answer:approve-all", CREW, WaitingAnswers,
+           lambda c, p: polls.approve_waiting_answers(c, p.poll_id, p.site),
+           "Approve every answer of an open poll that waits for moderation (a host: its own site's)"),
+    Action("question:approve-all", CREW, SiteChoice, lambda c, p: polls.approve_waiting_questions(c, p.site),
+           "Approve every question that waits for moderation (a host: its own site's)"),
     Action("question:feature", CHAIR, QuestionChoice,
            lambda c, p: polls.feature_question(c, p.question_id, p.pinned),
            "Put one question on every screen"),

@@ -78,6 +78,8 @@ class BallotPoll:
     scale_min: int | None
     scale_max: int | None
     opened_at: datetime | None
+    #: While open with a time to answer: when that time is up (the loop closes it within a moment).
+    closes_at: datetime | None
     options: tuple[_BallotOption, ...]
     #: The run mode of the poll's event (rehearsal or real), stored with the vote.
     mode: RunMode
@@ -97,7 +99,7 @@ _MY_VOTES = (
 #: The poll with its options and its event's run mode, one row per option.
 _BALLOT_POLL = (
     select(_polls.c.id, _polls.c.event_id, _polls.c.site_id, _polls.c.kind, _polls.c.state, _polls.c.allow_change,
-           _polls.c.scale_min, _polls.c.scale_max, _polls.c.opened_at, LiveState.__table__.c.mode,
+           _polls.c.scale_min, _polls.c.scale_max, _polls.c.opened_at, _polls.c.closes_at, LiveState.__table__.c.mode,
            _options.c.id.label("option_id"), _options.c.correct)
     .join(LiveState.__table__, LiveState.__table__.c.event_id == _polls.c.event_id)
     .outerjoin(_options, _options.c.poll_id == _polls.c.id)
@@ -153,6 +155,9 @@ def _record_vote(caller: Caller, poll_id: int | None, answer, key: str, seq: int
         raise NotFound(_("poll %(id)s does not exist in this event", id=str(poll_id)[:20]))
     if poll.state != PollState.OPEN:
         raise Conflict(_("this poll is not open"))
+    now = utcnow()
+    if poll.closes_at is not None and now >= poll.closes_at:
+        raise Conflict(_("the time to answer is up"))
     if poll.site_id is not None and poll.site_id != site_id:
         raise Conflict(_("this poll is for another site"))
     try:
@@ -162,7 +167,6 @@ def _record_vote(caller: Caller, poll_id: int | None, answer, key: str, seq: int
     _refuse_offensive(poll, stored)
     if earlier is not None and not poll.allow_change:
         raise Conflict(_("you have answered this poll already"))
-    now = utcnow()
     values = {"answer": stored, "idempotency_key": key, "seq": seq, "mode": poll.mode, "changed_at": now,
               "moderation": "pending" if poll.kind == PollKind.OPEN else "approved",
               "score": quiz_score(poll, stored, (now - poll.opened_at).total_seconds())
@@ -187,7 +191,8 @@ def _ballot_poll(connection, poll_id: int) -> BallotPoll | None:
     first = rows[0]
     return BallotPoll(id=first.id, event_id=first.event_id, site_id=first.site_id, kind=first.kind,
                       state=first.state, allow_change=first.allow_change, scale_min=first.scale_min,
-                      scale_max=first.scale_max, opened_at=first.opened_at, mode=first.mode,
+                      scale_max=first.scale_max, opened_at=first.opened_at, closes_at=first.closes_at,
+                      mode=first.mode,
                       options=tuple(_BallotOption(row.option_id, row.correct) for row in rows
                                     if row.option_id is not None))
 

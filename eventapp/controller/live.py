@@ -45,8 +45,18 @@ MAX_TIMER_SECONDS = 4 * 3600
 
 # --- the programme -------------------------------------------------------------------------------------------
 
+def start_run(caller: Caller, confirm: bool) -> None:
+    """The chair's start button (`event:start`): the rehearsal's run starts at once, the real run only when the chair
+    confirmed it (`confirm`): a real start cannot be undone, and after it no rehearsal can be held."""
+    require_role(caller, Role.CHAIR)
+    if _live(caller).mode == RunMode.REAL and not confirm and caller.event.status == EventStatus.PLANNED:
+        raise BadInput(_("starting the event for real cannot be undone: confirm it (confirm: true), or start a "
+                         "rehearsal first"), details=[{"path": "confirm", "reason": "required for the real start"}])
+    start_event(caller)
+
+
 def start_event(caller: Caller) -> None:
-    """Start the event (or the rehearsal): the first segment goes on."""
+    """Start the event (or the rehearsal): the first segment goes on. Callers of the chair go through start_run."""
     require_role(caller, Role.CHAIR)
     event, live = caller.event, _live(caller)
     if event.status == EventStatus.LIVE:
@@ -216,8 +226,65 @@ def set_site_timer(caller: Caller, seconds: int | None, site_key: str | None = N
     _running(caller)
     if seconds is not None and not 0 < seconds <= MAX_TIMER_SECONDS:
         raise BadInput(_("a timer runs 1 second to 4 hours"))
-    site_scene(caller, site).timer_ends_at = utcnow() + timedelta(seconds=seconds) if seconds else None
+    scene = site_scene(caller, site)
+    scene.timer_ends_at = utcnow() + timedelta(seconds=seconds) if seconds else None
+    scene.timer_paused_left = None
     commit_change(caller, "site:timer", {"site": site.key, "seconds": seconds})
+
+
+def adjust_site_timer(caller: Caller, seconds: int, site_key: str | None = None) -> None:
+    """Give the site's countdown more time or less ("+1 minute", "-1 minute"), running or paused. Less time than is
+    left brings it to zero (its end is now), never below; more than 4 hours in all is refused."""
+    require_role(caller, Role.HOST, Role.CHAIR)
+    site = _acting_site(caller, site_key)
+    _running(caller)
+    if seconds == 0 or abs(seconds) > MAX_TIMER_SECONDS:
+        raise BadInput(_("add or take off 1 second to 4 hours"))
+    scene, now = _timer_of(caller, site), utcnow()
+    left = scene.timer_paused_left if scene.timer_paused_left is not None else \
+        max(0.0, (scene.timer_ends_at - now).total_seconds())
+    left = max(0.0, left + seconds)
+    if left > MAX_TIMER_SECONDS:
+        raise BadInput(_("a timer runs 1 second to 4 hours"))
+    if scene.timer_paused_left is not None:
+        scene.timer_paused_left = left
+    else:
+        scene.timer_ends_at = now + timedelta(seconds=left)
+    commit_change(caller, "site:timer-adjusted", {"site": site.key, "seconds": seconds, "left": round(left)})
+
+
+def pause_site_timer(caller: Caller, site_key: str | None = None) -> None:
+    """Hold the site's countdown where it is (a speaker is interrupted); the time left is kept in the database."""
+    require_role(caller, Role.HOST, Role.CHAIR)
+    site = _acting_site(caller, site_key)
+    _running(caller)
+    scene = _timer_of(caller, site)
+    if scene.timer_paused_left is not None:
+        raise Conflict(_("the timer is paused already"))
+    scene.timer_paused_left = max(0.0, (scene.timer_ends_at - utcnow()).total_seconds())
+    scene.timer_ends_at = None
+    commit_change(caller, "site:timer-paused", {"site": site.key, "left": round(scene.timer_paused_left)})
+
+
+def resume_site_timer(caller: Caller, site_key: str | None = None) -> None:
+    """Let a paused countdown run on from the time it had left."""
+    require_role(caller, Role.HOST, Role.CHAIR)
+    site = _acting_site(caller, site_key)
+    _running(caller)
+    scene = _timer_of(caller, site)
+    if scene.timer_paused_left is None:
+        raise Conflict(_("the timer is not paused"))
+    scene.timer_ends_at = utcnow() + timedelta(seconds=scene.timer_paused_left)
+    scene.timer_paused_left = None
+    commit_change(caller, "site:timer-resumed", {"site": site.key})
+
+
+def _timer_of(caller: Caller, site: Site) -> SiteScene:
+    """The site's scene with a countdown, running or paused; refused when it has none."""
+    scene = site_scene(caller, site)
+    if scene.timer_ends_at is None and scene.timer_paused_left is None:
+        raise Conflict(_("%(site)s has no timer running; start one first", site=site.name))
+    return scene
 
 
 # --- screens -------------------------------------------------------------------------------------------------
@@ -231,6 +298,18 @@ def show_message(caller: Caller, text: str, site_key: str | None) -> None:
     for site in _target_sites(caller, site_key):
         site_scene(caller, site).message = text
     commit_change(caller, "screen:message", {"site": site_key, "text": text})
+
+
+def set_stage_message(caller: Caller, text: str, site_key: str | None) -> None:
+    """The chair's message to the person on stage at one site or all ("wrap up", "one more question"): on the speaker
+    view only, never on a screen or phone; empty text clears it."""
+    require_role(caller, Role.CHAIR)
+    text = text.strip()
+    if len(text) > 200:
+        raise BadInput(_("a message is at most 200 characters"))
+    for site in _target_sites(caller, site_key):
+        site_scene(caller, site).stage_message = text
+    commit_change(caller, "stage:message", {"site": site_key, "text": text})
 
 
 def set_scene(caller: Caller, scene: Scene, text: str, site_key: str | None) -> None:
@@ -298,16 +377,26 @@ def seek_video(caller: Caller, position: float) -> None:
 
 # --- rehearsal -----------------------------------------------------------------------------------------------
 
-def start_rehearsal(caller: Caller) -> None:
-    """Rehearse the programme: actions, votes and log entries are marked as the rehearsal's."""
+def start_rehearsal(caller: Caller, run: bool = False) -> None:
+    """Rehearse the programme: actions, votes and log entries are marked as the rehearsal's. `run`: its first
+    segment goes on at once (one click for "start the rehearsal"); else the chair starts it with event:start.
+
+    Only before the real start: the real run's screens, polls and run sheet are the audience's from then on, and the
+    rehearsal's reset (polls back to draft, scenes and cues cleared, status planned) would undo them. Votes are never
+    touched either way: a rehearsal's votes are its own (RunMode) and only they are removed by its reset.
+    """
     require_role(caller, Role.CHAIR)
     live = _live(caller)
     if live.mode == RunMode.REHEARSAL:
         raise Conflict(_("the rehearsal is on already"))
     if caller.event.status != EventStatus.PLANNED:
-        raise Conflict(_("the event has run for real; a rehearsal is only possible before"))
+        raise Conflict(_("the event has started for real; a rehearsal is only possible before the real start"))
     live.mode = RunMode.REHEARSAL
-    commit_change(caller, "rehearsal:started", {})
+    if not run:
+        commit_change(caller, "rehearsal:started", {})
+        return
+    record(caller.event.id, caller.label, "rehearsal:started", {})  # logged before the run it starts
+    start_event(caller)
 
 
 def reset_rehearsal(caller: Caller) -> None:
@@ -320,7 +409,7 @@ def reset_rehearsal(caller: Caller) -> None:
     poll_ids = select(Poll.id).where(Poll.event_id == event_id)
     db.session.execute(delete(Vote).where(Vote.poll_id.in_(poll_ids), Vote.mode == RunMode.REHEARSAL))
     db.session.execute(update(Poll).where(Poll.event_id == event_id)
-                       .values(state=PollState.DRAFT, results_visible=False))
+                       .values(state=PollState.DRAFT, results_visible=False, closes_at=None))
     db.session.execute(delete(SegmentRun).where(SegmentRun.event_id == event_id,
                                                 SegmentRun.mode == RunMode.REHEARSAL))
     db.session.execute(delete(Cue).where(Cue.event_id == event_id))
@@ -382,7 +471,7 @@ def _enter_segment(caller: Caller, live: LiveState, segment: Segment, now) -> No
     for site in caller.event.sites:
         scene = site_scene(caller, site)
         scene.item_index = None
-        scene.timer_ends_at = None
+        scene.timer_ends_at = scene.timer_paused_left = None
         scene.host_status = HostStatus.STANDBY
         scene.scene, scene.holding_text = Scene.PROGRAMME, ""
         if not scene.poll_pinned:

@@ -16,6 +16,7 @@ from eventapp.errors import BadInput, Conflict, Forbidden, NotFound
 from eventapp.extensions import db
 from eventapp.lookup import site_by_key
 from eventapp.models import (
+    Event,
     EventStatus,
     LiveState,
     Poll,
@@ -102,6 +103,8 @@ def open_poll(caller: Caller, poll_id: int) -> None:
     _refuse_host_during_central(caller)
     poll.state = PollState.OPEN
     poll.opened_at, poll.closed_at = utcnow(), None
+    # The deadline is stored, not a countdown: a restarted server still closes it on time (close_due_polls).
+    poll.closes_at = poll.opened_at + timedelta(seconds=poll.answer_seconds) if poll.answer_seconds else None
     # A quiz's spread would give its answer away: it stays hidden until the quiz is closed and revealed.
     if poll.hide_results or poll.kind == PollKind.QUIZ:
         poll.results_visible, poll.reveal_at, poll.reveal_step = False, None, None
@@ -117,9 +120,32 @@ def close_poll(caller: Caller, poll_id: int) -> None:
     poll = _poll(caller, poll_id)
     if poll.state != PollState.OPEN:
         raise Conflict(_("the poll is not open"))
-    poll.state, poll.closed_at = PollState.CLOSED, utcnow()
+    poll.state, poll.closed_at, poll.closes_at = PollState.CLOSED, utcnow(), None
     outbox.record(caller.event.id, outbox.POLL, poll=poll.id)  # a closed quiz question counts on the leaderboard
     commit_change(caller, "poll:closed", {"poll": poll.id, "key": poll.key})
+
+
+def close_due_polls() -> int:
+    """Close every open poll whose time to answer is up (its stored `closes_at` has passed), in any event; returns
+    how many. The server's loop calls it twice a second: after a restart it closes at once what came due meanwhile.
+    Each poll is checked again under its event's live state lock, so two workers never close one twice."""
+    due = list(db.session.execute(select(Poll.id, Poll.event_id).where(
+        Poll.state == PollState.OPEN, Poll.closes_at.is_not(None), Poll.closes_at <= utcnow())))
+    db.session.rollback()  # ends the read; each close is its own transaction
+    closed = 0
+    for poll_id, event_id in due:
+        db.session.get(LiveState, event_id, with_for_update=True)
+        poll = db.session.get(Poll, poll_id, populate_existing=True)
+        if poll is None or poll.state != PollState.OPEN or poll.closes_at is None or poll.closes_at > utcnow():
+            db.session.rollback()
+            continue
+        deadline = poll.closes_at
+        poll.state, poll.closed_at, poll.closes_at = PollState.CLOSED, deadline, None
+        caller = Caller(role=Role.CHAIR, event=db.session.get(Event, event_id), actor="timer")
+        outbox.record(event_id, outbox.POLL, poll=poll.id)
+        commit_change(caller, "poll:closed", {"poll": poll.id, "key": poll.key, "by": "timer"})
+        closed += 1
+    return closed
 
 
 def reveal_results(caller: Caller, poll_id: int) -> None:
@@ -190,9 +216,64 @@ def moderate_answer(caller: Caller, vote_id: int, decision: str) -> None:
         raise NotFound(_("open answer %(id)s does not exist in this event", id=vote_id))
     if caller.role == Role.HOST and vote.site_id != caller.site.id:
         raise Forbidden(_("a host moderates only its own site's answers"))
+    if decision == "approved" and vote.moderation != "approved":
+        outbox.record(caller.event.id, outbox.APPROVED, answers=[[vote.participant_id, poll.id]])
     vote.moderation = decision
     outbox.record(caller.event.id, outbox.POLL, poll=poll.id)
     commit_change(caller, "answer:moderated", {"vote": vote.id, "decision": decision})
+
+
+def approve_waiting_answers(caller: Caller, poll_id: int, site_key: str | None = None) -> int:
+    """Approve every open answer of the poll that waits for moderation: a host its own site's, the chair every site's
+    or (`site_key`) one site's. Each participant whose answer is approved is told so on their phone."""
+    require_role(caller, Role.CHAIR, Role.HOST)
+    poll = db.session.get(Poll, poll_id)
+    if poll is None or poll.event_id != caller.event.id or poll.kind != PollKind.OPEN:
+        raise NotFound(_("open poll %(id)s does not exist in this event", id=poll_id))
+    if caller.role == Role.HOST and poll.site_id not in (None, caller.site.id):
+        raise Forbidden(_("a host runs only its own site's polls"))
+    site = _moderated_site(caller, site_key)
+    mode = db.session.get(LiveState, caller.event.id, with_for_update=True).mode
+    query = select(Vote).where(Vote.poll_id == poll.id, Vote.mode == mode, Vote.moderation == "pending")
+    waiting = list(db.session.scalars(query.where(Vote.site_id == site.id) if site else query))
+    if not waiting:
+        raise Conflict(_("no answers wait for moderation"))
+    for vote in waiting:
+        vote.moderation = "approved"
+    outbox.record(caller.event.id, outbox.APPROVED, answers=[[vote.participant_id, poll.id] for vote in waiting])
+    outbox.record(caller.event.id, outbox.POLL, poll=poll.id)
+    commit_change(caller, "answer:approved-all", {"poll": poll.id, "site": site.key if site else None,
+                                                   "count": len(waiting)})
+    return len(waiting)
+
+
+def approve_waiting_questions(caller: Caller, site_key: str | None = None) -> int:
+    """Approve every question of the Q&A that waits for moderation: a host its own site's, the chair every site's or
+    (`site_key`) one site's. Each participant whose question is approved is told so on their phone."""
+    require_role(caller, Role.CHAIR, Role.HOST)
+    site = _moderated_site(caller, site_key)
+    db.session.get(LiveState, caller.event.id, with_for_update=True)
+    query = select(Question).where(Question.event_id == caller.event.id, Question.state == QuestionState.PENDING)
+    waiting = list(db.session.scalars(query.where(Question.site_id == site.id) if site else query))
+    if not waiting:
+        raise Conflict(_("no questions wait for moderation"))
+    for question in waiting:
+        question.state = QuestionState.APPROVED
+    outbox.record(caller.event.id, outbox.APPROVED,
+                  questions=[[question.participant_id, question.id] for question in waiting])
+    outbox.record(caller.event.id, outbox.QUESTIONS)
+    commit_change(caller, "question:approved-all", {"site": site.key if site else None, "count": len(waiting)})
+    return len(waiting)
+
+
+def _moderated_site(caller: Caller, site_key: str | None) -> Site | None:
+    """The site whose waiting answers or questions are moderated: a host's own (always), the one the chair names, or
+    None (the chair: every site)."""
+    if caller.role == Role.HOST:
+        if site_key is not None and site_key != caller.site.key:
+            raise Forbidden(_("a host moderates only its own site's answers and questions"))
+        return caller.site
+    return site_by_key(caller.event, site_key) if site_key else None
 
 
 def moderate_question(caller: Caller, question_id: int, state: QuestionState) -> None:
@@ -203,6 +284,8 @@ def moderate_question(caller: Caller, question_id: int, state: QuestionState) ->
         raise NotFound(_("question %(id)s does not exist in this event", id=question_id))
     if caller.role == Role.HOST and question.site_id != caller.site.id:
         raise Forbidden(_("a host moderates only its own site's questions"))
+    if state == QuestionState.APPROVED and question.state != QuestionState.APPROVED:
+        outbox.record(caller.event.id, outbox.APPROVED, questions=[[question.participant_id, question.id]])
     question.state = state
     question.answered_at = utcnow() if state == QuestionState.ANSWERED else None
     live = db.session.get(LiveState, caller.event.id)

@@ -31,6 +31,8 @@ class Role(enum.StrEnum):
     CHAIR = "chair"
     HOST = "host"
     SCREEN = "screen"
+    #: The speaker view of a site: what the person on stage sees (time left, what is next, the chair's message).
+    SPEAKER = "speaker"
     PARTICIPANT = "participant"
 
 

@@ -84,6 +84,10 @@ class SiteScene(db.Model):
     item_index: Mapped[int | None]
     #: The site's own countdown (regional part), in server time; None: no timer.
     timer_ends_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    #: The countdown is paused with this many seconds left (timer_ends_at is None meanwhile); None: not paused.
+    timer_paused_left: Mapped[float | None]
+    #: The chair's message to the person on stage (the speaker view only, never the audience); empty: none.
+    stage_message: Mapped[str] = mapped_column(String(200), default="", server_default="")
     #: The poll on this site's screen and phones (the event's, or the site's own), or None.
     poll_id: Mapped[int | None] = mapped_column(ForeignKey("poll.id", ondelete="SET NULL"))
     #: The chair pinned the poll: it stays on this site's screen when the programme moves on.
@@ -166,7 +170,7 @@ class OutboxChange(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
-    #: What changed: "state", "programme", "poll", "questions" or "drop" (outbox.CHANGES).
+    #: What changed: "state", "programme", "poll", "questions", "drop" or "approved" (outbox.CHANGES).
     kind: Mapped[str] = mapped_column(String(24))
     #: What the push needs besides the event: {"poll": ID}, {"version": N}, {"sids": [...]}.
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

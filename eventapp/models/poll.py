@@ -59,7 +59,12 @@ class Poll(db.Model):
     #: Whether a participant may change a vote (quizzes: never).
     allow_change: Mapped[bool] = mapped_column(default=True)
     state: Mapped[PollState] = mapped_column(enum_column(PollState), default=PollState.DRAFT)
+    #: The time to answer, in seconds from the opening (quiz questions, mostly); None: open until closed.
+    answer_seconds: Mapped[int | None]
     opened_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    #: While open with an answer time: when it closes by itself (server time). The deadline is stored, not a
+    #: countdown, so a restarted server closes it on time (or at once, if the moment passed while it was down).
+    closes_at: Mapped[datetime | None] = mapped_column(Timestamp)
     closed_at: Mapped[datetime | None] = mapped_column(Timestamp)
     results_visible: Mapped[bool] = mapped_column(default=False)
     #: When revealed: the server time at which every screen shows the results at once.

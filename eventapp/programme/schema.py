@@ -123,6 +123,9 @@ class PollSpec(Spec):
     scale: ScaleSpec | None = None
     #: Results stay off the screens and phones until the chair reveals them; false: live from the moment it opens.
     hide_results: bool = True
+    #: The time to answer in seconds (a quiz question's, mostly): the poll closes by itself when it is up; none:
+    #: open until the crew closes it.
+    answer_seconds: int | None = None
 
     @field_validator("options", mode="before")
     @classmethod
@@ -134,7 +137,8 @@ class PollSpec(Spec):
     @model_validator(mode="after")
     def _kind_rules(self):
         problems = definition_problems(self.kind, [o.label for o in self.options],
-                                       [o.correct for o in self.options], self.scale is not None)
+                                       [o.correct for o in self.options], self.scale is not None,
+                                       self.answer_seconds)
         if problems:
             raise ValueError("; ".join(problems))
         return self

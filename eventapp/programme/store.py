@@ -110,6 +110,7 @@ def write_poll_definition(poll: Poll, spec: PollSpec) -> None:
     """
     poll.kind, poll.question, poll.hide_results = spec.kind, spec.question, spec.hide_results
     poll.allow_change = spec.kind != PollKind.QUIZ
+    poll.answer_seconds = spec.answer_seconds
     poll.scale_min = spec.scale.min if spec.scale else None
     poll.scale_max = spec.scale.max if spec.scale else None
     poll.scale_min_label = spec.scale.min_label if spec.scale else None
@@ -157,4 +158,5 @@ def poll_spec(poll: Poll) -> PollSpec:
         scale = ScaleSpec(min=poll.scale_min, max=poll.scale_max, min_label=poll.scale_min_label or "",
                           max_label=poll.scale_max_label or "")
     return PollSpec(key=poll.key, kind=poll.kind, question=poll.question, hide_results=poll.hide_results,
+                    answer_seconds=poll.answer_seconds,
                     options=[OptionSpec(label=o.label, correct=o.correct) for o in poll.options], scale=scale)

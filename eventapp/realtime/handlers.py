@@ -20,7 +20,15 @@ from eventapp.faults import safe_rollback
 from eventapp.lookup import site_by_join_code_from_address
 from eventapp.models import Event, LiveState, Participant, Role, Site
 from eventapp.realtime import presence, publish
-from eventapp.realtime.rooms import audience_room, crew_room, host_room, role_room, site_room
+from eventapp.realtime.rooms import (
+    audience_room,
+    crew_room,
+    host_room,
+    participant_room,
+    role_room,
+    site_room,
+    speaker_room,
+)
 
 log = logging.getLogger(__name__)
 CREW_ROLES = (Role.CHAIR.value, Role.HOST.value)
@@ -59,8 +67,10 @@ def on_connect(auth=None, *extra):
         db.session.rollback()
         raise ConnectionRefusedError(_("The server is full right now; try again in a minute."))
     rooms = [site_room(event.id, site.key) if site else None, role_room(event.id, role),
+             speaker_room(event.id, site.key) if role == Role.SPEAKER.value else
              crew_room(event.id) if role in CREW_ROLES else audience_room(event.id),
-             host_room(event.id, site.key) if role == Role.HOST.value else None]
+             host_room(event.id, site.key) if role == Role.HOST.value else None,
+             participant_room(event.id, participant.id) if participant is not None else None]
     for room in filter(None, rooms):
         join_room(room)
     presence.arrive(presence.Connection(sid=request.sid, role=role, event_id=event.id,

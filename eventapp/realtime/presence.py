@@ -32,7 +32,7 @@ PRESENCE_INTERVAL = 1.0
 #: Seconds between two heartbeats of a running worker.
 WORKER_BEAT = 5.0
 #: Roles whose connections are written at once.
-WRITTEN_AT_ONCE = (Role.CHAIR.value, Role.HOST.value, Role.SCREEN.value)
+WRITTEN_AT_ONCE = (Role.CHAIR.value, Role.HOST.value, Role.SCREEN.value, Role.SPEAKER.value)
 #: Rows per statement when a batch is written (SQLite limits the parameters of one statement).
 CHUNK = 500
 

@@ -1,17 +1,21 @@
 """The one choke point that emits to clients; controller functions call it after they commit."""
 
 from eventapp.extensions import db, socketio
-from eventapp.models import Event, LiveState
+from eventapp.models import Event, LiveState, Poll, PollKind
 from eventapp.models.base import utcnow
-from eventapp.realtime.rooms import audience_room, crew_room, host_room, role_room
+from eventapp.realtime.rooms import audience_room, crew_room, host_room, participant_room, role_room, speaker_room
 from eventapp.views.results import audience_results, crew_results, host_results, results_message
+from eventapp.views.speaker import speaker_views
 from eventapp.views.state import (
+    approval_notices,
+    crew_questions_message,
     crew_snapshot,
     host_questions,
     host_snapshot,
     presence_by_site,
     public_snapshot,
     public_state,
+    quiz_standings,
     recent,
     remember,
     remember_public_state,
@@ -40,6 +44,8 @@ def state_changed(event_id: int) -> None:
         socketio.emit("state:changed", host_snapshot(crew, site.key).model_dump(mode="json"),
                       to=host_room(event_id, site.key))
     socketio.emit("state:changed", state, to=audience_room(event_id))
+    for key, view in speaker_views(event, public).items():
+        socketio.emit("speaker:changed", view.model_dump(mode="json"), to=speaker_room(event_id, key))
 
 
 def on_connect(sid: str, event: Event, role: str, site: str | None, participant) -> None:
@@ -48,6 +54,9 @@ def on_connect(sid: str, event: Event, role: str, site: str | None, participant)
     from eventapp.results import my_votes
 
     version = db.session.get(LiveState, event.id).version  # what every phone at this version gets alike is shared
+    if role == "speaker":
+        socketio.emit("speaker:changed", state_for(event, role, site, version), to=sid)
+        return
     socketio.emit("state:changed", state_for(event, role, site, version), to=sid)
     for results in results_on_screens(event, role, site, version=version):
         socketio.emit("poll:results", results, to=sid)
@@ -56,6 +65,9 @@ def on_connect(sid: str, event: Event, role: str, site: str | None, participant)
         poll_voters(event, to=sid)
     if participant is not None:
         socketio.emit("participant:votes", {"votes": my_votes(participant)}, to=sid)
+        standing = quiz_standings(event.id, participant.id).get(participant.id)
+        if standing is not None:
+            socketio.emit("participant:score", standing, to=sid)
 
 
 def state_for(event: Event, role: str, site: str | None, version: int) -> dict:
@@ -64,6 +76,8 @@ def state_for(event: Event, role: str, site: str | None, version: int) -> dict:
         return crew_snapshot(event).model_dump(mode="json")
     if role == "host":
         return host_snapshot(crew_snapshot(event), site).model_dump(mode="json")
+    if role == "speaker":
+        return speaker_views(event, public_snapshot(event))[site].model_dump(mode="json")
     return public_state(event, version)
 
 
@@ -95,8 +109,6 @@ def poll_results(event_id: int, poll_id: int, screens: bool = True, phones: bool
     `screens`, to the phones when `phones`. Each emit goes to one room, so it is encoded once for all its
     connections. A reveal that comes into effect later (its `reveal_at`) is pushed again at that moment: the
     audience gets no figure before it may see it."""
-    from eventapp.models import Poll
-
     poll = db.session.get(Poll, poll_id)
     if poll is None:
         return
@@ -116,6 +128,8 @@ def poll_results(event_id: int, poll_id: int, screens: bool = True, phones: bool
         room = audience_room(event_id) if screens and phones else \
             role_room(event_id, "screen") if screens else role_room(event_id, "participant")
         socketio.emit("poll:results", results_message(audience), to=room)
+    if audience is not None and phones and poll.kind == PollKind.QUIZ:
+        quiz_scores(event_id)  # the quiz's answer is out: each player's phone gets its own points and rank
     if poll.results_visible and poll.reveal_at is not None and poll.reveal_at > utcnow():
         from eventapp.realtime import pump
 
@@ -123,6 +137,12 @@ def poll_results(event_id: int, poll_id: int, screens: bool = True, phones: bool
     if screens:
         _emit_voters(event, poll.id, crew.total.voters,
                      {key: figures.voters for key, figures in crew.sites.items()}, presence_by_site(event))
+
+
+def quiz_scores(event_id: int) -> None:
+    """Each quiz player's own points and rank, to their own phones only (one message per player)."""
+    for participant_id, standing in quiz_standings(event_id).items():
+        socketio.emit("participant:score", standing, to=participant_room(event_id, participant_id))
 
 
 def poll_voters(event: Event, by_site=None, to: str | None = None) -> None:
@@ -167,14 +187,20 @@ def questions(event_id: int) -> None:
 
     event = db.session.get(Event, event_id)
     every = question_list(event, approved_only=False)
-    socketio.emit("questions:changed", {"questions": every}, to=role_room(event_id, "chair"))
+    socketio.emit("questions:changed", crew_questions_message(every), to=role_room(event_id, "chair"))
     for site in event.sites:  # a host reads its own site's questions
-        socketio.emit("questions:changed", {"questions": host_questions(every, site.key)},
+        socketio.emit("questions:changed", crew_questions_message(host_questions(every, site.key)),
                       to=host_room(event_id, site.key))
     approved = {"questions": question_list(event, approved_only=True)}
     version = db.session.get(LiveState, event_id).version
     remember(("questions", event_id), approved, version=version)  # the phones that connect next get it too
     socketio.emit("questions:changed", approved, to=audience_room(event_id))
+
+
+def approved(event_id: int, answers: list, questions: list) -> None:
+    """Tell each participant whose answer or question was approved, on their own phones only."""
+    for participant_id, message in approval_notices(answers, questions):
+        socketio.emit("participant:approved", message, to=participant_room(event_id, participant_id))
 
 
 def reactions(event_id: int, counts) -> None:
@@ -212,9 +238,9 @@ def questions_on_connect(event: Event, role: str, site: str | None, version: int
     from eventapp.results import question_list
 
     if role == "chair":
-        return {"questions": question_list(event, approved_only=False)}
+        return crew_questions_message(question_list(event, approved_only=False))
     if role == "host":
-        return {"questions": host_questions(question_list(event, approved_only=False), site)}
+        return crew_questions_message(host_questions(question_list(event, approved_only=False), site))
     return recent(("questions", event.id), lambda: {"questions": question_list(event, approved_only=True)},
                   ON_CONNECT_MAX_AGE, version=version)
 

@@ -59,6 +59,8 @@ def push(change: outbox.Change) -> None:
         pump.poll_changed(event_id, data["poll"])
     elif change.kind == outbox.QUESTIONS:
         pump.questions_changed(event_id)
+    elif change.kind == outbox.APPROVED:
+        publish.approved(event_id, data.get("answers", []), data.get("questions", []))
     elif change.kind == outbox.DROP:
         publish.drop_connections(data["sids"])
     elif change.kind == outbox.VOTE:

@@ -28,3 +28,14 @@ def role_room(event_id: int, role: str) -> str:
 def host_room(event_id: int, site_key: str) -> str:
     """The host panels of one site: they get the crew's messages with only their own site's crew-only parts."""
     return f"host:{event_id}:{site_key}"
+
+
+def speaker_room(event_id: int, site_key: str) -> str:
+    """The speaker views of one site: they get the speaker's payload (eventapp/views/speaker.py), nothing else."""
+    return f"speaker:{event_id}:{site_key}"
+
+
+def participant_room(event_id: int, participant_id: int) -> str:
+    """The phones of one participant (every tab its token opened): what is theirs alone (their approvals, their
+    quiz score) goes here, never to anyone else."""
+    return f"participant:{event_id}:{participant_id}"

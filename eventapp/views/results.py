@@ -19,7 +19,13 @@ from eventapp.extensions import db
 from eventapp.models import Event, Poll, PollKind, PollState
 from eventapp.models.base import utcnow
 from eventapp.poll_kinds import tally
-from eventapp.results import counted_answers, open_answers, pending_open_answers, quiz_leaderboard
+from eventapp.results import (
+    counted_answers,
+    open_answers,
+    pending_open_answers,
+    quiz_leaderboard,
+    waiting_open_answers,
+)
 
 
 class OptionFigures(BaseModel):
@@ -109,6 +115,9 @@ class PollResults(BaseModel):
     leaderboard: Leaderboard | None = None
     #: The crew's only: open answers waiting for moderation.
     pending: list[OpenAnswer] | None = None
+    #: Open polls: how many answers wait for moderation (the crew: all, a host: its site's, the audience: of the
+    #: shown sites), so a page can say "3 waiting for moderation" instead of "no votes yet".
+    waiting: int | None = None
 
 
 def crew_results(poll: Poll) -> PollResults:
@@ -120,6 +129,7 @@ def crew_results(poll: Poll) -> PollResults:
     if poll.kind == PollKind.OPEN:
         results.approved = [OpenAnswer(**answer) for answer in open_answers(poll)]
         results.pending = [OpenAnswer(**answer) for answer in pending_open_answers(poll)]
+        results.waiting = len(results.pending)
     if poll.kind == PollKind.QUIZ:
         results.leaderboard = Leaderboard(**quiz_leaderboard(poll.event_id))
     return results
@@ -132,7 +142,8 @@ def host_results(crew: PollResults, poll_site: str | None, site: str) -> PollRes
         return None
     if crew.pending is None:
         return crew
-    return crew.model_copy(update={"pending": [answer for answer in crew.pending if answer.site == site]})
+    pending = [answer for answer in crew.pending if answer.site == site]
+    return crew.model_copy(update={"pending": pending, "waiting": len(pending)})
 
 
 def audience_results(poll: Poll, now: datetime | None = None) -> PollResults | None:
@@ -149,6 +160,8 @@ def audience_results(poll: Poll, now: datetime | None = None) -> PollResults | N
     results = _results(poll, tally(poll, answers, keys), keys, step=step, correct=closed_quiz)
     if poll.kind == PollKind.OPEN:
         results.approved = [OpenAnswer(**answer) for answer in open_answers(poll) if answer["site"] in keys]
+        waiting = waiting_open_answers(poll)
+        results.waiting = sum(waiting.get(key, 0) for key in keys)
     if poll.kind == PollKind.QUIZ:
         board = quiz_leaderboard(poll.event_id)
         results.leaderboard = Leaderboard(

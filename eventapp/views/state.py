@@ -114,6 +114,10 @@ class PollView(BaseModel):
     reveal_at: datetime | None
     reveal_order: list[str]
     reveal_step: int | None
+    #: The time to answer in seconds (null: none): an open poll with one closes by itself at `closes_at`.
+    answer_seconds: int | None = None
+    #: While open with a time to answer: when it closes (server time), for the phones' and screens' countdowns.
+    closes_at: datetime | None = None
     #: The crew's view only: how many have voted.
     voters: int | None = None
 
@@ -140,6 +144,8 @@ class SiteView(BaseModel):
     host_status: str = "standby"
     item_index: int | None = None
     timer_ends_at: datetime | None = None
+    #: The site's countdown is paused with this many seconds left (`timer_ends_at` is null meanwhile); null: not.
+    timer_paused_left: float | None = None
     #: The poll on this site's screen and phones (shown when `screen.show` is "poll").
     poll: PollView | None = None
     #: The chair pinned the poll: it stays when the programme moves on.
@@ -223,6 +229,8 @@ class PresenceView(BaseModel):
 
     hosts: int = 0
     screens: int = 0
+    #: Connected speaker views.
+    speakers: int = 0
     participants: int = 0
     screen_last_seen: datetime | None = None
 
@@ -254,6 +262,8 @@ class CrewSnapshot(Snapshot):
     chairs: int
     #: Every poll of the event, with its number of voters.
     polls: list[PollView]
+    #: The chair's message to each site's stage (the speaker view; sites without one left out).
+    stage_messages: dict[str, str] = {}
 
 
 def public_snapshot(event: Event) -> Snapshot:
@@ -306,6 +316,7 @@ def crew_snapshot(event: Event, public: Snapshot | None = None) -> CrewSnapshot:
         **fields, runsheet=runsheet, planned_end=runsheet[-1].planned_end if runsheet else None,
         projected_end=_projected_end(runsheet, live, now), cues=_cues(event),
         presence=presence_by_site(event), chairs=_count_present(event, Role.CHAIR), polls=_all_polls(event, live),
+        stage_messages=stage_messages(event),
     )
 
 
@@ -319,13 +330,52 @@ def host_snapshot(crew: CrewSnapshot, site: str) -> CrewSnapshot:
         "cues": [cue for cue in crew.cues if cue.site in (None, site)],
         "polls": [poll for poll in crew.polls if poll.site in (None, site)],
         "presence": {key: view for key, view in crew.presence.items() if key == site},
+        "stage_messages": {key: text for key, text in crew.stage_messages.items() if key == site},
         "closing": closing,
     })
+
+
+def stage_messages(event: Event) -> dict[str, str]:
+    """The chair's message to each site's stage (sites without one are left out): for the crew and the speakers."""
+    keys = {site.id: site.key for site in event.sites}
+    rows = db.session.execute(select(SiteScene.site_id, SiteScene.stage_message)
+                              .where(SiteScene.event_id == event.id, SiteScene.stage_message != ""))
+    return {keys[site_id]: text for site_id, text in rows if site_id in keys}
 
 
 def host_questions(questions: list[dict], site: str) -> list[dict]:
     """Of the crew's question list, what a host reads: its own site's questions, in every state."""
     return [question for question in questions if question["site"] == site]
+
+
+def crew_questions_message(questions: list[dict]) -> dict:
+    """The `questions:changed` message of the chair (every question) or a host (`host_questions`): the list and how
+    many of it wait for moderation."""
+    return {"questions": questions, "waiting": sum(question["state"] == "pending" for question in questions)}
+
+
+def quiz_standings(event_id: int, participant_id: int | None = None) -> dict[int, dict]:
+    """Each quiz player's own standing, by participant id, for their own phones only (`participant:score`): their
+    `points` over the closed quiz questions (as the leaderboard counts them), their `rank` among the players with
+    points (1 is the best; players with equal points share a rank; null while they have none) and how many `players`
+    have points. Only `participant_id`'s when given. No other player's name or token is in it."""
+    from eventapp.results import quiz_points
+
+    points = quiz_points(event_id)
+    scored = sorted((p for p in points.values() if p > 0), reverse=True)
+    better = {}
+    for position, value in enumerate(scored):
+        better.setdefault(value, position)  # how many players have more points than this
+    chosen = points if participant_id is None else {k: v for k, v in points.items() if k == participant_id}
+    return {player: {"points": value, "rank": better[value] + 1 if value > 0 else None, "players": len(scored)}
+            for player, value in chosen.items()}
+
+
+def approval_notices(answers: list, questions: list) -> list[tuple[int, dict]]:
+    """What each participant whose answer or question was approved is told on their own phone, as (participant id,
+    `participant:approved` message): only the id of their own answer's poll or of their question."""
+    return [(participant, {"kind": "answer", "poll_id": poll}) for participant, poll in answers] + \
+        [(participant, {"kind": "question", "question_id": question}) for participant, question in questions]
 
 
 def _public_fields(event: Event, live: LiveState) -> dict:
@@ -404,7 +454,7 @@ def _site_view(event: Event, live: LiveState, segment: Segment | None, site: Sit
     if scene is not None:
         view.scene, view.holding_text, view.message = scene.scene.value, scene.holding_text, scene.message
         view.host_status, view.item_index = scene.host_status.value, scene.item_index
-        view.timer_ends_at = scene.timer_ends_at
+        view.timer_ends_at, view.timer_paused_left = scene.timer_ends_at, scene.timer_paused_left
         view.poll, view.poll_pinned = polls.get(scene.poll_id), scene.poll_pinned
     poll = view.poll
     view.screen = decide(SceneFacts(
@@ -431,7 +481,7 @@ def poll_view(event: Event, poll: Poll, voters: int | None = None) -> PollView:
         options=[OptionView(id=o.id, label=o.label, correct=o.correct if tell_correct else None)
                  for o in poll.options],
         results_visible=poll.results_visible, reveal_at=poll.reveal_at, reveal_order=poll.reveal_order,
-        reveal_step=poll.reveal_step, voters=voters,
+        reveal_step=poll.reveal_step, answer_seconds=poll.answer_seconds, closes_at=poll.closes_at, voters=voters,
     )
 
 
@@ -509,6 +559,8 @@ def presence_by_site(event: Event) -> dict[str, PresenceView]:
         view = views[key[site_id]]
         if role == Role.HOST.value:
             view.hosts = count
+        elif role == Role.SPEAKER.value:
+            view.speakers = count
         elif role == Role.SCREEN.value:
             last_seen = _aware(last_seen)
             view.screens = count if last_seen and last_seen >= fresh else 0

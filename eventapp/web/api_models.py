@@ -78,6 +78,8 @@ class SiteLinks(BaseModel):
 
     host: Link
     screen: Link
+    #: The site's speaker view (what the person on stage sees).
+    speaker: Link
     join: JoinLink
 
 
@@ -92,7 +94,7 @@ class Links(BaseModel):
 class RotateToken(Body):
     """Which link to replace."""
 
-    role: Literal[Role.CHAIR, Role.HOST, Role.SCREEN]
+    role: Literal[Role.CHAIR, Role.HOST, Role.SCREEN, Role.SPEAKER]
     site: str | None = None
 
 

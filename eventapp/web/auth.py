@@ -26,7 +26,7 @@ class LinkNeeded(Forbidden):
 def surface_name(role: Role) -> str:
     """What a role's link opens, in words."""
     return {Role.CHAIR: _("the control panel"), Role.HOST: _("the host panel"),
-            Role.SCREEN: _("the screen")}.get(role, role.value)
+            Role.SCREEN: _("the screen"), Role.SPEAKER: _("the speaker view")}.get(role, role.value)
 
 
 def page_caller(event: Event, role: Role, site: Site | None = None) -> tuple[Caller, str]:
@@ -80,7 +80,8 @@ def cookie_path(event: Event, role: Role, site: Site | None) -> str:
     """Where a cookie is sent: the chair's to every page of the event, a host's or screen's to its own page."""
     if role == Role.CHAIR:
         return request.script_root + f"/e/{event.slug}/"
-    return url_for("pages.host" if role == Role.HOST else "pages.screen", slug=event.slug, site_key=site.key)
+    page = {Role.HOST: "pages.host", Role.SCREEN: "pages.screen", Role.SPEAKER: "pages.speaker"}[role]
+    return url_for(page, slug=event.slug, site_key=site.key)
 
 
 def refuse_token_in_query() -> None:

@@ -174,6 +174,15 @@ def screen(slug: str, site_key: str):
                            token=token)
 
 
+@bp.get("/e/<slug>/speaker/<site_key>")
+def speaker(slug: str, site_key: str):
+    """A site's speaker view: what the person on stage sees (time left, what is next, the chair's message)."""
+    event = event_by_slug(slug)
+    site = site_by_key(event, site_key)
+    caller, token = page_caller(event, Role.SPEAKER, site)
+    return render_template("speaker/speaker.html", event=event, site=site, caller=caller, token=token)
+
+
 @bp.post("/e/<slug>/control")
 @bp.post("/e/<slug>/programme")
 @bp.post("/e/<slug>/audience")
@@ -196,6 +205,13 @@ def open_screen_link(slug: str, site_key: str):
     """The loader of a room screen exchanges the link's token for the screen's cookie."""
     event = event_by_slug(slug)
     return exchange_link(event, Role.SCREEN, site_by_key(event, site_key))
+
+
+@bp.post("/e/<slug>/speaker/<site_key>")
+def open_speaker_link(slug: str, site_key: str):
+    """The loader of a speaker view exchanges the link's token for the view's cookie."""
+    event = event_by_slug(slug)
+    return exchange_link(event, Role.SPEAKER, site_by_key(event, site_key))
 
 
 @bp.get("/e/<slug>/sites/<site_key>/join-qr.svg")
