@@ -66,6 +66,7 @@ ROUTES: list[Entry] = [
     Entry("HTTP", "POST /api/v1/events/<slug>/segments/<int:segment_id>/move", CHAIR),
     Entry("HTTP", "DELETE /api/v1/events/<slug>/segments/<int:segment_id>", CHAIR),
     Entry("HTTP", "PUT /api/v1/events/<slug>/segments/<int:segment_id>/object", CHAIR),
+    Entry("HTTP", "POST /api/v1/events", CHAIR, "the chair of any event on this server"),
     Entry("HTTP", "PUT /api/v1/events/<slug>", CHAIR),
     Entry("HTTP", "POST /api/v1/events/<slug>/sites", CHAIR),
     Entry("HTTP", "PUT /api/v1/events/<slug>/sites/<site_key>", CHAIR),

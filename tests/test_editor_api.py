@@ -290,3 +290,49 @@ def test_the_kind_of_the_segment_that_is_on_now_cannot_change(call, demo, chair)
     assert (programme(call), version(demo)) == before
     retitled = call("PUT", f"/segments/{on_now}", {"segment": current["segment"] | {"title": "Welkom allemaal"}})
     assert retitled.status_code == 200, retitled.json
+
+
+# ---- a new event ----
+
+NEW_PROGRAMME = {
+    "format": "eventapp-programme/1",
+    "event": {"slug": "najaar-2027", "title": "Najaarsdag", "date": "2027-10-01", "language": "en"},
+    "sites": [{"key": "utrecht", "name": "Utrecht"}, {"key": "online", "name": "Online", "kind": "online"}],
+    "segments": [{"kind": "central", "title": "Welkom", "start": "10:00", "duration": 10, "origin": "utrecht"}],
+    "polls": [{"key": "los", "kind": "wordcloud", "question": "Eén woord?", "site": "online"}],
+}
+
+
+def test_a_chair_makes_a_new_event_with_links_of_its_own(client, bearer, links):
+    response = client.post("/api/v1/events", json={"programme": NEW_PROGRAMME}, headers=bearer)
+
+    assert response.status_code == 201, response.json
+    assert response.json["event"] == "najaar-2027"
+    new_chair = response.json["links"]["chair"]["token"]
+    assert new_chair != links["chair"]["token"]
+    own = client.get("/api/v1/events/najaar-2027/programme", headers={"Authorization": f"Bearer {new_chair}"})
+    assert own.status_code == 200
+    assert own.json["programme"]["polls"][0]["site"] == "online"
+    assert client.get("/api/v1/events/najaar-2027/programme", headers=bearer).status_code == 403
+
+
+@pytest.mark.parametrize(("programme", "status", "path", "reason"), [
+    (NEW_PROGRAMME | {"event": NEW_PROGRAMME["event"] | {"slug": SLUG}}, 409, "programme.event.slug", "taken"),
+    (NEW_PROGRAMME | {"segments": [NEW_PROGRAMME["segments"][0] | {"origin": "zwolle"}]}, 400,
+     "programme.segments.0.origin", "unknown site 'zwolle'"),
+    (NEW_PROGRAMME | {"polls": [NEW_PROGRAMME["polls"][0] | {"kind": "quiz"}]}, 400, "programme.polls.0",
+     "needs 2 to 10 options"),
+])
+def test_a_new_event_that_is_not_valid_is_refused_naming_the_field_and_nothing_is_made(
+        client, bearer, programme, status, path, reason):
+    response = client.post("/api/v1/events?lang=en", json={"programme": programme}, headers=bearer)
+
+    assert response.status_code == status, response.json
+    assert reason in details(response)[path]
+    assert db.session.scalar(select(Site.id).where(Site.key == "utrecht")) is None
+
+
+def test_only_a_chair_makes_a_new_event(client, links):
+    host = {"Authorization": f"Bearer {links['sites']['enschede']['host']['token']}"}
+    assert client.post("/api/v1/events", json={"programme": NEW_PROGRAMME}, headers=host).status_code == 403
+    assert client.post("/api/v1/events", json={"programme": NEW_PROGRAMME}).status_code == 403

@@ -16,6 +16,7 @@ from eventapp.eventlog import record
 from eventapp.extensions import db
 from eventapp.lookup import site_by_key
 from eventapp.models import (
+    Event,
     EventStatus,
     Handoff,
     LiveState,
@@ -28,7 +29,7 @@ from eventapp.models import (
     Vote,
 )
 from eventapp.programme.schema import EventSpec, HandoffObjectSpec, Programme, SegmentSpec, SiteSpec
-from eventapp.programme.store import export_programme, write_segment
+from eventapp.programme.store import SlugTaken, export_programme, import_programme, write_segment
 from eventapp.programme.yamlfile import ProgrammeError, validate_programme
 
 
@@ -100,6 +101,20 @@ def move_segment(caller: Caller, segment_id: int, position: int) -> Segment:
     caller.event.segments = segments
     _renumber(caller)
     return _commit(caller, "programme:segment-moved", {"segment": segment.id, "position": position}, segment)
+
+
+def create_event(caller: Caller, programme: Programme) -> Event:
+    """A new event from a whole programme, made by the chair of an event on this server (as `programme import`
+    does from the command line), with its own links and join codes; logged in the new event as made by that chair."""
+    require_role(caller, Role.CHAIR)
+    try:
+        event = import_programme(programme)
+    except SlugTaken:
+        raise Conflict(_("an event with slug '%(slug)s' exists already", slug=programme.event.slug),
+                       details=[{"path": "programme.event.slug", "reason": "taken"}]) from None
+    record(event.id, caller.label, "programme:event-created", {"by_event": caller.event.slug})
+    outbox.commit()
+    return event
 
 
 def update_event(caller: Caller, spec: EventSpec) -> None:

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from spectree import Response, SecurityScheme, SpecTree
 from spectree.models import SecureType, SecuritySchemeData
 
-from eventapp.access import identify, participant_token
+from eventapp.access import identify, identify_any, participant_token
 from eventapp.controller import access as access_actions
 from eventapp.controller import audience
 from eventapp.controller import programme as programme_actions
@@ -32,12 +32,14 @@ from eventapp.views.state import Snapshot, crew_snapshot, host_snapshot, public_
 from eventapp.web.api_models import (
     ActionDone,
     Error,
+    EventCreated,
     HandoffObject,
     Joined,
     JoinIn,
     Links,
     MoveSegment,
     MoveSite,
+    NewEvent,
     NewSegment,
     NewSite,
     Ok,
@@ -204,6 +206,18 @@ def set_handoff_object(slug: str, segment_id: int, json: HandoffObject):
     """Set the object a hand-off segment passes on the magic wall, and its image (chair)."""
     caller = api_caller(event_by_slug(slug), (Role.CHAIR,))
     return _segment_out(programme_actions.set_handoff_object(caller, segment_id, json.object))
+
+
+@bp.post("/events")
+@spec.validate(json=NewEvent, resp=Response(HTTP_201=EventCreated, HTTP_409=Error, **ERRORS), tags=["programme"])
+def create_event(json: NewEvent):
+    """Make a new event from a whole programme, with its own links and join codes (the chair of any event on this
+    server, as `flask programme import` does)."""
+    caller = identify_any(bearer_token())
+    if caller is None or caller.role != Role.CHAIR:
+        raise Forbidden(_("Only the chair of an event on this server may make a new event: send a chair's token."))
+    event = programme_actions.create_event(caller, json.programme)
+    return EventCreated(event=event.slug, links=Links(**event_links(event))), 201
 
 
 @bp.put("/events/<slug>")

@@ -6,7 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from eventapp.models import Role
-from eventapp.programme.schema import EventSpec, HandoffObjectSpec, SegmentSpec, SiteSpec
+from eventapp.programme.schema import EventSpec, HandoffObjectSpec, Programme, SegmentSpec, SiteSpec
 from eventapp.views.results import PollResults
 from eventapp.views.state import PollView
 
@@ -126,6 +126,19 @@ class Links(BaseModel):
     event: str
     chair: Link
     sites: dict[str, SiteLinks]
+
+
+class NewEvent(Body):
+    """A new event: a whole programme, in the programme file's form (docs/programme-format.md)."""
+
+    programme: Programme
+
+
+class EventCreated(BaseModel):
+    """The new event and its links: its own chair link (a new token) among them."""
+
+    event: str
+    links: Links
 
 
 class RotateToken(Body):
