@@ -13,7 +13,6 @@ from eventapp import outbox
 from eventapp.access import Caller
 from eventapp.controller import commit_change, require_role, site_scene
 from eventapp.errors import BadInput, Conflict, Forbidden, NotFound
-from eventapp.eventlog import record
 from eventapp.extensions import db
 from eventapp.lookup import site_by_key
 from eventapp.models import (
@@ -59,7 +58,7 @@ def create_poll(caller: Caller, spec: PollSpec, site_key: str | None, segment_id
     write_poll_definition(poll, spec)
     db.session.add(poll)
     db.session.flush()
-    _commit_programme_change(caller, "poll:created", {"poll": poll.id, "key": poll.key})
+    commit_change(caller, "poll:created", {"poll": poll.id, "key": poll.key})
     return poll
 
 
@@ -82,7 +81,7 @@ def update_poll(caller: Caller, poll_id: int, spec: PollSpec) -> None:
                              != [(o.label, o.correct) for o in poll.options]):
         raise Conflict(_("poll '%(key)s' has votes; its kind and options cannot change", key=poll.key))
     write_poll_definition(poll, spec)
-    _commit_programme_change(caller, "poll:updated", {"poll": poll.id})
+    commit_change(caller, "poll:updated", {"poll": poll.id})
 
 
 def delete_poll(caller: Caller, poll_id: int) -> None:
@@ -96,15 +95,7 @@ def delete_poll(caller: Caller, poll_id: int) -> None:
         raise Conflict(_("poll '%(key)s' is the only poll of its poll segment; change or delete the segment "
                          "instead", key=poll.key))
     db.session.delete(poll)
-    _commit_programme_change(caller, "poll:deleted", {"poll": poll_id, "key": poll.key})
-
-
-def _commit_programme_change(caller: Caller, action: str, data: dict) -> None:
-    """A poll's definition is part of the programme (the export holds it): the crew's programme editor is told
-    (`programme:changed`) beside every view's new state."""
-    version = record(caller.event.id, caller.label, action, data)
-    outbox.record(caller.event.id, outbox.PROGRAMME, version=version)
-    outbox.commit()
+    commit_change(caller, "poll:deleted", {"poll": poll_id, "key": poll.key})
 
 
 def open_poll(caller: Caller, poll_id: int) -> None:
