@@ -169,7 +169,7 @@ def update_site(caller: Caller, key: str, spec: SiteSpec) -> Site:
         raise BadInput(_("a site's key cannot change: its links and the programme name it"),
                        details=[{"path": "site.key", "reason": f"must stay '{site.key}'"}])
     specs = _current_site_specs(caller)
-    specs[site.position] = spec
+    specs[[s.key for s in specs].index(site.key)] = spec
     _check(caller, sites=[s.model_dump() for s in specs])
     site.name, site.venue, site.kind = spec.name, spec.venue, spec.kind
     return _commit(caller, "programme:site-updated", {"site": site.key}, site)
