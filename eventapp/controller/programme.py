@@ -156,8 +156,9 @@ def add_site(caller: Caller, spec: SiteSpec, position: int | None = None) -> Sit
     event.sites = sites
     _renumber_sites(caller)
     db.session.flush()
-    issue_token(event, Role.HOST, site)
-    issue_token(event, Role.SCREEN, site)
+    for role in Role:  # every link a site has (host, screen, ...); the chair's and the phones' are not a site's
+        if role not in (Role.CHAIR, Role.PARTICIPANT):
+            issue_token(event, role, site)
     return _commit(caller, "programme:site-added", {"site": site.key, "position": position}, site)
 
 
