@@ -40,6 +40,8 @@ from eventapp.extensions import socketio  # noqa: E402
 from eventapp.links import event_links  # noqa: E402
 from eventapp.models import Event  # noqa: E402
 from eventapp.realtime import deadlines, presence, relay  # noqa: E402
+from eventapp.serving import forget_serving, record_serving  # noqa: E402
+from eventapp.settings import public_base_url  # noqa: E402
 from eventapp.web.security import RedactTokens  # noqa: E402
 
 
@@ -51,9 +53,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=1,
                         help="worker processes, on ports PORT to PORT+N-1 behind a proxy with sticky sessions "
                              "(more than one needs EVENTAPP_MESSAGE_QUEUE_URL; docs/deployment.md)")
+    # A worker of the supervisor below: the supervisor records where the app serves, not each worker.
+    parser.add_argument("--supervised", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    workers = args.workers
-    del args.workers
+    workers, supervised = args.workers, args.supervised
+    del args.workers, args.supervised
     overrides = {k.upper(): v for k, v in vars(args).items() if v is not None}
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for handler in logging.getLogger().handlers:  # no log line of any library shows a token
@@ -72,7 +76,11 @@ def main(argv: list[str] | None = None) -> None:
             from eventapp.extensions import db
 
             db.engine.dispose()
-        supervise_workers(host, port, workers)
+        record_serving(app, public_base_url(app.config), host, port)
+        try:
+            supervise_workers(host, port, workers)
+        finally:
+            forget_serving(app)
         return
     raise_open_file_limit()
     presence.start_worker(app)  # this worker's connections of an earlier run are gone; their clients reconnect
@@ -84,7 +92,13 @@ def main(argv: list[str] | None = None) -> None:
         print("Links are not printed (EVENTAPP_PRINT_LINKS=false): `flask --app eventapp links` shows them.")
     print(f"Serving on http://{host}:{port} ({app.config['ASYNC_MODE']}); stop with Ctrl+C.", flush=True)
     tune_garbage_collector()
-    serve(app, host, port)
+    if not supervised:  # `flask links` prints this address while this process serves it (eventapp/serving.py)
+        record_serving(app, public_base_url(app.config), host, port)
+    try:
+        serve(app, host, port)
+    finally:
+        if not supervised:
+            forget_serving(app)
 
 
 def supervise_workers(host: str, port: int, count: int) -> None:
@@ -97,7 +111,8 @@ def supervise_workers(host: str, port: int, count: int) -> None:
     env = {**os.environ, "EVENTAPP_MIGRATE_ON_START": "false", "EVENTAPP_PRINT_LINKS": "false"}
 
     def start(number: int) -> subprocess.Popen:
-        return subprocess.Popen([sys.executable, __file__, "--host", host, "--port", str(port + number)], env=env)
+        command = [sys.executable, __file__, "--host", host, "--port", str(port + number), "--supervised"]
+        return subprocess.Popen(command, env=env)
 
     stopping = []
 

@@ -25,6 +25,7 @@ from eventapp.lookup import event_by_slug
 from eventapp.models import Event, Role
 from eventapp.programme.store import SlugTaken, export_programme, import_programme
 from eventapp.programme.yamlfile import ProgrammeError, dump_programme, read_programme
+from eventapp.serving import served_base_url
 
 DEMO_SLUG = "pow-2021-11-01"
 
@@ -57,7 +58,9 @@ def _cli_caller(event: Event) -> Caller:
 @click.option("--json", "as_json", is_flag=True,
               help="Print JSON (the shape of docs/architecture.md, 'The public contract') instead of a table.")
 def links_command(slug: str, as_json: bool) -> None:
-    """Print every access link of an event (the demo event when no SLUG is given)."""
+    """Print every access link of an event (the demo event when no SLUG is given), at the address the running
+    server serves (`python run.py --port ...`), or EVENTAPP_PUBLIC_BASE_URL when it is set."""
+    _use_served_address()
     try:
         links = event_links(_event(slug))
     except LookupError as error:
@@ -72,6 +75,15 @@ def links_command(slug: str, as_json: bool) -> None:
         click.echo(f"  {key + ' screen':<28} {site['screen']['url']}")
         click.echo(f"  {key + ' speaker':<28} {site['speaker']['url']}")
         click.echo(f"  {key + ' join (code ' + site['join']['code'] + ')':<28} {site['join']['url']}")
+
+
+def _use_served_address() -> None:
+    """Links with the address the running server of this instance serves, not this process's HOST and PORT
+    (which know nothing of run.py's --host and --port); an explicit PUBLIC_BASE_URL stays as it is."""
+    if not current_app.config.get("PUBLIC_BASE_URL"):
+        served = served_base_url(current_app)
+        if served:
+            current_app.config["PUBLIC_BASE_URL"] = served
 
 
 @click.command("rotate-links")

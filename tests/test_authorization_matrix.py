@@ -62,6 +62,14 @@ def request_for(entry, demo, links) -> tuple[str, str, dict | None]:
         "POST /api/v1/events/<slug>/segments": {"segment": NEW_SEGMENT},
         "PUT /api/v1/events/<slug>/segments/<int:segment_id>": {"segment": NEW_SEGMENT},
         "POST /api/v1/events/<slug>/segments/<int:segment_id>/move": {"position": 0},
+        "PUT /api/v1/events/<slug>/segments/<int:segment_id>/object": {"object": {"title": "Fakkel"}},
+        "POST /api/v1/events": {"programme": {"format": "eventapp-programme/1", "segments": [],
+                                               "event": {"slug": "nieuw", "title": "Nieuw", "date": "2022-01-01"},
+                                               "sites": [{"key": "utrecht", "name": "Utrecht"}]}},
+        "PUT /api/v1/events/<slug>": {"event": {"slug": demo.slug, "title": "Nieuw", "date": "2021-11-01"}},
+        "POST /api/v1/events/<slug>/sites": {"site": {"key": "utrecht", "name": "Utrecht"}},
+        "PUT /api/v1/events/<slug>/sites/<site_key>": {"site": {"key": "enschede", "name": "Enschede"}},
+        "POST /api/v1/events/<slug>/sites/<site_key>/move": {"position": 0},
         "POST /api/v1/events/<slug>/links/rotate": {"role": "host", "site": "enschede"},
     }.get(entry.call, body)
     return method, path, body

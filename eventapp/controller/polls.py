@@ -50,8 +50,12 @@ def create_poll(caller: Caller, spec: PollSpec, site_key: str | None, segment_id
         if segment is None or segment.event_id != caller.event.id:
             raise NotFound(_("segment %(id)s does not exist in this event", id=segment_id))
         _check_segment_holds(segment, site)
+    # Last of its segment (or of the polls outside the run sheet), as the export lists it.
+    last = db.session.scalar(select(func.max(Poll.position)).where(
+        Poll.event_id == caller.event.id,
+        Poll.segment_id == segment.id if segment else Poll.segment_id.is_(None)))
     poll = Poll(event_id=caller.event.id, segment_id=segment.id if segment else None,
-                site_id=site.id if site else None, key=spec.key)
+                site_id=site.id if site else None, key=spec.key, position=0 if last is None else last + 1)
     write_poll_definition(poll, spec)
     db.session.add(poll)
     db.session.flush()

@@ -144,6 +144,12 @@ class PollSpec(Spec):
         return self
 
 
+class LoosePollSpec(PollSpec):
+    """A poll made during the event outside the run sheet: for the whole event, or for one `site`."""
+
+    site: Key | None = None
+
+
 class HandoffObjectSpec(Spec):
     """The object passed on the magic wall."""
 
@@ -240,6 +246,8 @@ class Programme(Spec):
     event: EventSpec
     sites: list[SiteSpec] = Field(min_length=1, max_length=50)
     segments: list[SegmentSpec] = Field(max_length=500)
+    #: Polls that belong to no segment (made live, during the event), so that an export keeps them.
+    polls: list[LoosePollSpec] = Field(default=[], max_length=500)
 
     @model_validator(mode="after")
     def _consistent(self):
@@ -260,11 +268,7 @@ class Programme(Spec):
             polls = [(("polls", i), poll) for i, poll in enumerate(segment.polls)]
             polls += [(("parts", p, "polls", i), poll) for p, part in enumerate(segment.parts)
                       for i, poll in enumerate(part.polls)]
-            for path, poll in polls:
-                if poll.key in poll_keys:
-                    problems.append((("segments", index, *path, "key"),
-                                     f"{where}: poll key '{poll.key}' is used twice"))
-                poll_keys.add(poll.key)
+            poll_keys |= _duplicate_keys(polls, poll_keys, ("segments", index), where, problems)
             if index == 0 and segment.start is None:
                 problems.append((("segments", index), f"{where}: the first segment needs a start time"))
             if segment.start is not None:
@@ -272,9 +276,24 @@ class Programme(Spec):
                     problems.append((("segments", index, "start"), f"{where}: starts at {segment.start:%H:%M}, "
                                      f"before the segment above it ({previous_start:%H:%M})"))
                 previous_start = segment.start
+        loose = [((i,), poll) for i, poll in enumerate(self.polls)]
+        problems += [(("polls", i, "site"), f"poll '{poll.key}': unknown site '{poll.site}'")
+                     for (i,), poll in loose if poll.site and poll.site not in keys]
+        _duplicate_keys(loose, poll_keys, ("polls",), "polls", problems)
         if problems:
             raise LocatedProblems(problems)
         return self
+
+
+def _duplicate_keys(polls: list[tuple[tuple, PollSpec]], seen: set[str], at: tuple, where: str,
+                    problems: list[tuple[tuple, str]]) -> set[str]:
+    """Note each poll whose key is in `seen` or earlier in `polls`; returns the keys of `polls`."""
+    keys: set[str] = set()
+    for path, poll in polls:
+        if poll.key in seen or poll.key in keys:
+            problems.append(((*at, *path, "key"), f"{where}: poll key '{poll.key}' is used twice"))
+        keys.add(poll.key)
+    return keys
 
 
 def _is_hh_mm(value: str) -> bool:

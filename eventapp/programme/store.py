@@ -9,6 +9,7 @@ from eventapp.programme.schema import (
     FORMAT,
     EventSpec,
     HandoffObjectSpec,
+    LoosePollSpec,
     OptionSpec,
     PartSpec,
     PollSpec,
@@ -44,6 +45,12 @@ def import_programme(programme: Programme) -> Event:
             event.segments.append(segment)
             write_segment(segment, segment_spec)
         db.session.flush()
+        site_id = {site.key: site.id for site in event.sites}
+        for position, loose in enumerate(programme.polls):
+            poll = Poll(event_id=event.id, key=loose.key, position=position,
+                        site_id=site_id[loose.site] if loose.site else None)
+            write_poll_definition(poll, loose)
+            db.session.add(poll)
         db.session.add(LiveState(event_id=event.id))
         issue_all_tokens(event)
         db.session.commit()
@@ -129,7 +136,16 @@ def export_programme(event: Event) -> Programme:
                         language=event.language, notes=event.notes),
         sites=[SiteSpec(key=s.key, name=s.name, venue=s.venue, kind=s.kind) for s in event.sites],
         segments=[segment_spec(segment) for segment in event.segments],
+        polls=loose_poll_specs(event),
     )
+
+
+def loose_poll_specs(event: Event) -> list[LoosePollSpec]:
+    """The polls of no segment (made during the event), in the order they were made."""
+    key_of = {site.id: site.key for site in event.sites}
+    polls = db.session.scalars(select(Poll).where(Poll.event_id == event.id, Poll.segment_id.is_(None))
+                               .order_by(Poll.position, Poll.id))
+    return [LoosePollSpec(**poll_spec(poll).model_dump(), site=key_of.get(poll.site_id)) for poll in polls]
 
 
 def segment_spec(segment: Segment) -> SegmentSpec:

@@ -128,10 +128,10 @@ def dump_programme(programme: Programme) -> str:
     """The programme as YAML, in the canonical form: defaults left out, plain options as strings."""
     data = programme.model_dump(mode="json", exclude_defaults=True)
     data = {"format": programme.format, **data}
+    for poll in data.get("polls", []) + [p for segment in data.get("segments", []) for p in _polls_of(segment)]:
+        if "options" in poll:
+            poll["options"] = [o["label"] if set(o) == {"label"} else o for o in poll["options"]]
     for segment in data.get("segments", []):
-        for poll in _polls_of(segment):
-            if "options" in poll:
-                poll["options"] = [o["label"] if set(o) == {"label"} else o for o in poll["options"]]
         if segment.get("start") is None:  # "follows the segment above": left out, as in a written file
             segment.pop("start", None)
         else:

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from spectree import Response, SecurityScheme, SpecTree
 from spectree.models import SecureType, SecuritySchemeData
 
-from eventapp.access import identify, participant_token
+from eventapp.access import identify, identify_any, participant_token
 from eventapp.controller import access as access_actions
 from eventapp.controller import audience
 from eventapp.controller import programme as programme_actions
@@ -24,6 +24,7 @@ from eventapp.links import event_links
 from eventapp.lookup import event_by_slug, site_by_join_code_from_address
 from eventapp.models import LiveState, Role
 from eventapp.models.base import MAX_ID
+from eventapp.programme.schema import SiteSpec
 from eventapp.programme.store import export_programme, segment_spec
 from eventapp.ratelimit import address_allowed
 from eventapp.report import build_report
@@ -31,18 +32,26 @@ from eventapp.views.state import Snapshot, crew_snapshot, host_snapshot, public_
 from eventapp.web.api_models import (
     ActionDone,
     Error,
+    EventCreated,
+    HandoffObject,
     Joined,
     JoinIn,
     Links,
     MoveSegment,
+    MoveSite,
+    NewEvent,
     NewSegment,
+    NewSite,
     Ok,
     PollResultsOut,
     ProgrammeOut,
     ReportOut,
     RotateToken,
     SegmentOut,
+    SiteOut,
+    UpdateEvent,
     UpdateSegment,
+    UpdateSite,
 )
 from eventapp.web.auth import api_caller, bearer_token
 
@@ -191,6 +200,71 @@ def delete_segment(slug: str, segment_id: int):
     return Ok()
 
 
+@bp.put(f"/events/<slug>/segments/<int(max={MAX_ID}):segment_id>/object")
+@spec.validate(json=HandoffObject, resp=Response(HTTP_200=SegmentOut, HTTP_409=Error, **ERRORS), tags=["programme"])
+def set_handoff_object(slug: str, segment_id: int, json: HandoffObject):
+    """Set the object a hand-off segment passes on the magic wall, and its image (chair)."""
+    caller = api_caller(event_by_slug(slug), (Role.CHAIR,))
+    return _segment_out(programme_actions.set_handoff_object(caller, segment_id, json.object))
+
+
+@bp.post("/events")
+@spec.validate(json=NewEvent, resp=Response(HTTP_201=EventCreated, HTTP_409=Error, **ERRORS), tags=["programme"])
+def create_event(json: NewEvent):
+    """Make a new event from a whole programme, with its own links and join codes (the chair of any event on this
+    server, as `flask programme import` does)."""
+    caller = identify_any(bearer_token())
+    if caller is None or caller.role != Role.CHAIR:
+        raise Forbidden(_("Only the chair of an event on this server may make a new event: send a chair's token."))
+    event = programme_actions.create_event(caller, json.programme)
+    return EventCreated(event=event.slug, links=Links(**event_links(event))), 201
+
+
+@bp.put("/events/<slug>")
+@spec.validate(json=UpdateEvent, resp=Response(HTTP_200=ProgrammeOut, HTTP_409=Error, **ERRORS), tags=["programme"])
+def update_event(slug: str, json: UpdateEvent):
+    """Change the event's title, date, time zone, language and notes; the slug cannot change (chair)."""
+    event = event_by_slug(slug)
+    programme_actions.update_event(api_caller(event, (Role.CHAIR,)), json.event)
+    return _programme_out(event)
+
+
+@bp.post("/events/<slug>/sites")
+@spec.validate(json=NewSite, resp=Response(HTTP_201=SiteOut, HTTP_409=Error, **ERRORS), tags=["programme"])
+def add_site(slug: str, json: NewSite):
+    """Add a site, with its join code and its host and screen links (GET /links) (chair)."""
+    caller = api_caller(event_by_slug(slug), (Role.CHAIR,))
+    return _site_out(programme_actions.add_site(caller, json.site, json.position)), 201
+
+
+SITE_KEY = "<site_key>"
+
+
+@bp.put(f"/events/<slug>/sites/{SITE_KEY}")
+@spec.validate(json=UpdateSite, resp=Response(HTTP_200=SiteOut, HTTP_409=Error, **ERRORS), tags=["programme"])
+def update_site(slug: str, site_key: str, json: UpdateSite):
+    """Change a site's name, venue and kind; its key cannot change (chair)."""
+    caller = api_caller(event_by_slug(slug), (Role.CHAIR,))
+    return _site_out(programme_actions.update_site(caller, site_key, json.site))
+
+
+@bp.post(f"/events/<slug>/sites/{SITE_KEY}/move")
+@spec.validate(json=MoveSite, resp=Response(HTTP_200=SiteOut, HTTP_409=Error, **ERRORS), tags=["programme"])
+def move_site(slug: str, site_key: str, json: MoveSite):
+    """Move a site to another place in the panels' order (chair)."""
+    caller = api_caller(event_by_slug(slug), (Role.CHAIR,))
+    return _site_out(programme_actions.move_site(caller, site_key, json.position))
+
+
+@bp.delete(f"/events/<slug>/sites/{SITE_KEY}")
+@spec.validate(resp=Response(HTTP_200=Ok, HTTP_409=Error, **ERRORS), tags=["programme"])
+def delete_site(slug: str, site_key: str):
+    """Delete a site that no segment names, while the event is not running and nobody joined there (chair)."""
+    caller = api_caller(event_by_slug(slug), (Role.CHAIR,))
+    programme_actions.delete_site(caller, site_key)
+    return Ok()
+
+
 @bp.get("/events/<slug>/links")
 @spec.validate(resp=Response(HTTP_200=Links, **ERRORS), tags=["access"])
 def get_links(slug: str):
@@ -280,6 +354,11 @@ def _programme_out(event) -> ProgrammeOut:
         programme=programme.model_dump(mode="json", exclude={"segments"}),
         segments=[_segment_out(segment) for segment in event.segments],
     )
+
+
+def _site_out(site) -> SiteOut:
+    return SiteOut(position=site.position, join_code=site.join_code,
+                   site=SiteSpec(key=site.key, name=site.name, venue=site.venue, kind=site.kind))
 
 
 def _segment_out(segment) -> SegmentOut:

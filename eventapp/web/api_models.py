@@ -6,7 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from eventapp.models import Role
-from eventapp.programme.schema import SegmentSpec
+from eventapp.programme.schema import EventSpec, HandoffObjectSpec, Programme, SegmentSpec, SiteSpec
 from eventapp.views.results import PollResults
 from eventapp.views.state import PollView
 
@@ -59,6 +59,45 @@ class MoveSegment(Body):
     position: int = Field(ge=0)
 
 
+class UpdateEvent(Body):
+    """The event's new title, date, time zone, language and notes (its slug stays as it is)."""
+
+    event: EventSpec
+
+
+class SiteOut(BaseModel):
+    """A site with its position, as the editor lists it; `join_code` is what its participants type."""
+
+    position: int
+    join_code: str
+    site: SiteSpec
+
+
+class NewSite(Body):
+    """A site to add, at `position` (default: the end)."""
+
+    site: SiteSpec
+    position: int | None = Field(default=None, ge=0)
+
+
+class UpdateSite(Body):
+    """A site's new name, venue and kind (its key stays as it is)."""
+
+    site: SiteSpec
+
+
+class MoveSite(Body):
+    """Where to move a site in the panels' order."""
+
+    position: int = Field(ge=0)
+
+
+class HandoffObject(Body):
+    """The object a hand-off segment passes on the magic wall: its title and an optional image (URL or path)."""
+
+    object: HandoffObjectSpec
+
+
 class Link(BaseModel):
     """One access link."""
 
@@ -89,6 +128,19 @@ class Links(BaseModel):
     event: str
     chair: Link
     sites: dict[str, SiteLinks]
+
+
+class NewEvent(Body):
+    """A new event: a whole programme, in the programme file's form (docs/programme-format.md)."""
+
+    programme: Programme
+
+
+class EventCreated(BaseModel):
+    """The new event and its links: its own chair link (a new token) among them."""
+
+    event: str
+    links: Links
 
 
 class RotateToken(Body):
