@@ -53,6 +53,65 @@ RULES: dict[PollKind, KindRule] = {
 }
 
 
+def kind_label(kind: PollKind | str) -> str:
+    """A poll kind in words, for every page (the templates and static/js/kinds/ take it from here)."""
+    return ui_strings()["kinds"][str(kind)]
+
+
+def ui_strings() -> dict:
+    """The words the poll-kind renderers (static/js/kinds/) draw with, in the page's language.
+
+    Every page gets them (templates/base.html puts them in <script id="kind-strings">), so a kind's renderer finds
+    its words wherever it draws; a new kind adds its label and its words here.
+    """
+    return {
+        "kinds": {
+            PollKind.SINGLE: _("Single choice"), PollKind.MULTIPLE: _("Multiple choice"), PollKind.SCALE: _("Scale"),
+            PollKind.WORDCLOUD: _("Word cloud"), PollKind.OPEN: _("Open question"),
+            PollKind.STATEMENT: _("Statement"), PollKind.RANKING: _("Ranking"), PollKind.QUIZ: _("Quiz"),
+        },
+        # the results, everywhere
+        "agree": _("Agree"), "neutral": _("Neutral"), "disagree": _("Disagree"),
+        "votes_n": _("{n} votes"), "votes_1": _("1 vote"),
+        "voters_n": _("{n} people answered"), "voters_1": _("1 person answered"),
+        "answers_n": _("{n} answers"), "answers_1": _("1 answer"),
+        "no_votes": _("No votes yet."), "no_words": _("No words yet."),
+        "average": _("Average"), "average_is": _("Average {mean}"), "mean_is": _("average {mean}"),
+        "scale_of": _("on a scale of {min} to {max}"),
+        "points_n": _("{n} points"), "average_rank": _("average place {n}"),
+        "correct": _("Correct"), "yours": _("Your answer"), "all_sites": _("All sites"),
+        "results": _("Results"), "sites_revealed": _("Revealed so far: {sites}"),
+        "still_to_come": _("Still to come"), "per_site": _("Per site"),
+        "leaderboard": _("Leaderboard"), "leaderboard_site": _("Best in {site}"), "overall": _("Overall"),
+        "pts_n": _("{n} pts"), "no_players": _("No players yet."),
+        "agree_pct": _("{pct} agree"), "top_choice": _("most chosen: {label} ({pct})"),
+        "top_word": _("top word: {word}"), "top_ranked": _("number one: {label}"),
+        "approved_answers": _("Approved answers"), "no_approved": _("No answers shown yet."),
+        "answers_per_site": _("answers per site"),
+        # the results sheet (report, results page, the chair's poll page)
+        "total": _("Total"), "voters_label": _("Voters"), "mean_label": _("Mean"), "item": _("Answer"),
+        "sheet_voters": _("{n} voted"), "sheet_mean": _("mean {value}"),
+        "ranking_caption": _("Average place per site (1 = first)"),
+        # the ballots on the phone
+        "submit": _("Send answer"), "submit_words": _("Send words"), "submit_ranking": _("Send this order"),
+        "cancel": _("Cancel"),
+        "choose_one": _("Tap your answer"),
+        "choose_quiz": _("Choose your answer, then send it. You cannot change it afterwards."),
+        "choose_many": _("Choose one or more"), "choose_scale": _("Tap a number from {min} to {max}"),
+        "choose_statement": _("Do you agree?"),
+        "word_label": _("Word {n}"), "word_optional": _("Word {n} (optional)"),
+        "words_hint": _("One to three words, at most 30 characters each."),
+        "words_needed": _("Type at least one word."),
+        "open_label": _("Your answer"),
+        "open_hint": _("At most 500 characters. Answers are shown on the screen after moderation."),
+        "open_needed": _("Write an answer first."), "chars_left": _("{n} characters left"),
+        "pick_needed": _("Choose at least one option."),
+        "rank_hint": _("Put the options in order, most important first, with the arrow buttons."),
+        "move_up": _("Move “{label}” up"), "move_down": _("Move “{label}” down"),
+        "moved": _("“{label}” is now number {n} of {total}"),
+    }
+
+
 def definition_problems(kind: PollKind, option_labels: list[str], correct_flags: list[bool],
                         has_scale: bool) -> list[str]:
     """What is wrong with a poll definition of this kind (empty when it is fine)."""
