@@ -55,7 +55,9 @@ class Phones:
             return
         url = (message.location or {}).get("url", "")
         if "status of 400" in message.text and "/socket.io/" in url:
-            return  # a long-poll of a connection the page itself replaced (after joining): the server ended it
+            # A long-poll of a connection that ended (replaced after joining, or refused): Socket.IO had sent its next
+            # poll before it closed the connection, and the server answers that poll 400 (no such session).
+            return
         self.errors.append(f"{message.text} ({url})" if url else message.text)
 
     def close(self):
