@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
+from pydantic import BaseModel
 
 
 class PollKind(enum.StrEnum):
@@ -314,6 +315,54 @@ def tally(poll, answers: list[tuple[str, Any]], site_keys: list[str]) -> dict:
         "total": _count(poll, [answer for _, answer in answers]),
         "sites": {key: _count(poll, site_answers) for key, site_answers in by_site.items()},
     }
+
+
+# What tally() counts, as the `poll:results` message carries it (eventapp/views/results.py, docs/PROTOCOL.md): one
+# model for every kind, each kind filling its own fields.
+
+class OptionFigures(BaseModel):
+    """An option's figures: its count (single, multiple, quiz) or its score and average rank (ranking)."""
+
+    id: int
+    label: str
+    count: int | None = None
+    #: A quiz's right answer: only in the crew's results, and the audience's once the quiz is closed.
+    correct: bool | None = None
+    score: int | None = None
+    average_rank: float | None = None
+
+
+class ValueCount(BaseModel):
+    """How many chose this value of a scale."""
+
+    value: int
+    count: int
+
+
+class ChoiceCount(BaseModel):
+    """How many chose agree, neutral or disagree on a statement."""
+
+    choice: str
+    count: int
+
+
+class WordCount(BaseModel):
+    """How often a word was sent to a word cloud."""
+
+    word: str
+    count: int
+
+
+class Figures(BaseModel):
+    """The figures of the whole event or of one site; which fields are present depends on the poll's kind."""
+
+    voters: int
+    options: list[OptionFigures] | None = None
+    distribution: list[ValueCount] | None = None
+    mean: float | None = None
+    choices: list[ChoiceCount] | None = None
+    words: list[WordCount] | None = None
+    answers: int | None = None
 
 
 def _count(poll, answers: list[Any]) -> dict:
