@@ -29,12 +29,15 @@ class PollKind(enum.StrEnum):
     STATEMENT = "statement"
     RANKING = "ranking"
     QUIZ = "quiz"
+    POINTS = "points"
 
 #: The fixed answers of a statement: agree, neutral, disagree.
 STATEMENT_ANSWERS = ("agree", "neutral", "disagree")
 WORDCLOUD_MAX_ENTRIES = 3
 WORDCLOUD_MAX_LENGTH = 30
 OPEN_MAX_LENGTH = 500
+#: A "100 points" answer spreads exactly this many points over the options.
+POINTS_TO_SPREAD = 100
 #: Word clouds show this many words at most.
 CLOUD_SIZE = 60
 #: A quiz answer scores this much when right, plus up to QUIZ_SPEED_BONUS for speed.
@@ -67,6 +70,7 @@ RULES: dict[PollKind, KindRule] = {
     PollKind.STATEMENT: KindRule("statement"),
     PollKind.WORDCLOUD: KindRule("wordcloud"),
     PollKind.OPEN: KindRule("open"),
+    PollKind.POINTS: KindRule("points", min_options=2, max_options=20),
 }
 
 
@@ -96,7 +100,18 @@ def ui_strings() -> dict:
             PollKind.SINGLE: _("Single choice"), PollKind.MULTIPLE: _("Multiple choice"), PollKind.SCALE: _("Scale"),
             PollKind.WORDCLOUD: _("Word cloud"), PollKind.OPEN: _("Open question"),
             PollKind.STATEMENT: _("Statement"), PollKind.RANKING: _("Ranking"), PollKind.QUIZ: _("Quiz"),
+            PollKind.POINTS: _("100 points"),
         },
+        # 100 points
+        "points_to_spread": POINTS_TO_SPREAD,
+        "points_hint": _("Spread exactly 100 points over the options: more points, more important."),
+        "points_for": _("Points for “{label}”"), "points_less": _("10 points less for “{label}”"),
+        "points_more": _("10 points more for “{label}”"),
+        "points_left": _("{n} points left"), "points_over": _("{n} points too many"),
+        "points_done": _("All 100 points spread"),
+        "points_needed": _("Spread exactly 100 points: {n} left."),
+        "points_too_many": _("Spread exactly 100 points: {n} too many."),
+        "points_mean": _("{n} on average"), "top_points": _("most points: {label}"),
         # the results, everywhere
         "agree": _("Agree"), "neutral": _("Neutral"), "disagree": _("Disagree"),
         "votes_n": _("{n} votes"), "votes_1": _("1 vote"),
@@ -170,6 +185,8 @@ def normalize_answer(poll, raw: Any) -> Any:
     single, quiz: {"option": ID} -> [ID] · multiple: {"options": [ID, ...]} -> [ID, ...] · scale: {"value": N} -> N
     · statement: {"choice": "agree"} -> "agree" · wordcloud: {"words": [TEXT, ...]} -> [normalized, ...]
     · open: {"text": TEXT} -> TEXT · ranking: {"order": [ID, ...]} (every option once) -> [ID, ...]
+    · points: {"points": {"ID": N, ...}} (whole numbers from 0, exactly 100 in all; options left out get 0)
+    -> {"ID": N, ...} (only the options given points)
     """
     if not isinstance(raw, dict):
         raise AnswerError(_("an answer is an object, such as {\"option\": 12}"))
@@ -222,7 +239,27 @@ def normalize_answer(poll, raw: Any) -> Any:
                 or any(type(value) is not int for value in order):
             raise AnswerError(_("put every option in order, each once"))
         return order
+    if kind == PollKind.POINTS:
+        return _spread_points(raw.get("points"), option_ids)
     raise AnswerError(f"unknown poll kind {kind}")
+
+
+def _spread_points(points: Any, option_ids: list[int]) -> dict[str, int]:
+    """A "100 points" answer: the points of each option, keyed by option id as text (JSON's keys are text)."""
+    if not isinstance(points, dict):
+        raise AnswerError(_("give the points as an object, such as {\"12\": 60, \"13\": 40}"))
+    known = {str(option_id) for option_id in option_ids}
+    if any(str(key) not in known for key in points):
+        raise AnswerError(_("give points to the poll's options only"))
+    if any(type(value) is not int or value < 0 for value in points.values()):
+        raise AnswerError(_("points are whole numbers from 0"))
+    if len({str(key) for key in points}) != len(points):
+        raise AnswerError(_("an option is given points twice"))
+    if sum(points.values()) != POINTS_TO_SPREAD:
+        raise AnswerError(_("spread exactly %(n)d points, not %(given)d", n=POINTS_TO_SPREAD,
+                            given=sum(points.values())))
+    ordered = sorted(points.items(), key=lambda item: option_ids.index(int(item[0])))
+    return {str(key): value for key, value in ordered if value}
 
 
 def answer_text(kind: PollKind, answer: Any, labels: dict[int, str]) -> str:
@@ -233,6 +270,8 @@ def answer_text(kind: PollKind, answer: Any, labels: dict[int, str]) -> str:
         return " > ".join(labels.get(option_id, f"#{option_id}") for option_id in answer)
     if kind == PollKind.WORDCLOUD:
         return " | ".join(answer)
+    if kind == PollKind.POINTS:
+        return " | ".join(f"{labels.get(int(key), f'#{key}')} {given}" for key, given in answer.items())
     return str(answer)
 
 
@@ -265,6 +304,10 @@ def results_table(kind: PollKind, groups: list[tuple[str, str, dict]], text) -> 
         rows = [[key, name, place, option["label"], option["score"],
                  "" if option["average_rank"] is None else option["average_rank"], figures["voters"]]
                 for key, name, figures in groups for place, option in enumerate(figures["options"], 1)]
+    elif kind == PollKind.POINTS:
+        header = ["site", "site_name", "option", "points", "mean", "voters"]
+        rows = [[key, name, option["label"], option["points"], "" if option["mean"] is None else option["mean"],
+                 figures["voters"]] for key, name, figures in groups for option in figures["options"]]
     else:
         return None
     return header, rows
@@ -321,7 +364,8 @@ def tally(poll, answers: list[tuple[str, Any]], site_keys: list[str]) -> dict:
 # model for every kind, each kind filling its own fields.
 
 class OptionFigures(BaseModel):
-    """An option's figures: its count (single, multiple, quiz) or its score and average rank (ranking)."""
+    """An option's figures: its count (single, multiple, quiz), its score and average rank (ranking), or its points
+    (100 points)."""
 
     id: int
     label: str
@@ -330,6 +374,9 @@ class OptionFigures(BaseModel):
     correct: bool | None = None
     score: int | None = None
     average_rank: float | None = None
+    #: 100 points: the points given to the option, and the mean per voter.
+    points: int | None = None
+    mean: float | None = None
 
 
 class ValueCount(BaseModel):
@@ -394,4 +441,10 @@ def _count(poll, answers: list[Any]) -> dict:
              for o in poll.options), key=lambda row: -row["score"])
     elif kind == PollKind.OPEN:
         result["answers"] = len(answers)
+    elif kind == PollKind.POINTS:
+        points = Counter()
+        for answer in answers:
+            points.update({int(option_id): given for option_id, given in answer.items()})
+        result["options"] = [{"id": o.id, "label": o.label, "points": points[o.id],
+                              "mean": round(points[o.id] / len(answers), 1) if answers else None} for o in poll.options]
     return result
