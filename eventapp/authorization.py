@@ -84,7 +84,7 @@ ROUTES: list[Entry] = [
     Entry("HTTP", "GET /api/v1/events/<slug>/polls/<poll_key>/votes.csv", CHAIR, "names where given"),
     Entry("HTTP", "GET /api/v1/events/<slug>/report", CHAIR),
     Entry("HTTP", "GET /static/<path:filename>", EVERYONE),
-    Entry("HTTP", "GET /vendor/<name>", EVERYONE, "front-end libraries"),
+    Entry("HTTP", "GET /vendor/<path:name>", EVERYONE, "front-end libraries"),
 ]
 
 #: Socket.IO events that are not live actions: every connected client may send them.

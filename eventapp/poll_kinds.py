@@ -3,22 +3,41 @@ and how its answers are counted.
 
 A poll here is anything with `kind`, `options` (each with `id`, `label`, `correct`), `scale_min` and
 `scale_max`: the model, or a spec during validation.
-"""
 
+A kind is: a member of PollKind, its KindRule (what its definition needs, and the module in static/js/kinds/ that
+draws it), its label and words in ui_strings(), and its branches in normalize_answer(), _count() and answer_text().
+docs/frontend.md ("Poll kinds") tells how to add one.
+"""
+import enum
 import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
+from pydantic import BaseModel
 
-from eventapp.models.poll import PollKind
+
+class PollKind(enum.StrEnum):
+    """The poll kinds (stored by value: a new kind needs no migration)."""
+
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    SCALE = "scale"
+    WORDCLOUD = "wordcloud"
+    OPEN = "open"
+    STATEMENT = "statement"
+    RANKING = "ranking"
+    QUIZ = "quiz"
+    POINTS = "points"
 
 #: The fixed answers of a statement: agree, neutral, disagree.
 STATEMENT_ANSWERS = ("agree", "neutral", "disagree")
 WORDCLOUD_MAX_ENTRIES = 3
 WORDCLOUD_MAX_LENGTH = 30
 OPEN_MAX_LENGTH = 500
+#: A "100 points" answer spreads exactly this many points over the options.
+POINTS_TO_SPREAD = 100
 #: Word clouds show this many words at most.
 CLOUD_SIZE = 60
 #: A quiz answer scores this much when right, plus up to QUIZ_SPEED_BONUS for speed.
@@ -36,8 +55,9 @@ class AnswerError(ValueError):
 
 @dataclass(frozen=True)
 class KindRule:
-    """What a poll kind needs in its definition."""
+    """What a poll kind needs in its definition, and which module of static/js/kinds/ draws it."""
 
+    renderer: str
     min_options: int = 0
     max_options: int = 0
     needs_scale: bool = False
@@ -45,15 +65,23 @@ class KindRule:
 
 
 RULES: dict[PollKind, KindRule] = {
-    PollKind.SINGLE: KindRule(min_options=2, max_options=20),
-    PollKind.MULTIPLE: KindRule(min_options=2, max_options=20),
-    PollKind.RANKING: KindRule(min_options=2, max_options=10),
-    PollKind.QUIZ: KindRule(min_options=2, max_options=10, needs_correct_option=True),
-    PollKind.SCALE: KindRule(needs_scale=True),
-    PollKind.STATEMENT: KindRule(),
-    PollKind.WORDCLOUD: KindRule(),
-    PollKind.OPEN: KindRule(),
+    PollKind.SINGLE: KindRule("choice", min_options=2, max_options=20),
+    PollKind.MULTIPLE: KindRule("choice", min_options=2, max_options=20),
+    PollKind.RANKING: KindRule("ranking", min_options=2, max_options=10),
+    PollKind.QUIZ: KindRule("choice", min_options=2, max_options=10, needs_correct_option=True),
+    PollKind.SCALE: KindRule("scale", needs_scale=True),
+    PollKind.STATEMENT: KindRule("statement"),
+    PollKind.WORDCLOUD: KindRule("wordcloud"),
+    PollKind.OPEN: KindRule("open"),
+    PollKind.POINTS: KindRule("points", min_options=2, max_options=20),
 }
+
+
+def kinds_needing(need: str) -> str:
+    """The kinds whose definition has "options", a "scale" or a "correct" option, space-separated (for forms)."""
+    test = {"options": lambda rule: rule.max_options > 0, "scale": lambda rule: rule.needs_scale,
+            "correct": lambda rule: rule.needs_correct_option}[need]
+    return " ".join(kind.value for kind, rule in RULES.items() if test(rule))
 
 
 def kind_label(kind: PollKind | str) -> str:
@@ -68,11 +96,25 @@ def ui_strings() -> dict:
     its words wherever it draws; a new kind adds its label and its words here.
     """
     return {
+        # the module of static/js/kinds/ that draws each kind, and what its definition needs (for the editors)
+        "renderers": {kind: rule.renderer for kind, rule in RULES.items()},
+        "needs": {need: kinds_needing(need).split() for need in ("options", "scale", "correct")},
         "kinds": {
             PollKind.SINGLE: _("Single choice"), PollKind.MULTIPLE: _("Multiple choice"), PollKind.SCALE: _("Scale"),
             PollKind.WORDCLOUD: _("Word cloud"), PollKind.OPEN: _("Open question"),
             PollKind.STATEMENT: _("Statement"), PollKind.RANKING: _("Ranking"), PollKind.QUIZ: _("Quiz"),
+            PollKind.POINTS: _("100 points"),
         },
+        # 100 points
+        "points_to_spread": POINTS_TO_SPREAD,
+        "points_hint": _("Spread exactly 100 points over the options: more points, more important."),
+        "points_for": _("Points for “{label}”"), "points_less": _("10 points less for “{label}”"),
+        "points_more": _("10 points more for “{label}”"),
+        "points_left": _("{n} points left"), "points_over": _("{n} points too many"),
+        "points_done": _("All 100 points spread"),
+        "points_needed": _("Spread exactly 100 points: {n} left."),
+        "points_too_many": _("Spread exactly 100 points: {n} too many."),
+        "points_mean": _("{n} on average"), "top_points": _("most points: {label}"),
         # the results, everywhere
         "agree": _("Agree"), "neutral": _("Neutral"), "disagree": _("Disagree"),
         "votes_n": _("{n} votes"), "votes_1": _("1 vote"),
@@ -149,6 +191,8 @@ def normalize_answer(poll, raw: Any) -> Any:
     single, quiz: {"option": ID} -> [ID] · multiple: {"options": [ID, ...]} -> [ID, ...] · scale: {"value": N} -> N
     · statement: {"choice": "agree"} -> "agree" · wordcloud: {"words": [TEXT, ...]} -> [normalized, ...]
     · open: {"text": TEXT} -> TEXT · ranking: {"order": [ID, ...]} (every option once) -> [ID, ...]
+    · points: {"points": {"ID": N, ...}} (whole numbers from 0, exactly 100 in all; options left out get 0)
+    -> {"ID": N, ...} (only the options given points)
     """
     if not isinstance(raw, dict):
         raise AnswerError(_("an answer is an object, such as {\"option\": 12}"))
@@ -201,7 +245,86 @@ def normalize_answer(poll, raw: Any) -> Any:
                 or any(type(value) is not int for value in order):
             raise AnswerError(_("put every option in order, each once"))
         return order
+    if kind == PollKind.POINTS:
+        return _spread_points(raw.get("points"), option_ids)
     raise AnswerError(f"unknown poll kind {kind}")
+
+
+def _spread_points(points: Any, option_ids: list[int]) -> dict[str, int]:
+    """A "100 points" answer: the points of each option, keyed by option id as text (JSON's keys are text)."""
+    if not isinstance(points, dict):
+        raise AnswerError(_("give the points as an object, such as {\"12\": 60, \"13\": 40}"))
+    known = {str(option_id) for option_id in option_ids}
+    if any(str(key) not in known for key in points):
+        raise AnswerError(_("give points to the poll's options only"))
+    if any(type(value) is not int or value < 0 for value in points.values()):
+        raise AnswerError(_("points are whole numbers from 0"))
+    if len({str(key) for key in points}) != len(points):
+        raise AnswerError(_("an option is given points twice"))
+    if sum(points.values()) != POINTS_TO_SPREAD:
+        raise AnswerError(_("spread exactly %(n)d points, not %(given)d", n=POINTS_TO_SPREAD,
+                            given=sum(points.values())))
+    ordered = sorted(points.items(), key=lambda item: option_ids.index(int(item[0])))
+    return {str(key): value for key, value in ordered if value}
+
+
+def answer_text(kind: PollKind, answer: Any, labels: dict[int, str]) -> str:
+    """A stored answer in words (the votes export): option labels, the value, the words, the text, the order."""
+    if kind in (PollKind.SINGLE, PollKind.QUIZ, PollKind.MULTIPLE):
+        return " | ".join(labels.get(option_id, f"#{option_id}") for option_id in answer)
+    if kind == PollKind.RANKING:
+        return " > ".join(labels.get(option_id, f"#{option_id}") for option_id in answer)
+    if kind == PollKind.WORDCLOUD:
+        return " | ".join(answer)
+    if kind == PollKind.POINTS:
+        return " | ".join(f"{labels.get(int(key), f'#{key}')} {given}" for key, given in answer.items())
+    return str(answer)
+
+
+def results_table(kind: PollKind, groups: list[tuple[str, str, dict]], text) -> tuple[list[str], list[list]] | None:
+    """The results CSV of a kind: its header and one row per option, value, choice or word of each group (site key,
+    site name, figures), each with the number of voters; `text` makes a phone's text safe for a spreadsheet. None
+    for an open question (the export lists its approved answers instead)."""
+    if kind in (PollKind.SINGLE, PollKind.MULTIPLE, PollKind.QUIZ):
+        first = groups[0][2]["options"]
+        quiz = kind == PollKind.QUIZ and bool(first) and "correct" in first[0]  # the right answers are told
+        header = ["site", "site_name", "option", *(["correct"] if quiz else []), "count", "percent", "voters"]
+        rows = [[key, name, option["label"], *([_yes_no(option.get("correct"))] if quiz else []), option["count"],
+                 _percent(option["count"], figures["voters"]), figures["voters"]]
+                for key, name, figures in groups for option in figures["options"]]
+    elif kind == PollKind.SCALE:
+        header = ["site", "site_name", "value", "count", "percent", "voters", "mean"]
+        rows = [[key, name, row["value"], row["count"], _percent(row["count"], figures["voters"]), figures["voters"],
+                 "" if figures["mean"] is None else figures["mean"]]
+                for key, name, figures in groups for row in figures["distribution"]]
+    elif kind == PollKind.STATEMENT:
+        header = ["site", "site_name", "choice", "count", "percent", "voters"]
+        rows = [[key, name, row["choice"], row["count"], _percent(row["count"], figures["voters"]), figures["voters"]]
+                for key, name, figures in groups for row in figures["choices"]]
+    elif kind == PollKind.WORDCLOUD:
+        header = ["site", "site_name", "word", "count", "percent", "voters"]
+        rows = [[key, name, text(row["word"]), row["count"], _percent(row["count"], figures["voters"]),
+                 figures["voters"]] for key, name, figures in groups for row in figures["words"]]
+    elif kind == PollKind.RANKING:
+        header = ["site", "site_name", "rank", "option", "score", "average_rank", "voters"]
+        rows = [[key, name, place, option["label"], option["score"],
+                 "" if option["average_rank"] is None else option["average_rank"], figures["voters"]]
+                for key, name, figures in groups for place, option in enumerate(figures["options"], 1)]
+    elif kind == PollKind.POINTS:
+        header = ["site", "site_name", "option", "points", "mean", "voters"]
+        rows = [[key, name, option["label"], option["points"], "" if option["mean"] is None else option["mean"],
+                 figures["voters"]] for key, name, figures in groups for option in figures["options"]]
+    else:
+        return None
+    return header, rows
+
+
+def _percent(count: int, voters: int) -> str:
+    return f"{100 * count / voters:.1f}" if voters else "0.0"
+
+
+def _yes_no(flag) -> str:
+    return "yes" if flag else "no"
 
 
 def normalize_word(word: Any) -> str:
@@ -243,6 +366,58 @@ def tally(poll, answers: list[tuple[str, Any]], site_keys: list[str]) -> dict:
     }
 
 
+# What tally() counts, as the `poll:results` message carries it (eventapp/views/results.py, docs/PROTOCOL.md): one
+# model for every kind, each kind filling its own fields.
+
+class OptionFigures(BaseModel):
+    """An option's figures: its count (single, multiple, quiz), its score and average rank (ranking), or its points
+    (100 points)."""
+
+    id: int
+    label: str
+    count: int | None = None
+    #: A quiz's right answer: only in the crew's results, and the audience's once the quiz is closed.
+    correct: bool | None = None
+    score: int | None = None
+    average_rank: float | None = None
+    #: 100 points: the points given to the option, and the mean per voter.
+    points: int | None = None
+    mean: float | None = None
+
+
+class ValueCount(BaseModel):
+    """How many chose this value of a scale."""
+
+    value: int
+    count: int
+
+
+class ChoiceCount(BaseModel):
+    """How many chose agree, neutral or disagree on a statement."""
+
+    choice: str
+    count: int
+
+
+class WordCount(BaseModel):
+    """How often a word was sent to a word cloud."""
+
+    word: str
+    count: int
+
+
+class Figures(BaseModel):
+    """The figures of the whole event or of one site; which fields are present depends on the poll's kind."""
+
+    voters: int
+    options: list[OptionFigures] | None = None
+    distribution: list[ValueCount] | None = None
+    mean: float | None = None
+    choices: list[ChoiceCount] | None = None
+    words: list[WordCount] | None = None
+    answers: int | None = None
+
+
 def _count(poll, answers: list[Any]) -> dict:
     kind = poll.kind
     result: dict[str, Any] = {"voters": len(answers)}
@@ -272,4 +447,10 @@ def _count(poll, answers: list[Any]) -> dict:
              for o in poll.options), key=lambda row: -row["score"])
     elif kind == PollKind.OPEN:
         result["answers"] = len(answers)
+    elif kind == PollKind.POINTS:
+        points = Counter()
+        for answer in answers:
+            points.update({int(option_id): given for option_id, given in answer.items()})
+        result["options"] = [{"id": o.id, "label": o.label, "points": points[o.id],
+                              "mean": round(points[o.id] / len(answers), 1) if answers else None} for o in poll.options]
     return result

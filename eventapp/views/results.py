@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from eventapp.extensions import db
 from eventapp.models import Event, Poll, PollKind, PollState
 from eventapp.models.base import utcnow
-from eventapp.poll_kinds import tally
+from eventapp.poll_kinds import Figures, tally
 from eventapp.results import (
     counted_answers,
     open_answers,
@@ -26,51 +26,6 @@ from eventapp.results import (
     quiz_leaderboard,
     waiting_open_answers,
 )
-
-
-class OptionFigures(BaseModel):
-    """An option's figures: its count (single, multiple, quiz) or its score and average rank (ranking)."""
-
-    id: int
-    label: str
-    count: int | None = None
-    #: A quiz's right answer: only in the crew's results, and the audience's once the quiz is closed.
-    correct: bool | None = None
-    score: int | None = None
-    average_rank: float | None = None
-
-
-class ValueCount(BaseModel):
-    """How many chose this value of a scale."""
-
-    value: int
-    count: int
-
-
-class ChoiceCount(BaseModel):
-    """How many chose agree, neutral or disagree on a statement."""
-
-    choice: str
-    count: int
-
-
-class WordCount(BaseModel):
-    """How often a word was sent to a word cloud."""
-
-    word: str
-    count: int
-
-
-class Figures(BaseModel):
-    """The figures of the whole event or of one site; which fields are present depends on the poll's kind."""
-
-    voters: int
-    options: list[OptionFigures] | None = None
-    distribution: list[ValueCount] | None = None
-    mean: float | None = None
-    choices: list[ChoiceCount] | None = None
-    words: list[WordCount] | None = None
-    answers: int | None = None
 
 
 class OpenAnswer(BaseModel):

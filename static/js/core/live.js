@@ -32,6 +32,7 @@ export function connect(options) {
   let hasState = false;   // any state arrived since the page was opened
   let fresh = false;      // a state arrived over the connection that is up now
   let refused = false;
+  let closed = false;     // closed by the page: it reports nothing more (its timers may still fire)
   let slowStart = false;
   let detail = "";
   let shown = null;
@@ -46,6 +47,7 @@ export function connect(options) {
   }
 
   function report() {
+    if (closed) { return; }
     const status = currentStatus();
     document.body.dataset.connection = status;
     if (status !== shown && options.onStatus) {
@@ -134,8 +136,9 @@ export function connect(options) {
   socket.on("programme:changed", function (data) { if (options.onProgramme) { options.onProgramme(data); } });
   Object.entries(options.on || {}).forEach(function ([name, handler]) { socket.on(name, handler); });
 
+  let watchdog = null;
   if (options.watchdogMs) {
-    setInterval(function () {
+    watchdog = setInterval(function () {
       if (!socket.connected) { return; }
       socket.timeout(options.watchdogMs).emit("clock:ping", {}, function (error) {
         if (error && socket.connected) {
@@ -169,6 +172,12 @@ export function connect(options) {
     version: function () { return version; },
     status: currentStatus,
     // Close this connection for good (a phone that signs in again opens a new one).
-    close: function () { clearInterval(heartbeat); socket.disconnect(); },
+    // It reports no status after this (the page's new connection does), and its watchdog stops.
+    close: function () {
+      closed = true;
+      clearInterval(heartbeat);
+      clearInterval(watchdog);
+      socket.disconnect();
+    },
   };
 }

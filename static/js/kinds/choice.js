@@ -145,7 +145,7 @@ function multipleBallot(poll, ctx) {
 }
 
 const choice = {
-  kinds: ["single", "multiple", "quiz"],
+  keyed: true,  // the phone's legend says which bar is all sites and which this site
   rows: rows,
 
   results: function (poll, results, ctx) {

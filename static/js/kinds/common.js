@@ -25,13 +25,15 @@ class StylesDirective extends Directive {
 export const styles = directive(StylesDirective);
 
 // One of the kinds' words (eventapp/poll_kinds.py ui_strings(), put on every page by templates/base.html), with its
-// {placeholders} filled in; the key itself when there is no such word.
+// {placeholders} filled in; the key itself when there is no such word. A key whose value is not a text (the
+// renderers, the kinds' needs) gives that value.
 export function say(key, values) {
   if (words === null) {
     const element = document.getElementById("kind-strings");
     words = element ? JSON.parse(element.textContent) : {};
   }
   const text = words[key];
+  if (text !== undefined && typeof text !== "string") { return text; }
   return fill(text === undefined ? key : text, values || {});
 }
 

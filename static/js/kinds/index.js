@@ -14,6 +14,7 @@
 //   describeAnswer(poll, answer)           an answer in words ("Your answer: ...")
 //   summary(poll, figures)                 one line about some figures: "14 votes · most chosen: X (43%)"
 //   kindLabel(kind)                        a kind in words
+//   kindNeeds(kind, need)                  whether a kind's definition has "options", a "scale" or "correct" options
 //
 // ctx: { variant, sites (the state's sites list), now (server time ms), strings (the page's t function; the kinds'
 // own words come from <script id="kind-strings">), site (this phone's or screen's own site), answer (this phone's
@@ -25,16 +26,13 @@
 import { html, render, nothing } from "/vendor/lit-html/lit-html.js";
 import { answersText, context, kindLabel, phoneFigures, say, votersText, votesText } from "./common.js";
 import { mountSheet } from "./sheet.js";
-import choice from "./choice.js";
-import statement from "./statement.js";
-import scale from "./scale.js";
-import ranking from "./ranking.js";
-import wordcloud from "./wordcloud.js";
-import open from "./open.js";
 
-const MODULES = [choice, statement, scale, ranking, wordcloud, open];
+// Each kind's module, as eventapp/poll_kinds.py names it (RULES[kind].renderer): a new kind needs no line here.
 const BY_KIND = {};
-MODULES.forEach(function (module) { module.kinds.forEach(function (kind) { BY_KIND[kind] = module; }); });
+const renderers = say("renderers");
+const names = Array.from(new Set(Object.values(renderers)));
+const modules = await Promise.all(names.map(function (name) { return import("./" + name + ".js"); }));
+Object.entries(renderers).forEach(function ([kind, name]) { BY_KIND[kind] = modules[names.indexOf(name)].default; });
 
 // The poll kinds this front end draws.
 export const KINDS = Object.keys(BY_KIND);
@@ -46,6 +44,8 @@ function kindOf(poll) {
 }
 
 export { kindLabel };
+
+export function kindNeeds(kind, need) { return (say("needs")[need] || []).indexOf(kind) >= 0; }
 
 // --- results -------------------------------------------------------------------------------------------------
 
@@ -69,7 +69,7 @@ export function results(poll, figures, ctx) {
 // The phone's results: a heading, who answered (all sites, and this site), the sites revealed so far, then the kind.
 function phoneFrame(poll, figures, ctx, drawn) {
   const f = phoneFigures(poll, figures, ctx);
-  const keyed = ["single", "multiple", "quiz", "statement", "scale"].indexOf(poll.kind) >= 0 || Boolean(kindOf(poll).keyed);
+  const keyed = Boolean(kindOf(poll).keyed);
   return html`<div class="results-inner"><div class="results-head"><h3 class="section-title">${say("results")}</h3>
     <p class="results-meta${keyed ? " keyed" : ""}"><span class="legend-total">${f.oneSite ? ctx.siteName(poll.site || ctx.site) : say("all_sites")}: ${votersText(f.total.voters)}</span>${f.mine
       ? html`<span class="legend-site">${ctx.siteName(ctx.site)}: ${votersText(f.mine.voters)}</span>` : nothing}</p>

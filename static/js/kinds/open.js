@@ -60,7 +60,6 @@ function ballot(poll, ctx) {
 }
 
 export default {
-  kinds: ["open"],
   results: function (poll, results, ctx) {
     if (ctx.variant === "phone") { return phoneResults(poll, results, ctx); }
     if (ctx.variant === "host") { return nothing; }  // the host panel moderates the answers itself

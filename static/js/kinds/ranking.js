@@ -82,7 +82,6 @@ function ballot(poll, ctx) {
 }
 
 export default {
-  kinds: ["ranking"],
   results: function (poll, results, ctx) {
     if (ctx.variant === "phone") { return phoneResults(poll, results, ctx); }
     if (ctx.variant === "host") { return hostResults(poll, results); }

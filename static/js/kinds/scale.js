@@ -89,7 +89,7 @@ function hostResults(poll, results) {
 }
 
 export default {
-  kinds: ["scale"],
+  keyed: true,  // the phone's legend says which bar is all sites and which this site
   rows: rows,
   results: function (poll, results, ctx) {
     if (ctx.variant === "phone") { return phoneResults(poll, results, ctx); }

@@ -18,7 +18,7 @@ function rows(poll, figures, ctx) {
 }
 
 export default {
-  kinds: ["statement"],
+  keyed: true,  // the phone's legend says which bar is all sites and which this site
   rows: rows,
   results: function (poll, results, ctx) { return barsResults(poll, results, ctx, rows); },
   sheet: function (poll, results, ctx) { return barsSheet(poll, ctx, rows, CHOICES.length); },

@@ -115,7 +115,6 @@ function ballot(poll, ctx) {
 }
 
 export default {
-  kinds: ["wordcloud"],
   results: function (poll, results, ctx) {
     if (ctx.variant === "phone") { return phoneResults(poll, results, ctx); }
     if (ctx.variant === "host") { return hostResults(poll, results); }

@@ -7,7 +7,7 @@ import { el } from "../core/dom.js";
 import { fill, resultsVisibility, timeOfDay } from "../core/format.js";
 import { connect } from "../core/live.js";
 import { strings } from "../core/strings.js";
-import { kindLabel as pollKindLabel, mountResults } from "../kinds/index.js";
+import { kindLabel as pollKindLabel, kindNeeds, mountResults } from "../kinds/index.js";
 
 {
   const body = document.body;
@@ -511,13 +511,13 @@ import { kindLabel as pollKindLabel, mountResults } from "../kinds/index.js";
     const kind = form.elements.kind.value;
     const spec = { key: form.elements.key.value.trim(), kind: kind, question: form.elements.question.value.trim(),
                    hide_results: form.elements.hide_results.checked };
-    if (["single", "multiple", "ranking", "quiz"].indexOf(kind) >= 0) {
+    if (kindNeeds(kind, "options")) {
       const correct = new Set($$(".correct-list input:checked", form).map(function (input) { return input.value; }));
       spec.options = optionLines().map(function (line) {
-        return kind === "quiz" && correct.has(line) ? { label: line, correct: true } : line;
+        return kindNeeds(kind, "correct") && correct.has(line) ? { label: line, correct: true } : line;
       });
     }
-    if (kind === "scale") {
+    if (kindNeeds(kind, "scale")) {
       spec.scale = { min: Number(form.elements.scale_min.value), max: Number(form.elements.scale_max.value),
                      min_label: form.elements.scale_min_label.value.trim(), max_label: form.elements.scale_max_label.value.trim() };
     }
