@@ -22,18 +22,9 @@ const COVERING = ["poll", "question", "holding"];
 
 const body = document.body;
 const T = strings();
-const nowBox = byId("now");
-const pollBox = byId("poll");
-const air = byId("air");
-const message = byId("message");
-const holding = byId("holding");
-const holdingText = byId("holding-text");
-const featured = byId("featured");
-const segmentTimer = byId("segment-timer");
-const siteTimer = byId("site-timer");
-const nextLine = byId("next");
-const clockLine = byId("clock");
-const connection = byId("connection");
+// The parts of the template this module fills (the poll area and the "now" area have modules of their own).
+const parts = Object.fromEntries(["now", "poll", "air", "message", "holding", "holding-text", "featured",
+  "segment-timer", "site-timer", "next", "clock", "connection"].map(function (id) { return [id, byId(id)]; }));
 
 let live = null;               // the connection (core/live.js); its first status comes before connect() returns
 
@@ -75,16 +66,16 @@ live = connect({
 
 // The status core/live.js gives: nothing over the screen while live or in the first moment of connecting.
 function showConnection(status, detail) {
-  connection.hidden = status === "live" || status === "connecting";
-  if (connection.hidden) { return; }
+  parts.connection.hidden = status === "live" || status === "connecting";
+  if (parts.connection.hidden) { return; }
   const text = {
     refused: [T.refused, T.refused_sub],
     waiting: [T.connecting, ""],
     reconnecting: [T.reconnecting, T.reconnecting_sub],
   }[status];
-  connection.querySelector(".connection-title").textContent = text[0];
-  connection.querySelector(".connection-sub").textContent = text[1];
-  if (detail) { connection.title = detail; }
+  parts.connection.querySelector(".connection-title").textContent = text[0];
+  parts.connection.querySelector(".connection-sub").textContent = text[1];
+  if (detail) { parts.connection.title = detail; }
 }
 
 function me() { return page.snapshot.sites.find(function (site) { return site.key === page.site; }) || null; }
@@ -105,8 +96,8 @@ function draw() {
   body.dataset.ownPart = scene.show === "own_part" ? "1" : "";
 
   drawAir(scene);
-  nowBox.hidden = COVERING.indexOf(scene.show) >= 0;
-  if (!nowBox.hidden) { drawNow(page, site); }
+  parts.now.hidden = COVERING.indexOf(scene.show) >= 0;
+  if (!parts.now.hidden) { drawNow(page, site); }
   drawMessage(site);
   drawHolding(scene, site);
   drawNext();
@@ -128,28 +119,28 @@ function drawAir(scene) {
   render(body.dataset.air === "on-air" ? html`<span class="on-air-badge" data-testid="on-air">${T.on_air}</span>`
     : body.dataset.air === "live-from" ? html`<span class="live-from" data-testid="live-from"><span class="live-dot"
       aria-hidden="true"></span><span>${t("live_from", { site: siteName(page.snapshot.sites, scene.air_site) })}</span></span>`
-      : nothing, air);
+      : nothing, parts.air);
 }
 
 function drawMessage(site) {
   const text = (site.message || "").trim();
-  message.textContent = text;
-  message.hidden = !text;
+  parts.message.textContent = text;
+  parts.message.hidden = !text;
   body.dataset.message = text ? "1" : "";
 }
 
 function drawHolding(scene, site) {
   const on = scene.show === "holding";
-  holding.hidden = !on;
+  parts.holding.hidden = !on;
   body.dataset.holding = on ? "1" : "";
-  holdingText.textContent = on ? (site.holding_text || page.snapshot.title) : "";
+  parts["holding-text"].textContent = on ? (site.holding_text || page.snapshot.title) : "";
 }
 
 function drawNext() {
   const snapshot = page.snapshot;
   const following = snapshot.status !== "ended" && snapshot.next && !snapshot.split ? snapshot.next : null;
-  nextLine.textContent = following ? T.next + ": " + following.title : "";
-  nextLine.hidden = !following;
+  parts.next.textContent = following ? T.next + ": " + following.title : "";
+  parts.next.hidden = !following;
 }
 
 // The featured question, as text; it enters anew when another one is featured.
@@ -158,15 +149,15 @@ function drawFeatured(scene) {
   const key = JSON.stringify(question);
   if (key === featuredKey) { return; }
   featuredKey = key;
-  featured.hidden = !question;
+  parts.featured.hidden = !question;
   body.dataset.featured = question ? "1" : "";
   if (!question) { return; }
   byId("featured-label").textContent = t("featured_from", { site: siteName(page.snapshot.sites, question.site) });
   byId("featured-text").textContent = question.text;
   byId("featured-upvotes").textContent = question.upvotes ? t("upvotes", { n: question.upvotes }) : "";
-  featured.classList.remove("enter");
-  void featured.offsetWidth;  // restart the (motion-safe) entrance animation
-  featured.classList.add("enter");
+  parts.featured.classList.remove("enter");
+  void parts.featured.offsetWidth;  // restart the (motion-safe) entrance animation
+  parts.featured.classList.add("enter");
 }
 
 // Shrink the type of the "now" area and the other scenes until they fit (long titles, a message bar). Boxes are
@@ -174,7 +165,7 @@ function drawFeatured(scene) {
 // smaller than they are once the animation ends.
 function fit() {
   body.classList.add("fitting");
-  [nowBox, pollBox, featured, holding].forEach(function (box) {
+  [parts.now, parts.poll, parts.featured, parts.holding].forEach(function (box) {
     if (box.hidden) { return; }
     let scale = 1;
     box.style.setProperty("--fit", "1");
@@ -191,15 +182,15 @@ function fit() {
 function tick() {
   const now = page.now();
   const snapshot = page.snapshot;
-  clockLine.textContent = timeOfDay(new Date(now).toISOString(), snapshot ? snapshot.timezone : body.dataset.timezone);
+  parts.clock.textContent = timeOfDay(new Date(now).toISOString(), snapshot ? snapshot.timezone : body.dataset.timezone);
   if (!snapshot) { return; }
   const isLive = live.status() === "live";
   const segment = snapshot.status === "live" ? snapshot.segment : null;
-  setTimer(segmentTimer, T.time_left, segment ? ms(segment.planned_end) : null, now, isLive);
+  setTimer(parts["segment-timer"], T.time_left, segment ? ms(segment.planned_end) : null, now, isLive);
   const site = me() || {};
-  setTimer(siteTimer, T.own_timer, snapshot.status === "live" ? ms(site.timer_ends_at) : null, now, isLive);
-  if (segment && segment.kind === "video") { syncVideo(snapshot.video, now, nowBox.querySelector(".video-card"), isLive); }
-  if (segment && segment.kind === "handoff") { updateWall(nowBox.querySelector(".wall"), snapshot.handoff, snapshot.sites, now); }
+  setTimer(parts["site-timer"], T.own_timer, snapshot.status === "live" ? ms(site.timer_ends_at) : null, now, isLive);
+  if (segment && segment.kind === "video") { syncVideo(snapshot.video, now, parts.now.querySelector(".video-card"), isLive); }
+  if (segment && segment.kind === "handoff") { updateWall(parts.now.querySelector(".wall"), snapshot.handoff, snapshot.sites, now); }
 }
 
 window.addEventListener("resize", fit);

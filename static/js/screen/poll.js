@@ -7,12 +7,9 @@ import { byId } from "../core/dom.js";
 import { strings, t } from "../core/strings.js";
 import { announcement, mountResults } from "./results.js";
 
-const pollBox = byId("poll");
-const pollLabel = byId("poll-label");
-const pollQuestion = byId("poll-question");
-const pollCount = byId("poll-count");
-const pollAnnounce = byId("poll-announce");
-const pollResults = byId("poll-results");
+// The poll area's parts (in the template).
+const area = { box: byId("poll"), label: byId("poll-label"), question: byId("poll-question"), count: byId("poll-count"),
+  announce: byId("poll-announce"), results: byId("poll-results") };
 
 const results = new Map();     // poll id -> the newest poll:results
 const voters = new Map();      // poll id -> the newest poll:voters
@@ -49,7 +46,7 @@ export function drawPoll(page) {
   if (!poll) {
     body.dataset.join = joinSize(page.scene, null);
     revealKey = null;
-    pollBox.hidden = true;
+    area.box.hidden = true;
     body.dataset.poll = "";
     return;
   }
@@ -57,18 +54,18 @@ export function drawPoll(page) {
   const figures = shownResults(poll);
   const vote = page.scene.vote;
   const phase = pollPhase(poll, figures, vote);
-  pollBox.hidden = false;
+  area.box.hidden = false;
   body.dataset.poll = phase;
   body.dataset.join = joinSize(page.scene, phase);
-  pollBox.dataset.phase = phase;
-  pollBox.dataset.kind = poll.kind;
-  pollBox.dataset.pollId = String(poll.id);
+  area.box.dataset.phase = phase;
+  area.box.dataset.kind = poll.kind;
+  area.box.dataset.pollId = String(poll.id);
 
   const step = figures ? figures.step || null : null;
   const reveal = figures ? JSON.stringify([poll.id, step]) : null;
   if (reveal !== null && reveal !== revealKey) {
-    pollBox.dataset.revealedAt = String(Date.now());
-    pollBox.dataset.step = step === null ? "" : String(step);
+    area.box.dataset.revealedAt = String(Date.now());
+    area.box.dataset.step = step === null ? "" : String(step);
   }
   revealKey = reveal;
 
@@ -79,15 +76,15 @@ export function drawPoll(page) {
       open: T.poll_open, live: T.poll_live, waiting: T.poll_waiting, closed: T.poll_closed,
       results: step ? T.poll_reveal : T.poll_results,
     }[phase];
-  pollLabel.textContent = kindName + " · " + phaseText;
-  pollQuestion.textContent = poll.question;
+  area.label.textContent = kindName + " · " + phaseText;
+  area.question.textContent = poll.question;
 
   const ctx = { variant: "screen", sites: page.snapshot.sites, strings: t, now: page.now(), here: page.site,
     overlay: page.overlay };
-  render(countView(poll, figures, voters.get(poll.id) || null, page), pollCount);
+  render(countView(poll, figures, voters.get(poll.id) || null, page), area.count);
   announce(figures ? announcement(poll, figures, ctx) : null);
-  pollResults.hidden = !figures;
-  if (figures) { mountResults(pollResults, poll, figures, ctx); }
+  area.results.hidden = !figures;
+  if (figures) { mountResults(area.results, poll, figures, ctx); }
 }
 
 // How many voted; while people vote, also how many joined and the sites' counts side by side (the room sees the
@@ -114,15 +111,15 @@ function countView(poll, figures, count, page) {
 
 // In a site-by-site reveal: which site came last, and what it said; it enters again when it changes.
 function announce(text) {
-  pollAnnounce.hidden = !text;
+  area.announce.hidden = !text;
   if (!text) {
-    pollAnnounce.textContent = "";
+    area.announce.textContent = "";
     return;
   }
-  if (pollAnnounce.textContent !== text) {
-    pollAnnounce.textContent = text;
-    pollAnnounce.classList.remove("enter");
-    void pollAnnounce.offsetWidth;  // restart the (motion-safe) entrance
-    pollAnnounce.classList.add("enter");
+  if (area.announce.textContent !== text) {
+    area.announce.textContent = text;
+    area.announce.classList.remove("enter");
+    void area.announce.offsetWidth;  // restart the (motion-safe) entrance
+    area.announce.classList.add("enter");
   }
 }
