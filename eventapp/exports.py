@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from eventapp import poll_kinds
 from eventapp.errors import Forbidden, NotFound
 from eventapp.extensions import db
 from eventapp.models import Event, LiveState, Participant, Poll, PollKind, Site, Vote
@@ -68,31 +69,9 @@ def results_csv(event: Event, poll: Poll, crew: bool) -> str:
     results = document["results"]
     names = {site["key"]: site["name"] for site in document["sites"]}
     groups = [(TOTAL, _("Total"), results["total"])] + [(key, names[key], results["sites"][key]) for key in names]
-    kind = poll.kind
-    if kind in (PollKind.SINGLE, PollKind.MULTIPLE, PollKind.QUIZ):
-        quiz = kind == PollKind.QUIZ and bool(poll.options) and "correct" in results["total"]["options"][0]
-        header = ["site", "site_name", "option", *(["correct"] if quiz else []), "count", "percent", "voters"]
-        rows = [[key, name, option["label"], *([_yes_no(option.get("correct"))] if quiz else []), option["count"],
-                 _percent(option["count"], figures["voters"]), figures["voters"]]
-                for key, name, figures in groups for option in figures["options"]]
-    elif kind == PollKind.SCALE:
-        header = ["site", "site_name", "value", "count", "percent", "voters", "mean"]
-        rows = [[key, name, row["value"], row["count"], _percent(row["count"], figures["voters"]), figures["voters"],
-                 "" if figures["mean"] is None else figures["mean"]]
-                for key, name, figures in groups for row in figures["distribution"]]
-    elif kind == PollKind.STATEMENT:
-        header = ["site", "site_name", "choice", "count", "percent", "voters"]
-        rows = [[key, name, row["choice"], row["count"], _percent(row["count"], figures["voters"]), figures["voters"]]
-                for key, name, figures in groups for row in figures["choices"]]
-    elif kind == PollKind.WORDCLOUD:
-        header = ["site", "site_name", "word", "count", "percent", "voters"]
-        rows = [[key, name, _cell(row["word"]), row["count"], _percent(row["count"], figures["voters"]),
-                 figures["voters"]] for key, name, figures in groups for row in figures["words"]]
-    elif kind == PollKind.RANKING:
-        header = ["site", "site_name", "rank", "option", "score", "average_rank", "voters"]
-        rows = [[key, name, place, option["label"], option["score"],
-                 "" if option["average_rank"] is None else option["average_rank"], figures["voters"]]
-                for key, name, figures in groups for place, option in enumerate(figures["options"], 1)]
+    table = poll_kinds.results_table(poll.kind, groups, _cell)
+    if table is not None:
+        header, rows = table
     else:  # open: the approved answers, per site; the total row counts them all
         header = ["site", "site_name", "answer", "voters"]
         approved = _approved_answers(event, poll, list(names))
@@ -113,7 +92,7 @@ def votes_csv(event: Event, poll: Poll) -> str:
         .join(Participant, Participant.id == Vote.participant_id)
         .where(Vote.poll_id == poll.id, Vote.mode == mode).order_by(Vote.cast_at, Vote.id))
     header = ["vote", "site", "site_name", "answer", "time", "first_answered", "moderation", "score", "name"]
-    out = [[vote.id, key, site_name, _cell(_answer_text(poll.kind, vote.answer, labels)),
+    out = [[vote.id, key, site_name, _cell(poll_kinds.answer_text(poll.kind, vote.answer, labels)),
             _local(vote.changed_at, zone), _local(vote.cast_at, zone),
             vote.moderation if poll.kind == PollKind.OPEN else "",
             vote.score if poll.kind == PollKind.QUIZ else "", _cell(name or "")]
@@ -128,25 +107,6 @@ def _approved_answers(event: Event, poll: Poll, site_keys: list[str]) -> list[tu
         .where(Vote.poll_id == poll.id, Vote.mode == mode, Vote.moderation == "approved", Site.key.in_(site_keys))
         .order_by(Vote.changed_at, Vote.id))
     return [(key, text) for key, text in rows]
-
-
-def _answer_text(kind: PollKind, answer, labels: dict[int, str]) -> str:
-    """A stored answer in words: option labels, the value, the words, the text, the order."""
-    if kind in (PollKind.SINGLE, PollKind.QUIZ, PollKind.MULTIPLE):
-        return " | ".join(labels.get(option_id, f"#{option_id}") for option_id in answer)
-    if kind == PollKind.RANKING:
-        return " > ".join(labels.get(option_id, f"#{option_id}") for option_id in answer)
-    if kind == PollKind.WORDCLOUD:
-        return " | ".join(answer)
-    return str(answer)
-
-
-def _percent(count: int, voters: int) -> str:
-    return f"{100 * count / voters:.1f}" if voters else "0.0"
-
-
-def _yes_no(flag) -> str:
-    return "yes" if flag else "no"
 
 
 def _local(moment: datetime | None, zone: ZoneInfo) -> str:

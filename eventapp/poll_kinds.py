@@ -3,8 +3,12 @@ and how its answers are counted.
 
 A poll here is anything with `kind`, `options` (each with `id`, `label`, `correct`), `scale_min` and
 `scale_max`: the model, or a spec during validation.
-"""
 
+A kind is: a member of PollKind, its KindRule (what its definition needs, and the module in static/js/kinds/ that
+draws it), its label and words in ui_strings(), and its branches in normalize_answer(), _count() and answer_text().
+docs/frontend.md ("Poll kinds") tells how to add one.
+"""
+import enum
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -12,7 +16,18 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from eventapp.models.poll import PollKind
+
+class PollKind(enum.StrEnum):
+    """The poll kinds (stored by value: a new kind needs no migration)."""
+
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    SCALE = "scale"
+    WORDCLOUD = "wordcloud"
+    OPEN = "open"
+    STATEMENT = "statement"
+    RANKING = "ranking"
+    QUIZ = "quiz"
 
 #: The fixed answers of a statement: agree, neutral, disagree.
 STATEMENT_ANSWERS = ("agree", "neutral", "disagree")
@@ -33,8 +48,9 @@ class AnswerError(ValueError):
 
 @dataclass(frozen=True)
 class KindRule:
-    """What a poll kind needs in its definition."""
+    """What a poll kind needs in its definition, and which module of static/js/kinds/ draws it."""
 
+    renderer: str
     min_options: int = 0
     max_options: int = 0
     needs_scale: bool = False
@@ -42,15 +58,84 @@ class KindRule:
 
 
 RULES: dict[PollKind, KindRule] = {
-    PollKind.SINGLE: KindRule(min_options=2, max_options=20),
-    PollKind.MULTIPLE: KindRule(min_options=2, max_options=20),
-    PollKind.RANKING: KindRule(min_options=2, max_options=10),
-    PollKind.QUIZ: KindRule(min_options=2, max_options=10, needs_correct_option=True),
-    PollKind.SCALE: KindRule(needs_scale=True),
-    PollKind.STATEMENT: KindRule(),
-    PollKind.WORDCLOUD: KindRule(),
-    PollKind.OPEN: KindRule(),
+    PollKind.SINGLE: KindRule("choice", min_options=2, max_options=20),
+    PollKind.MULTIPLE: KindRule("choice", min_options=2, max_options=20),
+    PollKind.RANKING: KindRule("ranking", min_options=2, max_options=10),
+    PollKind.QUIZ: KindRule("choice", min_options=2, max_options=10, needs_correct_option=True),
+    PollKind.SCALE: KindRule("scale", needs_scale=True),
+    PollKind.STATEMENT: KindRule("statement"),
+    PollKind.WORDCLOUD: KindRule("wordcloud"),
+    PollKind.OPEN: KindRule("open"),
 }
+
+
+def kinds_needing(need: str) -> str:
+    """The kinds whose definition has "options", a "scale" or a "correct" option, space-separated (for forms)."""
+    test = {"options": lambda rule: rule.max_options > 0, "scale": lambda rule: rule.needs_scale,
+            "correct": lambda rule: rule.needs_correct_option}[need]
+    return " ".join(kind.value for kind, rule in RULES.items() if test(rule))
+
+
+def kind_label(kind: PollKind | str) -> str:
+    """A poll kind in words, for every page (the templates and static/js/kinds/ take it from here)."""
+    return ui_strings()["kinds"][str(kind)]
+
+
+def ui_strings() -> dict:
+    """The words the poll-kind renderers (static/js/kinds/) draw with, in the page's language.
+
+    Every page gets them (templates/base.html puts them in <script id="kind-strings">), so a kind's renderer finds
+    its words wherever it draws; a new kind adds its label and its words here.
+    """
+    return {
+        # the module of static/js/kinds/ that draws each kind, and what its definition needs (for the editors)
+        "renderers": {kind: rule.renderer for kind, rule in RULES.items()},
+        "needs": {need: kinds_needing(need).split() for need in ("options", "scale", "correct")},
+        "kinds": {
+            PollKind.SINGLE: _("Single choice"), PollKind.MULTIPLE: _("Multiple choice"), PollKind.SCALE: _("Scale"),
+            PollKind.WORDCLOUD: _("Word cloud"), PollKind.OPEN: _("Open question"),
+            PollKind.STATEMENT: _("Statement"), PollKind.RANKING: _("Ranking"), PollKind.QUIZ: _("Quiz"),
+        },
+        # the results, everywhere
+        "agree": _("Agree"), "neutral": _("Neutral"), "disagree": _("Disagree"),
+        "votes_n": _("{n} votes"), "votes_1": _("1 vote"),
+        "voters_n": _("{n} people answered"), "voters_1": _("1 person answered"),
+        "answers_n": _("{n} answers"), "answers_1": _("1 answer"),
+        "no_votes": _("No votes yet."), "no_words": _("No words yet."),
+        "average": _("Average"), "average_is": _("Average {mean}"), "mean_is": _("average {mean}"),
+        "scale_of": _("on a scale of {min} to {max}"),
+        "points_n": _("{n} points"), "average_rank": _("average place {n}"),
+        "correct": _("Correct"), "yours": _("Your answer"), "all_sites": _("All sites"),
+        "results": _("Results"), "sites_revealed": _("Revealed so far: {sites}"),
+        "still_to_come": _("Still to come"), "per_site": _("Per site"),
+        "leaderboard": _("Leaderboard"), "leaderboard_site": _("Best in {site}"), "overall": _("Overall"),
+        "pts_n": _("{n} pts"), "no_players": _("No players yet."),
+        "agree_pct": _("{pct} agree"), "top_choice": _("most chosen: {label} ({pct})"),
+        "top_word": _("top word: {word}"), "top_ranked": _("number one: {label}"),
+        "approved_answers": _("Approved answers"), "no_approved": _("No answers shown yet."),
+        "answers_per_site": _("answers per site"),
+        # the results sheet (report, results page, the chair's poll page)
+        "total": _("Total"), "voters_label": _("Voters"), "mean_label": _("Mean"), "item": _("Answer"),
+        "sheet_voters": _("{n} voted"), "sheet_mean": _("mean {value}"),
+        "ranking_caption": _("Average place per site (1 = first)"),
+        # the ballots on the phone
+        "submit": _("Send answer"), "submit_words": _("Send words"), "submit_ranking": _("Send this order"),
+        "cancel": _("Cancel"),
+        "choose_one": _("Tap your answer"),
+        "choose_quiz": _("Choose your answer, then send it. You cannot change it afterwards."),
+        "choose_many": _("Choose one or more"), "choose_scale": _("Tap a number from {min} to {max}"),
+        "choose_statement": _("Do you agree?"),
+        "word_label": _("Word {n}"), "word_optional": _("Word {n} (optional)"),
+        "words_hint": _("One to three words, at most 30 characters each."),
+        "words_needed": _("Type at least one word."),
+        "open_label": _("Your answer"),
+        "open_hint": _("At most 500 characters. Answers are shown on the screen after moderation."),
+        "open_needed": _("Write an answer first."), "chars_left": _("{n} characters left"),
+        "pick_needed": _("Choose at least one option."),
+        "rank_hint": _("Put the options in order, most important first, with the arrow buttons."),
+        "move_up": _("Move “{label}” up"), "move_down": _("Move “{label}” down"),
+        "moved": _("“{label}” is now number {n} of {total}"),
+    }
 
 
 def definition_problems(kind: PollKind, option_labels: list[str], correct_flags: list[bool],
@@ -137,6 +222,59 @@ def normalize_answer(poll, raw: Any) -> Any:
             raise AnswerError(_("put every option in order, each once"))
         return order
     raise AnswerError(f"unknown poll kind {kind}")
+
+
+def answer_text(kind: PollKind, answer: Any, labels: dict[int, str]) -> str:
+    """A stored answer in words (the votes export): option labels, the value, the words, the text, the order."""
+    if kind in (PollKind.SINGLE, PollKind.QUIZ, PollKind.MULTIPLE):
+        return " | ".join(labels.get(option_id, f"#{option_id}") for option_id in answer)
+    if kind == PollKind.RANKING:
+        return " > ".join(labels.get(option_id, f"#{option_id}") for option_id in answer)
+    if kind == PollKind.WORDCLOUD:
+        return " | ".join(answer)
+    return str(answer)
+
+
+def results_table(kind: PollKind, groups: list[tuple[str, str, dict]], text) -> tuple[list[str], list[list]] | None:
+    """The results CSV of a kind: its header and one row per option, value, choice or word of each group (site key,
+    site name, figures), each with the number of voters; `text` makes a phone's text safe for a spreadsheet. None
+    for an open question (the export lists its approved answers instead)."""
+    if kind in (PollKind.SINGLE, PollKind.MULTIPLE, PollKind.QUIZ):
+        first = groups[0][2]["options"]
+        quiz = kind == PollKind.QUIZ and bool(first) and "correct" in first[0]  # the right answers are told
+        header = ["site", "site_name", "option", *(["correct"] if quiz else []), "count", "percent", "voters"]
+        rows = [[key, name, option["label"], *([_yes_no(option.get("correct"))] if quiz else []), option["count"],
+                 _percent(option["count"], figures["voters"]), figures["voters"]]
+                for key, name, figures in groups for option in figures["options"]]
+    elif kind == PollKind.SCALE:
+        header = ["site", "site_name", "value", "count", "percent", "voters", "mean"]
+        rows = [[key, name, row["value"], row["count"], _percent(row["count"], figures["voters"]), figures["voters"],
+                 "" if figures["mean"] is None else figures["mean"]]
+                for key, name, figures in groups for row in figures["distribution"]]
+    elif kind == PollKind.STATEMENT:
+        header = ["site", "site_name", "choice", "count", "percent", "voters"]
+        rows = [[key, name, row["choice"], row["count"], _percent(row["count"], figures["voters"]), figures["voters"]]
+                for key, name, figures in groups for row in figures["choices"]]
+    elif kind == PollKind.WORDCLOUD:
+        header = ["site", "site_name", "word", "count", "percent", "voters"]
+        rows = [[key, name, text(row["word"]), row["count"], _percent(row["count"], figures["voters"]),
+                 figures["voters"]] for key, name, figures in groups for row in figures["words"]]
+    elif kind == PollKind.RANKING:
+        header = ["site", "site_name", "rank", "option", "score", "average_rank", "voters"]
+        rows = [[key, name, place, option["label"], option["score"],
+                 "" if option["average_rank"] is None else option["average_rank"], figures["voters"]]
+                for key, name, figures in groups for place, option in enumerate(figures["options"], 1)]
+    else:
+        return None
+    return header, rows
+
+
+def _percent(count: int, voters: int) -> str:
+    return f"{100 * count / voters:.1f}" if voters else "0.0"
+
+
+def _yes_no(flag) -> str:
+    return "yes" if flag else "no"
 
 
 def normalize_word(word: Any) -> str:

@@ -10,19 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from eventapp.extensions import db
 from eventapp.models.base import Timestamp, enum_column, utcnow
 from eventapp.models.live import RunMode
+from eventapp.poll_kinds import PollKind  # the kinds are defined with their rules
 
-
-class PollKind(enum.StrEnum):
-    """The poll kinds; their rules live in eventapp/poll_kinds.py."""
-
-    SINGLE = "single"
-    MULTIPLE = "multiple"
-    SCALE = "scale"
-    WORDCLOUD = "wordcloud"
-    OPEN = "open"
-    STATEMENT = "statement"
-    RANKING = "ranking"
-    QUIZ = "quiz"
+__all__ = ["Poll", "PollKind", "PollOption", "PollState", "Vote"]
 
 
 class PollState(enum.StrEnum):

@@ -14,6 +14,7 @@ from eventapp.web.security import https
 
 def register_blueprints(app: Flask) -> None:
     """Attach every blueprint and the error handlers to the app."""
+    from eventapp import poll_kinds
     from eventapp.web import api, auth, labels, pages, security, vendor
 
     security.register(app)
@@ -32,6 +33,9 @@ def register_blueprints(app: Flask) -> None:
     app.add_template_global(get_locale)
     app.add_template_global(labels.kind_label)
     app.add_template_global(labels.status_label)
+    app.add_template_global(poll_kinds.kind_label, "poll_kind_label")
+    app.add_template_global(poll_kinds.ui_strings, "poll_kind_strings")
+    app.add_template_global(poll_kinds.kinds_needing, "poll_kinds_needing")
 
 
 def query_with(**changes) -> str:

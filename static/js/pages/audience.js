@@ -2,11 +2,16 @@
 // a poll (open, close, reveal at once or site by site, show, take off), creating and editing polls, moderating open
 // answers and the Q&A. Live over Socket.IO with the chair's token; a poll's full results (with the answers waiting
 // for moderation) are fetched from the results API when it is chosen, then kept current by `poll:results`.
-"use strict";
-(function () {
+import { call } from "../core/api.js";
+import { el } from "../core/dom.js";
+import { fill, resultsVisibility, timeOfDay } from "../core/format.js";
+import { connect } from "../core/live.js";
+import { strings } from "../core/strings.js";
+import { kindLabel as pollKindLabel, kindNeeds, mountResults } from "../kinds/index.js";
+
+{
   const body = document.body;
-  const S = Live.strings();
-  const el = Live.el;
+  const S = strings();
   const $ = function (selector, root) { return (root || document).querySelector(selector); };
   const $$ = function (selector, root) { return Array.from((root || document).querySelectorAll(selector)); };
 
@@ -25,8 +30,7 @@
     revealTimer: null,       // shows "results shown" when the reveal moment has come
   };
 
-  let resultsView = null;
-  let viewSites = null;
+  const resultsBody = document.getElementById("results-body");
   const banner = $("[data-testid=connection-banner]");
   const badge = $("[data-testid=connection]");
   const errorBox = $("[data-testid=action-error]");
@@ -38,8 +42,8 @@
   const form = $("[data-testid=poll-form]");
   const formError = $("[data-testid=poll-form-error]");
 
-  function t(key, values) { return ResultsView.fill(S[key] || key, values || {}); }
-  function kindLabel(kind) { return (S.kinds || {})[kind] || kind; }
+  function t(key, values) { return fill(S[key] || key, values || {}); }
+  function kindLabel(kind) { return pollKindLabel(kind); }
   function stateLabel(name) { return (S.states || {})[name] || name; }
   function sites() { return state.snapshot ? state.snapshot.sites : []; }
   function siteName(key) { const site = sites().find(function (s) { return s.key === key; }); return site ? site.name : key; }
@@ -95,11 +99,11 @@
       body.classList.add("is-offline");
       banner.hidden = false;
       banner.className = "conn-banner conn-" + name;
-      banner.textContent = ResultsView.fill((S.banner || {})[name] || name, { reason: detail });
+      banner.textContent = fill((S.banner || {})[name] || name, { reason: detail });
     }
   }
 
-  const live = Live.connect({
+  const live = connect({
     auth: { token: body.dataset.token },
     onStatus: onStatus,
     onState: function (snapshot) {
@@ -177,7 +181,7 @@
     $$(".poll-select", groups).forEach(function (b) {
       b.setAttribute("aria-pressed", String(Number(b.parentElement.dataset.pollId) === id));
     });
-    if (resultsView) { resultsView.clear(); }
+    resultsBody.replaceChildren();
     renderDetail();
     fetchResults(id);
   }
@@ -187,7 +191,7 @@
     if (!poll) { return; }
     const pushes = state.pushes.get(id) || 0;
     try {
-      const doc = await EventApi.call("GET", "/polls/" + encodeURIComponent(poll.key) + "/results");
+      const doc = await call("GET", "/polls/" + encodeURIComponent(poll.key) + "/results");
       state.docs.set(id, doc);
       // A push that came in meanwhile is at least as new as what the request counted: keep it.
       if ((state.pushes.get(id) || 0) === pushes) { state.results.set(id, doc.results); }
@@ -225,7 +229,7 @@
       : showing.length === own.length && own.length > 1 ? S.on_all_screens
         : t("on_screens", { sites: showing.map(function (s) { return s.name; }).join(", ") });
     const visibility = $("[data-testid=poll-visibility]");
-    const shown = Live.resultsVisibility(poll, live.now());
+    const shown = resultsVisibility(poll, live.now());
     visibility.textContent = S.results[shown];
     visibility.dataset.visibility = shown;
     visibility.className = poll.results_visible ? "is-visible" : "is-hidden";
@@ -246,11 +250,11 @@
     const note = $("[data-testid=reveal-site-note]");
     if (poll.site) {
       revealSite.disabled = true;
-      revealSite.textContent = ResultsView.fill(S.reveal_next, { site: "–" });
+      revealSite.textContent = fill(S.reveal_next, { site: "–" });
       note.textContent = S.reveal_own_poll;
     } else if (step >= order.length && poll.reveal_step !== null) {
       revealSite.disabled = true;
-      revealSite.textContent = ResultsView.fill(S.reveal_next, { site: "–" });
+      revealSite.textContent = fill(S.reveal_next, { site: "–" });
       note.textContent = S.reveal_all_done + " " + t("reveal_progress", { sites: order.map(siteName).join(", "), n: step, count: order.length });
     } else {
       const nextSite = siteName(order[poll.reveal_step === null ? 0 : step]);
@@ -289,18 +293,10 @@
     view(shown, results);
   }
 
-  // The results view knows the site names and their order; they come with the snapshot.
+  // The results sheet, with the site names and their order from the snapshot; the approved open answers are in
+  // the moderation list beside it.
   function view(poll, results) {
-    const names = {};
-    sites().forEach(function (s) { names[s.key] = s.name; });
-    const id = JSON.stringify(names);
-    if (viewSites !== id) {
-      if (resultsView) { resultsView.clear(); }
-      resultsView = ResultsView.create($("[data-testid=results-body]"),
-                                       { strings: S, siteNames: names, siteOrder: Object.keys(names), answers: false });
-      viewSites = id;
-    }
-    resultsView.update(poll, results, pollSites(poll).map(function (s) { return s.key; }));
+    mountResults(resultsBody, poll, results, { variant: "control", sites: sites(), answers: false });
   }
 
   function renderModeration() {
@@ -356,7 +352,7 @@
       meta.append(el("span", { class: "site-tag" }, siteName(q.site)),
                   el("span", { class: "badge qstate-badge" }, (S.question_states || {})[q.state] || q.state),
                   el("span", { class: "upvotes", title: t("upvotes", { n: q.upvotes }) }, "▲ " + q.upvotes),
-                  el("time", { class: "muted", datetime: q.asked_at }, Live.timeOfDay(q.asked_at, timezone)));
+                  el("time", { class: "muted", datetime: q.asked_at }, timeOfDay(q.asked_at, timezone)));
       if (featured && featured.id === q.id) { meta.append(el("span", { class: "badge featured-badge" }, S.featured)); }
       const row = el("div", { class: "button-row" });
       const add = function (label, className, handler, testid) {
@@ -387,7 +383,7 @@
       const poll = pollById(state.selected);
       if (!poll) { return; }
       const action = button.dataset.pollAction;
-      const done = ResultsView.fill((S.done || {})[action] || "", { key: poll.key, site: button.dataset.site || "" });
+      const done = fill((S.done || {})[action] || "", { key: poll.key, site: button.dataset.site || "" });
       try {
         if (action === "edit") { openDialog(poll); return; }
         if (action === "poll:delete") {
@@ -515,13 +511,13 @@
     const kind = form.elements.kind.value;
     const spec = { key: form.elements.key.value.trim(), kind: kind, question: form.elements.question.value.trim(),
                    hide_results: form.elements.hide_results.checked };
-    if (["single", "multiple", "ranking", "quiz"].indexOf(kind) >= 0) {
+    if (kindNeeds(kind, "options")) {
       const correct = new Set($$(".correct-list input:checked", form).map(function (input) { return input.value; }));
       spec.options = optionLines().map(function (line) {
-        return kind === "quiz" && correct.has(line) ? { label: line, correct: true } : line;
+        return kindNeeds(kind, "correct") && correct.has(line) ? { label: line, correct: true } : line;
       });
     }
-    if (kind === "scale") {
+    if (kindNeeds(kind, "scale")) {
       spec.scale = { min: Number(form.elements.scale_min.value), max: Number(form.elements.scale_max.value),
                      min_label: form.elements.scale_min_label.value.trim(), max_label: form.elements.scale_max_label.value.trim() };
     }
@@ -541,7 +537,7 @@
       : { poll: spec, site: form.elements.site.value || null, segment_id: null };
     try {
       if (!editing) { state.selectAfterCreate = spec.key; }
-      await act(name, payload, ResultsView.fill(S.done[name], { key: spec.key }));
+      await act(name, payload, fill(S.done[name], { key: spec.key }));
       dialog.close();
       if (editing) { fetchResults(editing); } else { renderPolls(); renderDetail(); if (state.selected) { fetchResults(state.selected); } }
     } catch (error) {
@@ -549,4 +545,4 @@
       formError.textContent = describe(error);
     }
   });
-})();
+}
