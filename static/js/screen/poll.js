@@ -1,11 +1,14 @@
 // The poll on this site's screen: it takes the place of "now" when the server's scene says so. The question, the
 // join code large beside it and the count of voters while people vote; the results as soon as they arrive. The
 // server sends a screen only what it may show, at the reveal's moment (so every screen flips together), with the
-// totals counted: the page draws them as they come.
+// totals counted: the page draws them as they come, with the poll kinds' renderers (static/js/kinds/).
 import { html, render, nothing } from "/vendor/lit-html/lit-html.js";
 import { byId } from "../core/dom.js";
+import { siteName } from "../core/format.js";
 import { strings, t } from "../core/strings.js";
-import { announcement, mountResults } from "./results.js";
+import { mountResults, summary } from "../kinds/index.js";
+
+const calm = window.matchMedia("(prefers-reduced-motion: reduce)");
 
 // The poll area's parts (in the template).
 const area = { box: byId("poll"), label: byId("poll-label"), question: byId("poll-question"), count: byId("poll-count"),
@@ -63,7 +66,8 @@ export function drawPoll(page) {
 
   const step = figures ? figures.step || null : null;
   const reveal = figures ? JSON.stringify([poll.id, step]) : null;
-  if (reveal !== null && reveal !== revealKey) {
+  const entering = reveal !== null && reveal !== revealKey;
+  if (entering) {
     area.box.dataset.revealedAt = String(Date.now());
     area.box.dataset.step = step === null ? "" : String(step);
   }
@@ -79,12 +83,56 @@ export function drawPoll(page) {
   area.label.textContent = kindName + " · " + phaseText;
   area.question.textContent = poll.question;
 
-  const ctx = { variant: "screen", sites: page.snapshot.sites, strings: t, now: page.now(), here: page.site,
-    overlay: page.overlay };
   render(countView(poll, figures, voters.get(poll.id) || null, page), area.count);
-  announce(figures ? announcement(poll, figures, ctx) : null);
+  announce(figures ? announcement(poll, figures, page.snapshot.sites) : null);
   area.results.hidden = !figures;
-  if (figures) { mountResults(area.results, poll, figures, ctx); }
+  if (figures) {
+    mountResults(area.results, poll, figures, { variant: "screen", sites: page.snapshot.sites, strings: t,
+      now: page.now(), site: page.site, overlay: page.overlay });
+    grow(area.results, entering);
+  }
+}
+
+// Grow every bar and column to the share the renderer gave it (data-share): from where it was, or from zero when
+// it is new or a new reveal came (the CSS transition animates it, motion allowing); a new reveal also plays the
+// results' entrance again.
+function grow(container, entering) {
+  if (entering && !calm.matches) {
+    container.classList.remove("entering");
+    void container.offsetWidth;  // restart the (motion-safe) entrance
+    container.classList.add("entering");
+  }
+  const targets = [];
+  container.querySelectorAll("[data-share]").forEach(function (element) {
+    const target = element.dataset.share;
+    const current = element.style.getPropertyValue("--share");
+    if (calm.matches) {
+      element.style.setProperty("--share", target);
+      return;
+    }
+    if (entering || current === "") {
+      element.style.setProperty("--share", "0");
+    } else if (current === target) {
+      return;
+    }
+    targets.push([element, target]);
+  });
+  if (targets.length) {
+    requestAnimationFrame(function () {
+      requestAnimationFrame(function () {
+        targets.forEach(function ([element, target]) { element.style.setProperty("--share", target); });
+      });
+    });
+  }
+}
+
+// In a site-by-site reveal: the site revealed last, and one line about its figures ("Enschede: 14 votes · most
+// chosen: X (43%)"); null otherwise.
+function announcement(poll, results, sites) {
+  const shown = results.step ? results.shown || [] : [];
+  const newest = shown.length ? shown[shown.length - 1] : null;
+  if (!newest) { return null; }
+  return t("announce", { site: siteName(sites, newest), summary: summary(poll, (results.sites || {})[newest]) });
 }
 
 // How many voted; while people vote, also how many joined and the sites' counts side by side (the room sees the
