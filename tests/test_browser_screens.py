@@ -451,26 +451,11 @@ def test_the_screen_greys_out_while_the_server_is_away_and_recovers_with_the_cur
         restarted.stop()
 
 
-#: Before the page's scripts run: keep the page's Socket.IO connection at hand, note when each state message
-#: arrives (before the page's own handler sees it) and every change of the page's connection state.
+#: Before the page's scripts run: note every change of the page's connection state.
 SOCKET_PROBE = """
 (() => {
   window.__states = [];
   window.__connection = [];
-  let real;
-  Object.defineProperty(window, "io", {
-    configurable: true,
-    get() { return real; },
-    set(value) {
-      real = function () {
-        const socket = value.apply(this, arguments);
-        socket.onAny((name) => { if (name === "state:changed") { window.__states.push(performance.now()); } });
-        window.__socket = socket;
-        return socket;
-      };
-      Object.assign(real, value);
-    },
-  });
   document.addEventListener("DOMContentLoaded", () => {
     new MutationObserver(() => window.__connection.push([performance.now(), document.body.dataset.connection]))
       .observe(document.body, { attributes: true, attributeFilter: ["data-connection"] });
@@ -478,11 +463,31 @@ SOCKET_PROBE = """
 })();
 """
 
+#: The Socket.IO module the pages import, wrapped: keep the page's connection at hand and note when each state
+#: message arrives (before the page's own handler sees it).
+SOCKET_MODULE = """
+import { io as connect } from "/vendor/socket.io.esm.min.js?unwrapped";
+export * from "/vendor/socket.io.esm.min.js?unwrapped";
+export function io(...args) {
+  const socket = connect(...args);
+  socket.onAny((name) => { if (name === "state:changed") { window.__states.push(performance.now()); } });
+  window.__socket = socket;
+  return socket;
+}
+"""
+
+
+def probe_socket(page) -> None:
+    """Watch the page's Socket.IO connection (SOCKET_PROBE, SOCKET_MODULE)."""
+    page.add_init_script(SOCKET_PROBE)
+    page.route(lambda address: address.endswith("/vendor/socket.io.esm.min.js"),
+               lambda route: route.fulfill(status=200, content_type="text/javascript", body=SOCKET_MODULE))
+
 
 def test_a_screen_that_got_the_state_over_its_new_connection_is_live_at_once_after_a_reconnect(
         chair, server_links, page):
     chair.do("event:start", {"confirm": True})
-    page.add_init_script(SOCKET_PROBE)
+    probe_socket(page)
     page.goto(url(server_links, "enschede", "screen"))
     wait_live(page)
     for _ in range(2):  # the first reconnect, and one more
