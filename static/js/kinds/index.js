@@ -30,6 +30,7 @@ import { mountSheet } from "./sheet.js";
 // Each kind's module, as eventapp/poll_kinds.py names it (RULES[kind].renderer): a new kind needs no line here.
 const BY_KIND = {};
 const renderers = say("renderers");
+if (typeof renderers !== "object") { throw new Error("the page has no <script id=kind-strings> (templates/base.html)"); }
 const names = Array.from(new Set(Object.values(renderers)));
 const modules = await Promise.all(names.map(function (name) { return import("./" + name + ".js"); }));
 Object.entries(renderers).forEach(function ([kind, name]) { BY_KIND[kind] = modules[names.indexOf(name)].default; });

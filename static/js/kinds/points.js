@@ -25,7 +25,7 @@ function results(poll, figures, ctx) {
   const v = view(figures);
   if (ctx.variant === "phone") {
     const f = phoneFigures(poll, figures, ctx);
-    const phoneRow = function (row) { return Object.assign({}, row, { text: row.figure + (row.text ? " · " + row.text : "") }); };
+    const phoneRow = function (row) { return Object.assign({}, row, { text: row.figure }); };  // a phone is narrow
     return phoneBars(rows(poll, f.total, ctx).map(phoneRow), f.mine ? rows(poll, f.mine, ctx).map(phoneRow) : null, ctx);
   }
   if (ctx.variant === "host") {

@@ -3,9 +3,12 @@
 // answers and the Q&A. Live over Socket.IO with the chair's token; a poll's full results (with the answers waiting
 // for moderation) are fetched from the results API when it is chosen, then kept current by `poll:results`.
 import { call } from "../core/api.js";
-import { el } from "../core/dom.js";
-import { fill, resultsVisibility, timeOfDay } from "../core/format.js";
+import { byId, el } from "../core/dom.js";
+import { fill, resultsVisibility } from "../core/format.js";
 import { connect } from "../core/live.js";
+import { downloadButtons } from "../audience/downloads.js";
+import { pollForm } from "../audience/poll-form.js";
+import { renderQuestionList } from "../audience/questions.js";
 import { strings } from "../core/strings.js";
 import { kindLabel as pollKindLabel, kindNeeds, mountResults } from "../kinds/index.js";
 
@@ -26,21 +29,17 @@ import { kindLabel as pollKindLabel, kindNeeds, mountResults } from "../kinds/in
     definitions: new Map(),  // poll id -> signature of its definition, to refetch after an edit
     questions: [],
     filter: "all",
-    editing: null,           // poll id being edited, or null for a new poll
     revealTimer: null,       // shows "results shown" when the reveal moment has come
   };
 
   const resultsBody = document.getElementById("results-body");
-  const banner = $("[data-testid=connection-banner]");
-  const badge = $("[data-testid=connection]");
-  const errorBox = $("[data-testid=action-error]");
-  const okBox = $("[data-testid=action-status]");
-  const groups = $("[data-testid=poll-groups]");
+  const banner = byId("connection-banner");
+  const badge = byId("connection");
+  const errorBox = byId("action-error");
+  const okBox = byId("action-status");
+  const groups = byId("poll-groups");
   const detail = $(".poll-detail");
-  const emptyDetail = $("[data-testid=poll-empty]");
-  const dialog = $("[data-testid=poll-dialog]");
-  const form = $("[data-testid=poll-form]");
-  const formError = $("[data-testid=poll-form-error]");
+  const emptyDetail = byId("poll-empty");
 
   function t(key, values) { return fill(S[key] || key, values || {}); }
   function kindLabel(kind) { return pollKindLabel(kind); }
@@ -118,7 +117,7 @@ import { kindLabel as pollKindLabel, kindNeeds, mountResults } from "../kinds/in
     const poll = pollById(results.poll_id);
     const item = groups.querySelector("[data-poll-id='" + results.poll_id + "'] .poll-voters");
     if (poll && item) { item.textContent = t("voters_short", { n: votersOf(poll) }); }
-    if (poll && results.poll_id === state.selected) { $("[data-testid=poll-voters]").textContent = t("voters", { n: votersOf(poll) }); }
+    if (poll && results.poll_id === state.selected) { byId("poll-voters").textContent = t("voters", { n: votersOf(poll) }); }
   });
   live.socket.on("questions:changed", function (data) {
     state.questions = data.questions || [];
@@ -215,20 +214,20 @@ import { kindLabel as pollKindLabel, kindNeeds, mountResults } from "../kinds/in
       if (state.definitions.has(poll.id)) { fetchResults(poll.id); }
       state.definitions.set(poll.id, sig);
     }
-    $("[data-testid=poll-key]").textContent = poll.key;
-    $("[data-testid=poll-kind]").textContent = kindLabel(poll.kind);
-    const stateBadge = $("[data-testid=poll-state]");
+    byId("poll-key").textContent = poll.key;
+    byId("poll-kind").textContent = kindLabel(poll.kind);
+    const stateBadge = byId("poll-state");
     stateBadge.textContent = stateLabel(poll.state);
     stateBadge.className = "badge state-badge state-" + poll.state;
-    $("[data-testid=poll-scope]").textContent = poll.site ? siteName(poll.site) : S.whole_event;
-    $("[data-testid=poll-question]").textContent = poll.question;
-    $("[data-testid=poll-voters]").textContent = t("voters", { n: votersOf(poll) });
+    byId("poll-scope").textContent = poll.site ? siteName(poll.site) : S.whole_event;
+    byId("poll-heading").textContent = poll.question;
+    byId("poll-voters").textContent = t("voters", { n: votersOf(poll) });
     const showing = screensShowing(poll);
     const own = pollSites(poll);
-    $("[data-testid=poll-screens]").textContent = !showing.length ? S.not_on_screens
+    byId("poll-screens").textContent = !showing.length ? S.not_on_screens
       : showing.length === own.length && own.length > 1 ? S.on_all_screens
         : t("on_screens", { sites: showing.map(function (s) { return s.name; }).join(", ") });
-    const visibility = $("[data-testid=poll-visibility]");
+    const visibility = byId("poll-visibility");
     const shown = resultsVisibility(poll, live.now());
     visibility.textContent = S.results[shown];
     visibility.dataset.visibility = shown;
@@ -247,7 +246,7 @@ import { kindLabel as pollKindLabel, kindNeeds, mountResults } from "../kinds/in
     const order = poll.reveal_order && poll.reveal_order.length ? poll.reveal_order : sites().map(function (s) { return s.key; });
     const step = poll.reveal_step || 0;
     const revealSite = button("poll:reveal-site");
-    const note = $("[data-testid=reveal-site-note]");
+    const note = byId("reveal-site-note");
     if (poll.site) {
       revealSite.disabled = true;
       revealSite.textContent = fill(S.reveal_next, { site: "–" });
@@ -266,10 +265,10 @@ import { kindLabel as pollKindLabel, kindNeeds, mountResults } from "../kinds/in
     }
 
     const url = body.dataset.resultsUrl.replace("__key__", encodeURIComponent(poll.key));
-    const link = $("[data-testid=share-link]");
+    const link = byId("share-link");
     link.href = url;
     link.textContent = url;
-    const qr = $("[data-testid=share-qr]");
+    const qr = byId("share-qr");
     const qrSrc = body.dataset.qrUrl.replace("__key__", encodeURIComponent(poll.key));
     if (qr.getAttribute("src") !== qrSrc) { qr.src = qrSrc; }
     renderResults();
@@ -301,12 +300,12 @@ import { kindLabel as pollKindLabel, kindNeeds, mountResults } from "../kinds/in
 
   function renderModeration() {
     const poll = state.selected ? pollById(state.selected) : null;
-    const box = $("[data-testid=answer-moderation]");
+    const box = byId("answer-moderation");
     box.hidden = !poll || poll.kind !== "open";
     if (box.hidden) { return; }
     const results = state.results.get(poll.id) || {};
     const pending = results.pending || [];
-    $("[data-testid=pending-count]").textContent = pending.length ? "(" + pending.length + ")" : "";
+    byId("pending-count").textContent = pending.length ? "(" + pending.length + ")" : "";
     const answerItem = function (answer, decisions) {
       const item = el("li", { class: "answer", "data-vote-id": String(answer.id), "data-testid": "answer" });
       const text = el("p", { class: "answer-text" }, answer.text);
@@ -323,8 +322,8 @@ import { kindLabel as pollKindLabel, kindNeeds, mountResults } from "../kinds/in
       item.append(meta, text, row);
       return item;
     };
-    const pendingList = $("[data-testid=pending-answers]");
-    const approvedList = $("[data-testid=approved-answers]");
+    const pendingList = byId("pending-answers");
+    const approvedList = byId("approved-answers");
     const pendingItems = pending.map(function (a) { return answerItem(a, ["approved", "hidden"]); });
     const approvedItems = (results.approved || []).map(function (a) { return answerItem(a, ["hidden"]); });
     pendingList.replaceChildren.apply(pendingList, pendingItems.length ? pendingItems : [el("li", { class: "muted empty" }, S.no_pending)]);
@@ -332,49 +331,8 @@ import { kindLabel as pollKindLabel, kindNeeds, mountResults } from "../kinds/in
   }
 
   function renderQuestions() {
-    const featured = state.snapshot ? state.snapshot.featured_question : null;
-    $("[data-testid=featured-text]").textContent = featured ? featured.text : S.no_featured;
-    $("[data-testid=featured-question]").classList.toggle("is-on", Boolean(featured));
-    $("[data-action=unfeature]").hidden = !featured;
-    const counts = { all: state.questions.length, pending: 0, approved: 0, answered: 0, hidden: 0 };
-    state.questions.forEach(function (q) { counts[q.state] = (counts[q.state] || 0) + 1; });
-    $$("[data-filter]").forEach(function (b) {
-      b.setAttribute("aria-pressed", String(b.dataset.filter === state.filter));
-      $(".count", b).textContent = counts[b.dataset.filter] ? String(counts[b.dataset.filter]) : "";
-    });
-    const shown = state.questions.filter(function (q) { return state.filter === "all" || q.state === state.filter; });
-    const list = $("[data-testid=questions]");
-    const timezone = state.snapshot ? state.snapshot.timezone : undefined;
-    const items = shown.map(function (q) {
-      const item = el("li", { class: "question state-" + q.state, "data-question-id": String(q.id), "data-state": q.state,
-                              "data-testid": "question" });
-      const meta = el("p", { class: "question-meta" });
-      meta.append(el("span", { class: "site-tag" }, siteName(q.site)),
-                  el("span", { class: "badge qstate-badge" }, (S.question_states || {})[q.state] || q.state),
-                  el("span", { class: "upvotes", title: t("upvotes", { n: q.upvotes }) }, "▲ " + q.upvotes),
-                  el("time", { class: "muted", datetime: q.asked_at }, timeOfDay(q.asked_at, timezone)));
-      if (featured && featured.id === q.id) { meta.append(el("span", { class: "badge featured-badge" }, S.featured)); }
-      const row = el("div", { class: "button-row" });
-      const add = function (label, className, handler, testid) {
-        const b = el("button", { type: "button", class: "button tiny " + className, "data-testid": testid }, label);
-        b.addEventListener("click", function () { handler().catch(function () {}); });
-        row.append(b);
-      };
-      const moderate = function (to) {
-        return function () { return act("question:moderate", { question_id: q.id, state: to }, S.done["question:moderate"]); };
-      };
-      if (q.state !== "approved") { add(S.approve, "go", moderate("approved"), "question-approve"); }
-      if (q.state === "approved") { add(S.mark_answered, "secondary", moderate("answered"), "question-answered"); }
-      if (q.state !== "hidden") { add(S.hide, "secondary", moderate("hidden"), "question-hide"); }
-      if ((q.state === "approved" || q.state === "answered") && !(featured && featured.id === q.id)) {
-        add(S.feature, "feature", function () {
-          return act("question:feature", { question_id: q.id }, S.done["question:feature"]);
-        }, "question-feature");
-      }
-      item.append(meta, el("p", { class: "question-text" }, q.text), row);
-      return item;
-    });
-    list.replaceChildren.apply(list, items.length ? items : [el("li", { class: "muted empty" }, S.no_questions)]);
+    renderQuestionList({ snapshot: state.snapshot, questions: state.questions, filter: state.filter, siteName: siteName,
+      act: act });
   }
 
   // ---- poll actions ----
@@ -410,139 +368,21 @@ import { kindLabel as pollKindLabel, kindNeeds, mountResults } from "../kinds/in
     b.addEventListener("click", function () { state.filter = b.dataset.filter; renderQuestions(); });
   });
 
-  // ---- downloads (the chair's token goes in the header, so they are fetched, not linked) ----
-  $$("[data-download]").forEach(function (button) {
-    button.addEventListener("click", async function () {
-      const poll = pollById(state.selected);
-      if (!poll) { return; }
-      const what = button.dataset.download;
-      const file = { results: "results.csv", votes: "votes.csv", json: "results" }[what];
-      const path = "/api/v1/events/" + encodeURIComponent(body.dataset.slug) + "/polls/" + encodeURIComponent(poll.key) + "/" + file;
-      try {
-        const response = await fetch(path, { headers: { Authorization: "Bearer " + body.dataset.token } });
-        if (!response.ok) {
-          const data = await response.json().catch(function () { return {}; });
-          throw new Error(data.error || "HTTP " + response.status);
-        }
-        const blob = await response.blob();
-        const link = el("a", { href: URL.createObjectURL(blob),
-                               download: body.dataset.slug + "-" + poll.key + "-" + (what === "json" ? "results.json" : file) });
-        document.body.append(link);
-        link.click();
-        link.remove();
-        setTimeout(function () { URL.revokeObjectURL(link.href); }, 10000);
-      } catch (error) {
-        sayError(t("download_failed", { error: error.message }));
-      }
-    });
-  });
+  // ---- downloads ----
+  downloadButtons({ selected: function () { return pollById(state.selected); }, failed: function (error) {
+    sayError(t("download_failed", { error: error.message }));
+  } });
 
   // ---- the poll form (new and edit) ----
-  function showKindFields() {
-    const kind = form.elements.kind.value;
-    $$("[data-for-kinds]", form).forEach(function (box) {
-      box.hidden = box.dataset.forKinds.split(" ").indexOf(kind) < 0;
-    });
-    renderCorrectOptions();
-  }
-
-  function optionLines() {
-    return form.elements.options.value.split("\n").map(function (line) { return line.trim(); }).filter(Boolean);
-  }
-
-  function renderCorrectOptions(checked) {
-    const box = $(".correct-list", form);
-    const before = checked || new Set($$("input:checked", box).map(function (input) { return input.value; }));
-    const lines = optionLines();
-    const items = lines.map(function (line, index) {
-      const label = el("label", { class: "check" });
-      const input = el("input", { type: "checkbox", value: line, "data-testid": "f-correct-" + (index + 1) });
-      input.checked = before.has(line);
-      label.append(input, document.createTextNode(" " + line));
-      return label;
-    });
-    box.replaceChildren.apply(box, items.length ? items : [el("p", { class: "muted" }, S.type_options_first)]);
-  }
-
-  function suggestKey() {
-    let highest = 0;
-    polls().forEach(function (p) {
-      const match = /^vraag-(\d+)$/.exec(p.key);
-      if (match) { highest = Math.max(highest, Number(match[1])); }
-    });
-    return "vraag-" + (highest + 1);
-  }
-
-  function openDialog(poll) {
-    state.editing = poll ? poll.id : null;
-    form.reset();
-    formError.textContent = "";
-    const doc = poll ? state.docs.get(poll.id) : null;
-    $("[data-testid=poll-dialog-title]").textContent = poll ? t("edit_poll", { key: poll.key }) : S.new_poll;
-    $("[data-testid=poll-submit]").textContent = poll ? S.save : S.create;
-    form.elements.key.readOnly = Boolean(poll);
-    form.elements.site.disabled = Boolean(poll);
-    let correct = new Set();
-    if (poll) {
-      form.elements.site.value = poll.site || "";
-      form.elements.kind.value = poll.kind;
-      form.elements.question.value = poll.question;
-      form.elements.key.value = poll.key;
-      form.elements.hide_results.checked = Boolean(doc && doc.hide_results);
-      const options = doc && doc.poll.id === poll.id ? doc.poll.options : poll.options;
-      form.elements.options.value = options.map(function (o) { return o.label; }).join("\n");
-      correct = new Set(options.filter(function (o) { return o.correct; }).map(function (o) { return o.label; }));
-      if (poll.scale) {
-        form.elements.scale_min.value = poll.scale.min;
-        form.elements.scale_max.value = poll.scale.max;
-        form.elements.scale_min_label.value = poll.scale.min_label;
-        form.elements.scale_max_label.value = poll.scale.max_label;
-      }
-    } else {
-      form.elements.key.value = suggestKey();
-    }
-    showKindFields();
-    renderCorrectOptions(correct);
-    dialog.showModal();
-    form.elements.question.focus();
-  }
-
-  function pollSpec() {
-    const kind = form.elements.kind.value;
-    const spec = { key: form.elements.key.value.trim(), kind: kind, question: form.elements.question.value.trim(),
-                   hide_results: form.elements.hide_results.checked };
-    if (kindNeeds(kind, "options")) {
-      const correct = new Set($$(".correct-list input:checked", form).map(function (input) { return input.value; }));
-      spec.options = optionLines().map(function (line) {
-        return kindNeeds(kind, "correct") && correct.has(line) ? { label: line, correct: true } : line;
-      });
-    }
-    if (kindNeeds(kind, "scale")) {
-      spec.scale = { min: Number(form.elements.scale_min.value), max: Number(form.elements.scale_max.value),
-                     min_label: form.elements.scale_min_label.value.trim(), max_label: form.elements.scale_max_label.value.trim() };
-    }
-    return spec;
-  }
-
-  form.elements.kind.addEventListener("change", showKindFields);
-  form.elements.options.addEventListener("input", function () { renderCorrectOptions(); });
-  $("[data-action=cancel-poll]").addEventListener("click", function () { dialog.close(); });
-  $("[data-action=new-poll]").addEventListener("click", function () { openDialog(null); });
-  form.addEventListener("submit", async function (event) {
-    event.preventDefault();
-    const spec = pollSpec();
-    const editing = state.editing;
-    const name = editing ? "poll:update" : "poll:create";
-    const payload = editing ? { poll_id: editing, poll: spec }
-      : { poll: spec, site: form.elements.site.value || null, segment_id: null };
-    try {
-      if (!editing) { state.selectAfterCreate = spec.key; }
-      await act(name, payload, fill(S.done[name], { key: spec.key }));
-      dialog.close();
+  const pollDialog = pollForm({
+    polls: polls,
+    doc: function (id) { return state.docs.get(id); },
+    act: act,
+    describe: describe,
+    creating: function (key) { state.selectAfterCreate = key; },
+    saved: function (editing) {
       if (editing) { fetchResults(editing); } else { renderPolls(); renderDetail(); if (state.selected) { fetchResults(state.selected); } }
-    } catch (error) {
-      state.selectAfterCreate = null;
-      formError.textContent = describe(error);
-    }
+    },
   });
+  function openDialog(poll) { pollDialog.open(poll); }
 }
