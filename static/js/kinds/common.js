@@ -1,28 +1,14 @@
 // What the poll-kind renderers share: their words, the context they draw in, and the bar lists that several kinds
 // draw the same way (choices, statements, points). A kind's own rules stay in its own module.
-import { html, noChange, nothing } from "/vendor/lit-html/lit-html.js";
-import { Directive, PartType, directive } from "/vendor/lit-html/directive.js";
+import { html, nothing } from "/vendor/lit-html/lit-html.js";
 import { fill, number, percent, siteName } from "../core/format.js";
 
 let words = null;
 
-// Inline styles set through the CSSOM (element.style.setProperty), which the CSP allows; an inline style attribute
-// (what lit-html's own styleMap writes on the first render) it blocks. Use as <span style=${styles({width: "40%"})}>,
-// with CSS property names ("font-size", "--share").
-class StylesDirective extends Directive {
-  constructor(part) {
-    super(part);
-    if (part.type !== PartType.ATTRIBUTE || part.name !== "style") { throw new Error("styles() goes in a style attribute"); }
-  }
-
-  render() { return noChange; }
-
-  update(part, [properties]) {
-    Object.entries(properties).forEach(function ([name, value]) { part.element.style.setProperty(name, value); });
-    return noChange;
-  }
-}
-export const styles = directive(StylesDirective);
+// Inline styles go through the CSSOM (core/style.js): the CSP blocks style attributes. Use as
+// <span ${styles({width: "40%"})}>, with CSS property names ("font-size", "--share").
+import { styleProperties as styles } from "../core/style.js";
+export { styles };
 
 // One of the kinds' words (eventapp/poll_kinds.py ui_strings(), put on every page by templates/base.html), with its
 // {placeholders} filled in; the key itself when there is no such word. A key whose value is not a text (the
@@ -117,7 +103,7 @@ export function phoneBars(rows, siteRows, ctx) {
 }
 
 function phoneBar(which, part) {
-  return html`<div class="bar ${which}" aria-hidden="true"><span class="fill" style=${styles({ width: Math.round(100 * part) + "%" })}></span></div>`;
+  return html`<div class="bar ${which}" aria-hidden="true"><span class="fill" ${styles({ width: Math.round(100 * part) + "%" })}></span></div>`;
 }
 
 // The room screen: a bar per row, its figure and its count; `where` keys the bars so that they grow from where
@@ -138,7 +124,7 @@ export function screenBars(rows, where, extraClass) {
 // The host panel: small bars with a label and a figure.
 export function miniBars(rows) {
   return html`<ol class="mini-bars">${rows.map(function (row) {
-    return html`<li class="mini-bar"><span class="mini-label">${row.label}</span><span class="mini-value">${row.text}</span><span class="mini-track"><span class="mini-fill" style=${styles({ "--share": share(row.share, 1) })}></span></span></li>`;
+    return html`<li class="mini-bar"><span class="mini-label">${row.label}</span><span class="mini-value">${row.text}</span><span class="mini-track"><span class="mini-fill" ${styles({ "--share": share(row.share, 1) })}></span></span></li>`;
   })}</ol>`;
 }
 

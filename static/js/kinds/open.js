@@ -20,7 +20,7 @@ function screenResults(poll, results, ctx) {
   const v = view(results);
   const cards = v.approved.length
     ? v.approved.slice(0, ctx.overlay ? 3 : ANSWER_CARDS).map(function (answer, i) {
-      return html`<li class="answer-card" data-testid="answer-card" style=${styles({ "--i": String(i) })}><p class="answer-text">${answer.text}</p><p class="answer-site">${ctx.siteName(answer.site)}</p></li>`;
+      return html`<li class="answer-card" data-testid="answer-card" ${styles({ "--i": String(i) })}><p class="answer-text">${answer.text}</p><p class="answer-site">${ctx.siteName(answer.site)}</p></li>`;
     })
     : html`<li class="cloud-empty">${say("no_votes")}</li>`;
   return [html`<ul class="answers" data-testid="answer-cards">${cards}</ul>`, breakdown(poll, v, ctx)

@@ -86,7 +86,7 @@ function ballot(poll, ctx) {
         class="rank-move" aria-label=${say("points_less", { label: option.label })} ?disabled=${value === 0}
         @click=${function () { set(option.id, value - STEP); }}>−</button><input type="number" class="phone-input points-input"
         min="0" max=${total} step="1" inputmode="numeric" aria-label=${say("points_for", { label: option.label })}
-        style=${styles({ width: "4.5em", "text-align": "center" })} .value=${String(value)}
+        ${styles({ width: "4.5em", "text-align": "center" })} .value=${String(value)}
         @change=${function (event) { set(option.id, event.target.value); }}><button type="button" class="rank-move"
         aria-label=${say("points_more", { label: option.label })} ?disabled=${left <= 0}
         @click=${function () { set(option.id, value + Math.min(STEP, left)); }}>+</button></li>`;

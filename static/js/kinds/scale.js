@@ -48,8 +48,8 @@ function phoneResults(poll, results, ctx) {
     <div class="histogram" aria-hidden="true" data-testid="result-columns">${all.map(function (row) {
       const siteRow = mine ? mine.find(function (r) { return r.key === row.key; }) : null;
       return html`<div class="column${row.mine ? " mine" : ""}"><span class="column-figure">${percent(row.count, f.total.voters)}%</span>
-        <div class="column-bars"><span class="column-bar total" style=${styles({ height: percent(row.count, f.total.voters) + "%" })}></span>${siteRow
-          ? html`<span class="column-bar site" style=${styles({ height: percent(siteRow.count, f.mine.voters) + "%" })}></span>` : nothing}</div>
+        <div class="column-bars"><span class="column-bar total" ${styles({ height: percent(row.count, f.total.voters) + "%" })}></span>${siteRow
+          ? html`<span class="column-bar site" ${styles({ height: percent(siteRow.count, f.mine.voters) + "%" })}></span>` : nothing}</div>
         <span class="column-value">${row.key}</span></div>`;
     })}</div>
     <ul class="visually-hidden">${all.map(function (row) {

@@ -35,7 +35,7 @@ function screenResults(poll, results, ctx) {
       const rank = words.indexOf(row);
       const weight = max === min ? 1 : Math.sqrt((row.count - min) / (max - min));
       return html`<li class="word tone-c${rank % TONES}" data-testid="cloud-word" data-count=${String(row.count)} title=${String(row.count)}
-        style=${styles({ "--w": (3.6 + 8.4 * weight).toFixed(2), "--i": String(rank) })}>${row.word}</li>`;
+        ${styles({ "--w": (3.6 + 8.4 * weight).toFixed(2), "--i": String(rank) })}>${row.word}</li>`;
     })}</ul>`;
   }
   return [cloud, breakdown(poll, v, ctx) ? siteCards(poll, v, ctx, function (figures) {
@@ -79,7 +79,7 @@ function sheet(poll, results, ctx) {
       const max = words.length ? words[0].count : 1;
       return html`${cloud ? html`<canvas class="rv-cloud" role="img" aria-label=${poll.question}></canvas>` : nothing}
         <ol class="rv-words" data-testid="rv-words">${words.length ? words.map(function (word) {
-          return html`<li class="rv-word"><span class="rv-word-text" style=${styles({ "font-size": (0.95 + 1.6 * (word.count / max)).toFixed(2) + "em" })}>${word.word}</span><span class="rv-word-count">${number(word.count)}</span></li>`;
+          return html`<li class="rv-word"><span class="rv-word-text" ${styles({ "font-size": (0.95 + 1.6 * (word.count / max)).toFixed(2) + "em" })}>${word.word}</span><span class="rv-word-count">${number(word.count)}</span></li>`;
         }) : html`<li class="rv-empty">${say("no_votes")}</li>`}</ol>`;
     },
     sites: function (r, keys) {
