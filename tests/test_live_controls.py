@@ -496,6 +496,8 @@ def test_the_speaker_view_gets_its_sites_time_next_and_the_chairs_stage_message_
     assert (first[0]["segment"]["title"], first[0]["next"]["title"]) == (demo.segments[0].title,
                                                                           demo.segments[1].title)
     assert first[0]["timer_ends_at"] is not None and first[0]["message"] == ""
+    assert (first[0]["on_air"], first[0]["on_air_site"], first[0]["on_air_site_name"]) == \
+        (False, "den-haag", "Den Haag")
     screen = connect(app, {"token": links["sites"]["enschede"]["screen"]["token"]})
     host = connect(app, {"token": links["sites"]["den-haag"]["host"]["token"]})
 
