@@ -194,6 +194,7 @@ CASES = {
     "site:timer-pause": (with_timer, lambda d: {"site": "enschede"}),
     "site:timer-resume": (with_paused_timer, lambda d: {"site": "enschede"}),
     "screen:message": (started, lambda d: {"text": "Nog 2 minuten"}),
+    "stage:message": (started, lambda d: {"text": "Afronden graag", "site": "enschede"}),
     "screen:scene": (started, lambda d: {"scene": "holding", "text": "Welkom"}),
     "screen:clear": (with_poll_on_a_screen, lambda d: {"site": "enschede"}),
     "video:play": (at_kind(SegmentKind.VIDEO), lambda d: {}),

@@ -8,18 +8,31 @@ the state is prepared through the controller as the chair.
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from eventapp.access import Caller, participant_token
+from eventapp.access import Caller, issue_missing_tokens, participant_token
 from eventapp.controller import audience, live, polls
 from eventapp.errors import Conflict
 from eventapp.extensions import db, socketio
+from eventapp.links import event_links
 from eventapp.lookup import event_by_slug
-from eventapp.models import EventLogEntry, EventStatus, LiveState, Participant, Poll, Role, RunMode, SiteScene, Vote
+from eventapp.models import (
+    AccessToken,
+    EventLogEntry,
+    EventStatus,
+    LiveState,
+    Participant,
+    Poll,
+    Role,
+    RunMode,
+    SiteScene,
+    Vote,
+)
 from eventapp.programme.schema import PollSpec
 from eventapp.realtime import pump
 from eventapp.views.results import crew_results
 from eventapp.views.state import public_snapshot
+from tests.conftest import is_loader, local_path, open_link
 
 
 def chair_of(demo) -> Caller:
@@ -458,3 +471,98 @@ def test_the_leaderboard_never_lists_players_without_points(app, demo):
 
     assert [player.name for player in board.overall] == ["Anouk"]
     assert [player.name for player in board.sites["enschede"]] == ["Anouk"]
+
+
+# --- the speaker view ------------------------------------------------------------------------------------------------
+
+def speaker_of(app, links, site_key: str = "enschede"):
+    return connect_keeping(app, {"token": links["sites"][site_key]["speaker"]["token"]})
+
+
+def connect_keeping(app, auth):
+    """A connection whose first messages (on connect) are kept for the test."""
+    client = socketio.test_client(app, auth=auth, query_string="lang=en")
+    assert client.is_connected()
+    return client
+
+
+def test_the_speaker_view_gets_its_sites_time_next_and_the_chairs_stage_message_only(app, demo, links,
+                                                                                       chair_socket):
+    live.start_event(chair_of(demo))
+    live.set_site_timer(chair_of(demo), 300, "enschede")
+    speaker = speaker_of(app, links)
+    first = received(speaker, "speaker:changed")
+    assert len(first) == 1 and first[0]["site"] == "enschede"
+    assert (first[0]["segment"]["title"], first[0]["next"]["title"]) == (demo.segments[0].title,
+                                                                          demo.segments[1].title)
+    assert first[0]["timer_ends_at"] is not None and first[0]["message"] == ""
+    assert (first[0]["on_air"], first[0]["on_air_site"], first[0]["on_air_site_name"]) == \
+        (False, "den-haag", "Den Haag")
+    screen = connect(app, {"token": links["sites"]["enschede"]["screen"]["token"]})
+    host = connect(app, {"token": links["sites"]["den-haag"]["host"]["token"]})
+
+    reply = chair_socket.emit("stage:message", {"text": "Nog één vraag", "site": "enschede"}, callback=True)
+
+    assert reply["ok"] is True
+    view = received(speaker, "speaker:changed")[-1]
+    assert (view["message"], view["version"]) == ("Nog één vraag", reply["version"])
+    assert "Nog één vraag" not in str(screen.get_received())  # never on a screen or phone
+    assert received(chair_socket, "state:changed")[-1]["stage_messages"] == {"enschede": "Nog één vraag"}
+    assert received(host, "state:changed")[-1]["stage_messages"] == {}  # another site's host: not its own
+
+
+def test_the_speaker_view_shows_a_paused_timer_and_another_sites_speaker_sees_nothing_of_it(app, demo, links):
+    live.start_event(chair_of(demo))
+    live.set_site_timer(chair_of(demo), 300, "enschede")
+    enschede, den_haag = speaker_of(app, links), speaker_of(app, links, "den-haag")
+    enschede.get_received(), den_haag.get_received()
+
+    live.pause_site_timer(chair_of(demo), "enschede")
+
+    view = received(enschede, "speaker:changed")[-1]
+    assert view["timer_ends_at"] is None and 295 <= view["timer_paused_left"] <= 300
+    other = received(den_haag, "speaker:changed")[-1]
+    assert other["site"] == "den-haag" and other["timer_paused_left"] is None
+
+
+@pytest.mark.usefixtures("english")
+def test_a_speaker_view_may_not_act_and_gets_no_crew_or_audience_messages(app, demo, links):
+    speaker = speaker_of(app, links)
+    names = {message["name"] for message in speaker.get_received()}
+    assert names == {"speaker:changed"}
+
+    reply = speaker.emit("event:start", {"confirm": True}, callback=True)
+
+    assert reply["ok"] is False and "may not do 'event:start'" in reply["error"]
+    assert db.session.get(LiveState, demo.id).version == 0
+    sync = speaker.emit("state:sync", {"version": -1}, callback=True)
+    assert sync["snapshot"]["site"] == "enschede" and "runsheet" not in sync["snapshot"]
+
+
+def test_the_speaker_page_opens_with_its_own_link_only(client, links):
+    speaker = links["sites"]["enschede"]["speaker"]
+    page = open_link(client, speaker["url"], query="lang=en")
+    assert page.status_code == 200 and not is_loader(page)
+    html = page.get_data(as_text=True)
+    assert 'type="module"' in html and "js/speaker.js" in html and "socket.io.min.js" in html
+    assert "Speaker view" in html
+
+    address = local_path(speaker["url"]).split("#")[0]
+    screen_token = links["sites"]["enschede"]["screen"]["token"]
+    assert client.post(address, data={"token": screen_token}).status_code == 403
+    other = local_path(links["sites"]["den-haag"]["speaker"]["url"]).split("#")[0]
+    assert client.post(other, data={"token": speaker["token"]}).status_code == 403
+
+
+def test_an_event_made_before_the_speaker_links_gets_them_and_keeps_its_other_links(app, demo, links):
+    db.session.execute(delete(AccessToken).where(AccessToken.role == Role.SPEAKER))
+    db.session.commit()
+
+    assert issue_missing_tokens(demo) == len(demo.sites)
+    db.session.commit()
+
+    now = event_links(demo)
+    assert {key: (site["host"], site["screen"]) for key, site in now["sites"].items()} == \
+        {key: (site["host"], site["screen"]) for key, site in links["sites"].items()}
+    assert all(site["speaker"]["token"] for site in now["sites"].values())
+    assert issue_missing_tokens(demo) == 0

@@ -85,12 +85,12 @@ def test_the_demo_has_four_sites_in_programme_order(demo):
     assert [site.name for site in demo.sites] == ["Den Haag", "Enschede", "Eindhoven", "Online"]
 
 
-def test_the_demo_has_a_live_state_and_a_chair_host_and_screen_token_per_site(demo):
+def test_the_demo_has_a_live_state_and_a_chair_host_screen_and_speaker_token_per_site(demo):
     assert db.session.get(LiveState, demo.id).version == 0
     roles = sorted((row.role.value, row.site.key if row.site else None)
                    for row in db.session.scalars(select(AccessToken).where(AccessToken.event_id == demo.id)))
     expected = [("chair", None)] + [(role, key) for key in ("den-haag", "eindhoven", "enschede", "online")
-                                    for role in ("host", "screen")]
+                                    for role in ("host", "screen", "speaker")]
     assert roles == sorted(expected)
 
 

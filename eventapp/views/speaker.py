@@ -40,6 +40,7 @@ class SpeakerView(BaseModel):
     #: This site is on air (everyone sees it), or: the site on air now (null while split).
     on_air: bool
     on_air_site: str | None
+    on_air_site_name: str | None = None
     segment: SpeakerSegment | None
     next: SpeakerSegment | None
     #: In the site's own regional part: the item on now and the one after it (null: none).
@@ -70,6 +71,7 @@ def _view(public: Snapshot, key: str, name: str, message: str) -> SpeakerView:
         event=public.event, title=public.title, timezone=public.timezone, status=public.status, mode=public.mode,
         version=public.version, server_time=public.server_time, site=key, site_name=name,
         on_air=public.on_air == key and not public.split, on_air_site=public.on_air,
+        on_air_site_name=next((s.name for s in public.sites if s.key == public.on_air), None),
         segment=_segment(segment), next=_segment(public.next), item=item, next_item=next_item,
         timer_ends_at=site.timer_ends_at, timer_paused_left=site.timer_paused_left, message=message)
 

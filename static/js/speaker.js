@@ -40,7 +40,7 @@ function status(state) {
 function draw() {
   const air = field("air");
   air.hidden = view.on_air_site === null;
-  air.textContent = view.on_air ? strings.on_air : strings.live_from.replace("{site}", view.on_air_site || "");
+  air.textContent = view.on_air ? strings.on_air : strings.live_from.replace("{site}", view.on_air_site_name || "");
   air.classList.toggle("is-on-air", view.on_air);
   field("mode").hidden = view.mode !== "rehearsal";
   const segment = view.segment;

@@ -21,7 +21,7 @@ def upgrade():
         batch_op.add_column(sa.Column('answer_seconds', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('closes_at', sa.DateTime(timezone=True), nullable=True))
     with op.batch_alter_table('site_scene', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('timer_paused_left', sa.Float(), nullable=True))
+        batch_op.add_column(sa.Column('timer_paused_left', sa.Double(), nullable=True))
         batch_op.add_column(sa.Column('stage_message', sa.String(length=200), nullable=False, server_default=''))
 
 
