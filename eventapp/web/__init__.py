@@ -32,6 +32,8 @@ def register_blueprints(app: Flask) -> None:
     app.add_template_global(get_locale)
     app.add_template_global(labels.kind_label)
     app.add_template_global(labels.status_label)
+    app.add_template_global(labels.poll_kind_label)
+    app.add_template_global(labels.poll_kind_labels)
 
 
 def query_with(**changes) -> str:
