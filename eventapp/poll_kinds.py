@@ -86,7 +86,13 @@ def kinds_needing(need: str) -> str:
 
 def kind_label(kind: PollKind | str) -> str:
     """A poll kind in words, for every page (the templates and static/js/kinds/ take it from here)."""
-    return ui_strings()["kinds"][str(kind)]
+    return kind_labels()[str(kind)]
+
+
+def kind_labels() -> dict[str, str]:
+    """Every poll kind in words: the one source for every page, so that a kind has one name everywhere
+    ("Meerkeuze" once meant single choice on one page and several answers on another)."""
+    return ui_strings()["kinds"]
 
 
 def ui_strings() -> dict:
@@ -100,7 +106,7 @@ def ui_strings() -> dict:
         "renderers": {kind: rule.renderer for kind, rule in RULES.items()},
         "needs": {need: kinds_needing(need).split() for need in ("options", "scale", "correct")},
         "kinds": {
-            PollKind.SINGLE: _("Single choice"), PollKind.MULTIPLE: _("Multiple choice"), PollKind.SCALE: _("Scale"),
+            PollKind.SINGLE: _("Single choice"), PollKind.MULTIPLE: _("Multiple answers"), PollKind.SCALE: _("Scale"),
             PollKind.WORDCLOUD: _("Word cloud"), PollKind.OPEN: _("Open question"),
             PollKind.STATEMENT: _("Statement"), PollKind.RANKING: _("Ranking"), PollKind.QUIZ: _("Quiz"),
             PollKind.POINTS: _("100 points"),

@@ -299,8 +299,22 @@ def test_the_screen_welcomes_before_the_start_and_closes_after_the_end(chair, se
     shot(screen, artifacts, "screen-eindhoven-closing")
 
 
+def set_video(chair, server_links, video: str | None) -> int:
+    """Give the demo's video segment this file (None: none), through the programme API; its id."""
+    segment_id = chair.segment_id("video")
+    headers = {"Authorization": f"Bearer {chair.token}"}
+    base = f"{chair.server.base_url}/api/v1/events/{server_links['event']}"
+    programme = requests.get(f"{base}/programme", headers=headers, timeout=10).json()
+    spec = next(item["segment"] for item in programme["segments"] if item["id"] == segment_id)
+    response = requests.put(f"{base}/segments/{segment_id}", json={"segment": {**spec, "video": video}},
+                            headers=headers, timeout=10)
+    assert response.status_code == 200, response.text
+    return segment_id
+
+
 def test_a_video_segment_without_a_file_shows_a_title_card_with_the_elapsed_time(chair, server_links, open_page,
                                                                                 artifacts):
+    set_video(chair, server_links, None)  # the demo's segment has a file (static/media/demo.webm)
     chair.do("event:start", {"confirm": True})
     chair.do("programme:jump", {"segment_id": chair.segment_id("video")})
     screen = open_page(url(server_links, "online", "screen"))
@@ -312,6 +326,24 @@ def test_a_video_segment_without_a_file_shows_a_title_card_with_the_elapsed_time
     chair.do("video:pause")
     expect(card).to_have_attribute("data-state", "paused")
     shot(screen, artifacts, "screen-online-video")
+
+
+def test_the_demo_programmes_video_segment_plays_its_own_file_on_the_room_screen(chair, server_links, open_page,
+                                                                                artifacts):
+    chair.do("event:start", {"confirm": True})
+    chair.do("programme:jump", {"segment_id": chair.segment_id("video")})
+    screen = open_page(url(server_links, "enschede", "screen"))
+    expect(screen.get_by_test_id("video")).to_have_attribute("src", "/static/media/demo.webm")
+    wait_live(screen)
+    chair.do("video:play")
+    screen.wait_for_timeout(1500)
+    state = screen.evaluate("""() => {
+        const video = document.querySelector('[data-testid=video]');
+        return {paused: video.paused, time: video.currentTime, duration: video.duration, width: video.videoWidth};
+    }""")
+    assert not state["paused"] and state["time"] >= 0.5, state
+    assert (round(state["duration"]), state["width"]) == (6, 1280), state  # decoded: six seconds of 1280x720
+    shot(screen, artifacts, "screen-enschede-demo-video")
 
 
 RECORD_CLIP = """async seconds => {
@@ -373,14 +405,7 @@ def video_state(page) -> dict:
 
 def test_a_video_plays_pauses_and_seeks_in_step_on_every_screen(chair, server_links, open_page, video_url,
                                                                  artifacts):
-    segment_id = chair.segment_id("video")
-    headers = {"Authorization": f"Bearer {chair.token}"}
-    base = f"{chair.server.base_url}/api/v1/events/{server_links['event']}"
-    programme = requests.get(f"{base}/programme", headers=headers, timeout=10).json()
-    spec = next(item["segment"] for item in programme["segments"] if item["id"] == segment_id)
-    response = requests.put(f"{base}/segments/{segment_id}", json={"segment": {**spec, "video": video_url}},
-                            headers=headers, timeout=10)
-    assert response.status_code == 200, response.text
+    segment_id = set_video(chair, server_links, video_url)
     chair.do("event:start", {"confirm": True})
     chair.do("programme:jump", {"segment_id": segment_id})
     screens = [open_page(url(server_links, site, "screen")) for site in ("enschede", "eindhoven")]

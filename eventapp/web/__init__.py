@@ -36,6 +36,7 @@ def register_blueprints(app: Flask) -> None:
     app.add_template_global(poll_kinds.kind_label, "poll_kind_label")
     app.add_template_global(poll_kinds.ui_strings, "poll_kind_strings")
     app.add_template_global(poll_kinds.kinds_needing, "poll_kinds_needing")
+    app.add_template_global(poll_kinds.kind_labels, "poll_kind_labels")
 
 
 def query_with(**changes) -> str:

@@ -6,7 +6,7 @@ import { html, render, nothing } from "/vendor/lit-html/lit-html.js";
 import { repeat } from "/vendor/lit-html/directives/repeat.js";
 import { fill, resultsVisibility } from "../core/format.js";
 import { t } from "../core/strings.js";
-import { results as drawResults } from "../kinds/index.js";
+import { kindLabel, results as drawResults } from "../kinds/index.js";
 import { byId, byIds } from "../core/dom.js";
 
 const OPTION_KINDS = ["single", "multiple", "quiz", "ranking"];
@@ -115,7 +115,7 @@ export function setupPolls(page) {
     const screen = onMyScreen(poll)
       ? html`<span class="poll-flag is-screen" data-testid="on-screen">${page.screenNow().show === "poll"
         ? T.on_screen : T.on_screen_covered}</span>` : nothing;
-    return html`<p class="poll-badges"><span class="poll-kind">${(T.poll_kinds || {})[poll.kind] || poll.kind}</span
+    return html`<p class="poll-badges"><span class="poll-kind">${kindLabel(poll.kind)}</span
       ><span class=${"poll-state is-" + poll.state} data-testid="poll-state">${(T.poll_states || {})[poll.state]
         || poll.state}</span>${screen}<span class=${"poll-flag" + (poll.results_visible ? " is-shown" : "")}
         data-testid="poll-visibility" data-visibility=${visibility}>${T.results[visibility]}</span

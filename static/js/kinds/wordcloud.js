@@ -14,7 +14,7 @@ function phoneResults(poll, results, ctx) {
   const top = ((results.total || {}).words || []).slice(0, 12);
   const max = top.length ? top[0].count : 1;
   return html`${top.length ? html`<ol class="cloud" aria-label=${say("all_sites")} data-testid="word-results">${top.map(function (w) {
-    return html`<li class="cloud-word w${Math.max(1, Math.ceil((w.count / max) * 4))}"><span class="cloud-text">${w.word}</span><span class="cloud-count">${w.count}</span></li>`;
+    return html`<li class="cloud-word w${Math.max(1, Math.ceil((w.count / max) * 4))}" ${styles({ "--len": String(w.word.length) })}><span class="cloud-text">${w.word}</span><span class="cloud-count">${w.count}</span></li>`;
   })}</ol>` : html`<p class="hint">${say("no_words")}</p>`}${mine && mine.words && mine.words.length
     ? html`<p class="site-words">${ctx.siteName(ctx.site)}: ${mine.words.slice(0, 5).map(function (w) { return w.word + " (" + w.count + ")"; }).join(", ")}</p>` : nothing}`;
 }
@@ -35,7 +35,7 @@ function screenResults(poll, results, ctx) {
       const rank = words.indexOf(row);
       const weight = max === min ? 1 : Math.sqrt((row.count - min) / (max - min));
       return html`<li class="word tone-c${rank % TONES}" data-testid="cloud-word" data-count=${String(row.count)} title=${String(row.count)}
-        ${styles({ "--w": (3.6 + 8.4 * weight).toFixed(2), "--i": String(rank) })}>${row.word}</li>`;
+        ${styles({ "--w": (3.6 + 8.4 * weight).toFixed(2), "--i": String(rank), "--len": String(row.word.length) })}>${row.word}</li>`;
     })}</ul>`;
   }
   return [cloud, breakdown(poll, v, ctx) ? siteCards(poll, v, ctx, function (figures) {

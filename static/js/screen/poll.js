@@ -6,7 +6,7 @@ import { html, render, nothing } from "/vendor/lit-html/lit-html.js";
 import { byId } from "../core/dom.js";
 import { siteName } from "../core/format.js";
 import { strings, t } from "../core/strings.js";
-import { mountResults, summary } from "../kinds/index.js";
+import { kindLabel, mountResults, summary } from "../kinds/index.js";
 
 const calm = window.matchMedia("(prefers-reduced-motion: reduce)");
 
@@ -73,7 +73,7 @@ export function drawPoll(page) {
   }
   revealKey = reveal;
 
-  const kindName = (T.poll_kinds && T.poll_kinds[poll.kind]) || "";
+  const kindName = kindLabel(poll.kind);
   // The overlay has no QR code: while the poll asks for votes it says the code in words.
   const phaseText = page.overlay && vote
     ? t("poll_open_overlay", { code: page.joinCode.slice(0, 3) + " " + page.joinCode.slice(3) }) : {
