@@ -151,7 +151,7 @@ export function setupPolls(page) {
       ${onlySite ? nothing : html`<p class="mini-approved">${fill(T.answers_approved,
         { n: (latest.approved || []).length })}</p>`}
       ${pending.length ? html`<div class="approve-all" data-testid="answers-waiting" data-key=${"waiting-" + latest.poll_id}
-        ><h4>${fill(T.answers_waiting, { n: pending.length })}</h4><span class="waiting-badge"
+        ><h4>${T.answers}</h4><span class="waiting-badge"
         data-testid="answers-waiting-count">${fill(T.waiting, { n: latest.waiting === undefined ? pending.length
           : latest.waiting })}</span><button type="button" class="button" data-action="answer:approve-all"
         data-poll=${String(latest.poll_id)} data-testid="answers-approve-all">${T.approve_all}</button></div>
