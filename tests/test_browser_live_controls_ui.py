@@ -8,35 +8,13 @@ import uuid
 from datetime import datetime
 
 import pytest
-import requests
-import socketio
 from playwright.sync_api import expect
 
 from tests.conftest import with_query
 from tests.crew import Chair, wait_live
+from tests.test_browser_chair_audience import Phone
 
 pytestmark = pytest.mark.browser
-
-FOCUSED_TEXT = "() => document.activeElement === document.body ? null : document.activeElement.textContent.trim()"
-
-
-class Phone:
-    """A participant's phone: joined by its site's code over HTTP, answering and asking over Socket.IO."""
-
-    def __init__(self, server, code: str):
-        reply = requests.post(f"{server.base_url}/api/v1/join", json={"code": code, "name": ""}, timeout=10)
-        assert reply.status_code == 201, reply.text
-        self.client = socketio.Client(reconnection=False)
-        self.client.connect(server.base_url, auth={"participant": reply.json()["token"]}, wait_timeout=10)
-
-    def send(self, event: str, payload: dict) -> dict:
-        reply = self.client.call(event, payload, timeout=10)
-        assert reply["ok"], (event, reply)
-        return reply
-
-    def close(self):
-        self.client.disconnect()
-
 
 @pytest.fixture
 def chair(real_server):

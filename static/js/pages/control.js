@@ -13,6 +13,7 @@ import { countdown } from "../crew/timers.js";
 import { renderSites } from "../control/sites.js";
 import { driftClass, kindBadge, renderCues, renderRunsheet, signed } from "../control/runsheet.js";
 import { renderPolls } from "../control/polls.js";
+import { renderClosing, renderVideo } from "../control/tools.js";
 import { renderModeration, renderStageMessages } from "../control/moderation.js";
 
 const WRAP_UP_MS = 2 * 60 * 1000;      // the countdown turns to "wrap up" this long before the planned end
@@ -278,8 +279,9 @@ function renderAll() {
   renderPolls(ui.nowPolls, ui.nowPollList, { T: T, snapshot: snapshot, results: results });
   renderStageMessages(ui.stageMessages, { T: T, snapshot: snapshot });
   renderWaiting();
-  renderVideo();
-  renderClosing();
+  const tools = { T: T, snapshot: snapshot, ui: ui, name: name };
+  renderVideo(tools);
+  renderClosing(tools);
   ui.lastSiteKey.textContent = String(Math.min(9, snapshot.sites.length));
   tick();
   keepFocus();
@@ -359,45 +361,6 @@ function renderSiteOptions() {
     select.value = snapshot.sites.some(function (site) { return site.key === chosen; }) ? chosen : "";
     select.dataset.built = keys;
   });
-}
-
-function renderVideo() {
-  const segment = snapshot.segment;
-  ui.video.hidden = !(segment && segment.kind === "video" && snapshot.status === "live");
-  if (ui.video.hidden) { return; }
-  const state = snapshot.video.state;
-  ui.videoState.textContent = T.video_state[state] || state;
-  ui.videoState.className = "badge video-" + state;
-  ui.videoPlay.disabled = state === "playing";
-  ui.videoPause.disabled = state !== "playing";
-}
-
-// The closing round (its site and that site's learnings) and the magic wall (who holds the object).
-function renderClosing() {
-  const segment = snapshot.status === "live" ? snapshot.segment : null;
-  const round = Boolean(segment && segment.kind === "closing_round");
-  ui.closing.hidden = !round;
-  if (round) {
-    const closing = snapshot.closing || {};
-    const order = segment.order || [];
-    const learnings = closing.site ? (closing.learnings || {})[closing.site] || [] : [];
-    ui.closingState.textContent = closing.site ? fill(T.closing_site, { site: name(closing.site),
-      n: order.indexOf(closing.site) + 1, total: order.length, count: learnings.length }) : T.closing_none;
-    render(learnings.map(function (line) { return html`<li>${line}</li>`; }), ui.closingLearnings);
-    const index = order.indexOf(closing.site);
-    ui.closingPrevious.disabled = index <= 0;
-    ui.closingNext.disabled = index >= order.length - 1;
-  }
-  const wall = snapshot.handoff;
-  ui.wall.hidden = !(wall && ((segment && segment.kind === "handoff") || wall.state === "in_flight"));
-  if (!ui.wall.hidden) {
-    const flying = wall.state === "in_flight";
-    ui.wallState.textContent = flying
-      ? fill(T.wall_flying, { object: wall.title, from: name(wall.holder), to: name(wall.to) })
-      : fill(T.wall_holds, { site: name(wall.holder), object: wall.title });
-    ui.wallTakeBack.disabled = !flying;
-    ui.wallReset.disabled = !flying && wall.holder === (wall.order || [])[0];
-  }
 }
 
 // ---- every 250 ms: clocks and countdowns from the server's time ----
