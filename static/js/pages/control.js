@@ -29,7 +29,7 @@ const ui = byIds(["rehearsal-band", "connection-banner", "event-status", "mode",
   "video-state", "video-position", "video-play", "video-pause", "rehearsal-start", "rehearsal-reset", "closing",
   "closing-state", "closing-learnings", "closing-previous", "closing-next", "wall", "wall-state", "wall-take-back",
   "wall-reset", "last-site-key", "cue-form", "screens-form", "seek-form", "panel", "strip-actions", "start-dialog",
-  "now-polls", "now-poll-list", "rehearsal-why", "stage-form", "stage-messages", "moderation", "moderation-link",
+  "now-polls", "now-poll-list", "rehearsal-why", "rehearsal-how", "stage-form", "stage-messages", "moderation", "moderation-link",
 ]);
 
 let snapshot = null;      // the newest state shown
@@ -305,6 +305,7 @@ function renderStrip() {
   const realRun = s.mode === "real" && s.status !== "planned";  // started for real: no rehearsal any more
   ui.rehearsalStart.hidden = realRun;
   ui.rehearsalWhy.hidden = !realRun;
+  ui.rehearsalHow.hidden = realRun;
   ui.rehearsalStart.disabled = s.mode === "rehearsal" || s.status !== "planned";
   ui.rehearsalReset.disabled = s.mode !== "rehearsal";
   ui.chairs.textContent = fill(T.chairs, { n: s.chairs });
