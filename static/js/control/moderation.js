@@ -17,8 +17,8 @@ export function renderModeration(fact, link, ctx) {
   if (answers) { parts.push(fill(T.waiting_answers, { n: answers })); }
   if (ctx.questions) { parts.push(fill(T.waiting_questions, { n: ctx.questions })); }
   fact.hidden = parts.length === 0;
-  link.textContent = fill(T.waiting, { n: answers + ctx.questions }) + (parts.length ? " (" + parts.join(", ") + ")"
-    : "");
+  link.textContent = fill(T.waiting, { n: answers + ctx.questions });
+  link.title = parts.join(", ");  // the strip stays one line: what waits where is in the title
 }
 
 // ctx: { T, snapshot }
