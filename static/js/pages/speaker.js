@@ -29,7 +29,8 @@ const live = connect({
 
 function draw() {
   ui.speakerAir.hidden = view.on_air_site === null;
-  ui.speakerAir.textContent = view.on_air ? T.on_air : fill(T.live_from, { site: view.on_air_site || "" });
+  ui.speakerAir.textContent = view.on_air ? T.on_air : fill(T.live_from,
+    { site: view.on_air_site_name || view.on_air_site || "" });  // the name once the server sends it (main has it)
   ui.speakerAir.classList.toggle("is-on-air", view.on_air);
   ui.speakerMode.hidden = view.mode !== "rehearsal";
   const segment = view.segment;
