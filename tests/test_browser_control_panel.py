@@ -40,6 +40,11 @@ class Panel:
         expect(self.connection).to_have_text("live")
         expect(self.rows.first).to_be_visible()
 
+    def start(self):
+        """Start the event for real: "Start event", then "Start for real" in the dialog that asks first."""
+        self.page.get_by_role("button", name="Start event").click()
+        self.page.get_by_test_id("start-dialog").get_by_role("button", name="Start for real").click()
+
     def site(self, key: str):
         """The tally card of a site."""
         return self.page.locator(f"[data-testid=site-card][data-site={key}]")
@@ -87,7 +92,7 @@ def test_the_chair_runs_the_event_from_the_control_panel(panel, artifacts):
     expect(page.get_by_test_id("video")).to_be_hidden()
 
     # Start the event: the first segment is on, its countdown runs from its planned length.
-    page.get_by_role("button", name="Start event").click()
+    panel.start()
     expect(panel.status).to_have_text("live")
     expect(panel.now).to_have_text("Centrale aftrap")
     expect(panel.next).to_have_text("Terugblik op Perspectief op Werk")
@@ -206,7 +211,7 @@ def test_a_site_card_shows_a_poll_left_open_in_eindhoven_covered_by_the_closing_
 
 def test_jumping_and_ending_ask_first_and_dismissing_changes_nothing(panel):
     page = panel.page
-    page.get_by_role("button", name="Start event").click()
+    panel.start()
     expect(panel.now).to_have_text("Centrale aftrap")
     before = panel.state()["version"]
 
@@ -240,10 +245,9 @@ def test_a_rehearsal_is_unmistakable_and_its_reset_asks_first(panel, artifacts):
     page = panel.page
     band = page.get_by_test_id("rehearsal-band")
     expect(band).to_be_hidden()
-    page.get_by_role("button", name="Start rehearsal").click()
+    page.get_by_role("button", name="Start rehearsal").click()  # the rehearsal runs at once, asking nothing
     expect(band).to_be_visible()
     expect(page.get_by_test_id("mode")).to_have_text("REHEARSAL")
-    page.get_by_role("button", name="Start event").click()
     expect(panel.now).to_have_text("Centrale aftrap")
     panel.shot(artifacts, "control-rehearsal.png")
     assert panel.state()["mode"] == "rehearsal"
@@ -265,7 +269,7 @@ def test_the_panel_dims_and_says_so_while_the_server_is_away(real_server, browse
         page = context.new_page()
         panel = Panel(page, real_server, real_server.links())
         panel.open()
-        page.get_by_role("button", name="Start event").click()
+        panel.start()
         expect(panel.now).to_have_text("Centrale aftrap")
 
         real_server.stop()

@@ -22,7 +22,7 @@ def test_the_host_panel_keeps_the_focus_on_the_button_pressed_after_the_push(rea
     links = real_server.links()
     chair = Chair(real_server, links)
     try:
-        chair.do("event:start")
+        chair.do("event:start", {"confirm": True})
         chair.do("poll:create", {"poll": {"key": "enschede-q", "kind": "single", "question": "Welk podium?",
                                           "options": ["Podium 1", "Podium 2"]}, "site": "enschede", "segment_id": None})
         chair.do("cue:send", {"text": "Klaar?", "site": "enschede"})
@@ -53,7 +53,7 @@ def test_the_control_panel_moves_the_focus_to_the_next_jump_when_the_row_jumped_
     links = real_server.links()
     chair = Chair(real_server, links)
     try:
-        chair.do("event:start")
+        chair.do("event:start", {"confirm": True})
         page.on("dialog", lambda dialog: dialog.accept())
         page.goto(with_query(links["chair"]["url"], "lang=en"))
         expect(page.get_by_test_id("connection")).to_have_text("live")

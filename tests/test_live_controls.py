@@ -544,7 +544,7 @@ def test_the_speaker_page_opens_with_its_own_link_only(client, links):
     page = open_link(client, speaker["url"], query="lang=en")
     assert page.status_code == 200 and not is_loader(page)
     html = page.get_data(as_text=True)
-    assert 'type="module"' in html and "js/speaker.js" in html and "socket.io.min.js" in html
+    assert 'type="module"' in html and "js/pages/speaker.js" in html
     assert "Speaker view" in html
 
     address = local_path(speaker["url"]).split("#")[0]

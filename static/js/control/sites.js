@@ -4,7 +4,7 @@
 // only what changed is touched, so a button keeps the keyboard focus and a click is never lost to a redraw.
 import { html, render, nothing } from "/vendor/lit-html/lit-html.js";
 import { repeat } from "/vendor/lit-html/directives/repeat.js";
-import { fill } from "../core/format.js";
+import { clock, fill } from "../core/format.js";
 import { countdown } from "../crew/timers.js";
 
 const STALE_SCREEN_MS = 30 * 1000;     // a screen's heartbeat older than this shows red
@@ -47,13 +47,14 @@ function siteCard(site, index, running, ctx) {
   const segment = snapshot.segment;
   const part = segment && segment.parts ? segment.parts[site.key] : null;
   const item = part && site.item_index !== null && site.item_index !== undefined ? part.items[site.item_index] : null;
-  const timer = site.timer_ends_at ? countdown(Date.parse(site.timer_ends_at), ctx.now, 0) : null;
+  const paused = site.timer_paused_left !== null && site.timer_paused_left !== undefined;
+  const timer = paused ? { text: clock(site.timer_paused_left * 1000), state: "paused" }
+    : site.timer_ends_at ? countdown(Date.parse(site.timer_ends_at), ctx.now, 0) : null;
   const notes = [
     part ? html`<li class="note part" data-testid="site-part"><strong>${part.title}</strong><span class="part-item"
       >${item === null || item === undefined ? T.no_item
         : fill(T.item, { n: site.item_index + 1, count: part.items.length, text: item })}</span></li>` : null,
-    timer ? html`<li class="note timer"><span>${T.timer + " "}</span><strong class=${"site-timer"
-      + (timer.state === "overtime" ? " is-overtime" : "")}>${timer.text}</strong></li>` : null,
+    timer ? timerNote(site, timer, running, T) : null,
   ].filter(Boolean);
   return html`<article class=${"site tally-" + tally} data-site=${site.key} data-testid="site-card"
     aria-labelledby=${"site-" + site.key} data-key=${"site-" + site.key}>
@@ -76,6 +77,26 @@ function siteCard(site, index, running, ctx) {
     <button type="button" class="button go-live" data-action="live:on-air" data-site=${site.key}
       ?disabled=${!running || tally === "on_air"}>${fill(T.go_live, { site: site.name })}</button>
   </article>`;
+}
+
+// The site's own countdown (running or paused) with one minute more or less, and pause or resume.
+function timerNote(site, timer, running, T) {
+  const paused = timer.state === "paused";
+  const button = function (action, label, title, seconds) {
+    return html`<button type="button" class="button tiny secondary" data-action=${action} data-site=${site.key}
+      data-seconds=${seconds === undefined ? nothing : String(seconds)} aria-label=${fill(title, { site: site.name })}
+      ?disabled=${!running}>${label}</button>`;
+  };
+  return html`<li class="note timer" data-testid="site-timer" data-key=${"timer-" + site.key}><span>${T.timer + " "}</span
+    ><strong class=${"site-timer" + (timer.state === "overtime" ? " is-overtime" : "") + (paused ? " is-paused" : "")}
+      data-testid="site-timer-left">${timer.text}</strong>${paused ? html`<span class="note-flag"
+      data-testid="site-timer-paused">${T.timer_paused}</span>` : nothing}
+    <span class="timer-buttons">
+      ${button("site:timer-adjust", T.timer_minus, T.timer_minus_label, -60)}
+      ${button("site:timer-adjust", T.timer_plus, T.timer_plus_label, 60)}
+      ${paused ? button("site:timer-resume", T.timer_resume, T.timer_resume_label)
+        : button("site:timer-pause", T.timer_pause, T.timer_pause_label)}
+    </span></li>`;
 }
 
 // What the site's screen shows now, as the server decided it (sites[].screen), and what is set on it: the poll,

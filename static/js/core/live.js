@@ -19,6 +19,8 @@ const SLOW_START_MS = 1000;     // after this long without a first state, "conne
 // options:
 //   auth                  {token} or {participant} or {code}: the Socket.IO auth of this page
 //   onState(snapshot)     a new state (the page renders it)
+//   stateEvent            the push that carries this page's state: "state:changed" (default), or for a page with
+//                         its own view of the state the event that carries it ("speaker:changed")
 //   onStatus(status, detail)  the status to show changed (see above); detail is the server's reason, if any
 //   onPresence(presence), onProgramme(change)   optional
 //   on                    {eventName: handler} for the page's other pushes (e.g. "poll:results")
@@ -131,7 +133,7 @@ export function connect(options) {
     detail = error.message;
     report();
   });
-  socket.on("state:changed", accept);
+  socket.on(options.stateEvent || "state:changed", accept);
   socket.on("presence:changed", function (data) { if (options.onPresence) { options.onPresence(data.presence); } });
   socket.on("programme:changed", function (data) { if (options.onProgramme) { options.onProgramme(data); } });
   Object.entries(options.on || {}).forEach(function ([name, handler]) { socket.on(name, handler); });

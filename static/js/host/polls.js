@@ -16,10 +16,12 @@ const QUESTION_ORDER = { pending: 0, approved: 1, answered: 2, hidden: 3 };
 export function setupPolls(page) {
   const T = page.T;
   const ui = byIds(["own-polls", "no-own-polls", "event-polls", "poll-form", "new-poll-kind", "new-poll-question",
-    "new-poll-options", "questions", "no-questions", "question-count"]);
+    "new-poll-options", "questions", "no-questions", "question-count", "questions-waiting", "questions-waiting-text",
+    "questions-approve-all"]);
   const newKind = ui.newPollKind;
   const results = new Map();   // poll id -> the newest poll:results
   let questions = [];
+  let questionsWaiting = 0;    // the site's questions waiting for moderation, as questions:changed counts them
   let kindChosen = false;      // the host picked a kind: the form no longer suggests one
 
   function pollsOf(site) { return (page.snapshot().polls || []).filter(function (poll) { return poll.site === site; }); }
@@ -40,6 +42,10 @@ export function setupPolls(page) {
     } else {
       page.act(action, { poll_id: Number(button.dataset.poll) }, button);
     }
+  });
+
+  ui.questionsApproveAll.addEventListener("click", function () {
+    page.act("question:approve-all", {}, ui.questionsApproveAll);
   });
 
   ui.questions.addEventListener("click", function (event) {
@@ -144,7 +150,11 @@ export function setupPolls(page) {
     return html`<div class="poll-pending">
       ${onlySite ? nothing : html`<p class="mini-approved">${fill(T.answers_approved,
         { n: (latest.approved || []).length })}</p>`}
-      ${pending.length ? html`<h4>${fill(T.answers_waiting, { n: pending.length })}</h4>
+      ${pending.length ? html`<div class="approve-all" data-testid="answers-waiting" data-key=${"waiting-" + latest.poll_id}
+        ><h4>${T.answers}</h4><span class="waiting-badge"
+        data-testid="answers-waiting-count">${fill(T.waiting, { n: latest.waiting === undefined ? pending.length
+          : latest.waiting })}</span><button type="button" class="button" data-action="answer:approve-all"
+        data-poll=${String(latest.poll_id)} data-testid="answers-approve-all">${T.approve_all}</button></div>
         <ol class="pending" data-testid="pending-answers">${repeat(pending, function (answer) { return answer.id; },
           function (answer) {
             return html`<li class="pending-answer" data-testid="pending-answer" data-key=${"answer-" + answer.id}>
@@ -198,6 +208,8 @@ export function setupPolls(page) {
     ui.noQuestions.hidden = list.length > 0;
     const waiting = list.filter(function (question) { return question.state === "pending"; }).length;
     ui.questionCount.textContent = waiting ? String(waiting) : "";
+    ui.questionsWaiting.hidden = !questionsWaiting;
+    ui.questionsWaitingText.textContent = fill(T.waiting, { n: questionsWaiting });
     render(repeat(list, function (question) { return question.id; }, function (question) {
       const choices = [["approved", T.approve], ["answered", T.answered], ["hidden", T.hide]]
         .filter(function (choice) { return choice[0] !== question.state; });
@@ -225,6 +237,7 @@ export function setupPolls(page) {
       },
       "questions:changed": function (data) {
         questions = (data.questions || []).filter(function (question) { return question.site === page.site; });
+        questionsWaiting = data.waiting || 0;
         renderQuestions();
         page.keepFocus();
       },

@@ -12,6 +12,9 @@ import { actor, keepFocus, refusal } from "../crew/act.js";
 import { countdown } from "../crew/timers.js";
 import { renderSites } from "../control/sites.js";
 import { driftClass, kindBadge, renderCues, renderRunsheet, signed } from "../control/runsheet.js";
+import { renderPolls } from "../control/polls.js";
+import { renderClosing, renderVideo } from "../control/tools.js";
+import { renderModeration, renderStageMessages } from "../control/moderation.js";
 
 const WRAP_UP_MS = 2 * 60 * 1000;      // the countdown turns to "wrap up" this long before the planned end
 const TICK_MS = 250;                   // countdowns and clocks are recomputed this often
@@ -25,12 +28,15 @@ const ui = byIds(["rehearsal-band", "connection-banner", "event-status", "mode",
   "planned-end", "projected-end", "end-difference", "sites", "chairs", "split", "central", "cues", "video",
   "video-state", "video-position", "video-play", "video-pause", "rehearsal-start", "rehearsal-reset", "closing",
   "closing-state", "closing-learnings", "closing-previous", "closing-next", "wall", "wall-state", "wall-take-back",
-  "wall-reset", "last-site-key", "cue-form", "screens-form", "seek-form", "panel", "strip-actions",
+  "wall-reset", "last-site-key", "cue-form", "screens-form", "seek-form", "panel", "strip-actions", "start-dialog",
+  "now-polls", "now-poll-list", "rehearsal-why", "rehearsal-how", "stage-form", "stage-messages", "moderation", "moderation-link",
 ]);
 
 let snapshot = null;      // the newest state shown
 let presence = {};        // the newest presence (from the state or a presence:changed, whichever came last)
 let clockFormat = null;   // HH:MM:SS in the event's time zone, once the first state said which
+const results = new Map(); // poll id -> the newest poll:results (voters, answers waiting)
+let questionsWaiting = 0; // questions waiting for moderation (questions:changed)
 
 function name(key) { return siteName(snapshot ? snapshot.sites : [], key); }
 function hhmm(iso) { return iso ? timeOfDay(iso, snapshot.timezone) : ""; }
@@ -66,6 +72,18 @@ const live = connect({
     tick();
   },
   onProgramme: function () { if (isLive()) { showOk(T.programme_changed); } },
+  on: {
+    "poll:results": function (data) {
+      results.set(data.poll_id, data);
+      if (snapshot) { renderPolls(ui.nowPolls, ui.nowPollList, { T: T, snapshot: snapshot, results: results }); }
+      renderWaiting();
+      keepFocus();
+    },
+    "questions:changed": function (data) {
+      questionsWaiting = data.waiting || 0;
+      renderWaiting();
+    },
+  },
   onStatus: function (status, detail) {
     const up = showConnection(status, detail, {
       pill: ui.connection,
@@ -102,8 +120,53 @@ function goLive(key, button) {
 }
 
 function screenTarget() { return ui.screensForm.elements.site.value || null; }
+function stageTarget() { return ui.stageForm.elements.site.value || null; }
+function pollAction(action) {
+  return function (button) {
+    return run(action, { poll_id: Number(button.dataset.poll) }, { button: button });
+  };
+}
+function timerAction(action) {
+  return function (button) {
+    const payload = { site: button.dataset.site };
+    if (button.dataset.seconds) { payload.seconds = Number(button.dataset.seconds); }
+    return run(action, payload, { button: button });
+  };
+}
+
+// The real start asks first, in a dialog that says what happens and offers the rehearsal instead; during a
+// rehearsal the start runs the rehearsal and asks nothing.
+ui.startDialog.addEventListener("close", function () {
+  const choice = ui.startDialog.returnValue;
+  ui.startDialog.returnValue = "";
+  if (choice === "real") {
+    run("event:start", { confirm: true }, { button: ui.startEvent });
+  } else if (choice === "rehearsal") {
+    run("rehearsal:start", { run: true }, { button: ui.rehearsalStart, done: T.done["rehearsal:start"] });
+  }
+});
 
 const buttonActions = {
+  "event:start": function (button) {
+    if (snapshot && snapshot.mode === "rehearsal") { return run("event:start", {}, { button: button }); }
+    if (!isLive()) { showError(T.not_live); return null; }
+    ui.startDialog.showModal();
+    return null;
+  },
+  "rehearsal:start": function (button) { return run("rehearsal:start", { run: true }, { button: button }); },
+  "poll:open": pollAction("poll:open"),
+  "poll:close": pollAction("poll:close"),
+  "poll:reveal": pollAction("poll:reveal"),
+  "poll:reveal-site": pollAction("poll:reveal-site"),
+  "poll:dismiss": function (button) { return run("poll:dismiss", { site: null }, { button: button }); },
+  "site:timer-adjust": timerAction("site:timer-adjust"),
+  "site:timer-pause": timerAction("site:timer-pause"),
+  "site:timer-resume": timerAction("site:timer-resume"),
+  "stage:clear": async function (button) {
+    const reply = await run("stage:message", { text: "", site: stageTarget() },
+      { button: button, done: T.done["stage:clear"] });
+    if (reply) { ui.stageForm.elements.text.value = ""; }
+  },
   "event:end": function (button) { return run("event:end", {}, { button: button, confirm: T.confirm_end }); },
   "programme:jump": function (button) {
     return run("programme:jump", { segment_id: Number(button.dataset.segmentId) },
@@ -142,8 +205,8 @@ const buttonActions = {
   },
 };
 // The actions a button sends as they are, without a payload or a question first.
-["event:start", "programme:next", "programme:previous", "live:split", "live:central", "video:play", "video:pause",
-  "rehearsal:start", "closing:next", "closing:previous"].forEach(function (action) {
+["programme:next", "programme:previous", "live:split", "live:central", "video:play", "video:pause",
+  "closing:next", "closing:previous"].forEach(function (action) {
   buttonActions[action] = function (button) { return run(action, {}, { button: button }); };
 });
 
@@ -169,6 +232,11 @@ ui.screensForm.addEventListener("submit", function (event) {
   }
   run("screen:message", { text: ui.screensForm.elements.message.value, site: screenTarget() },
     { button: event.submitter });
+});
+
+ui.stageForm.addEventListener("submit", function (event) {
+  event.preventDefault();
+  run("stage:message", { text: ui.stageForm.elements.text.value, site: stageTarget() }, { button: event.submitter });
 });
 
 ui.seekForm.addEventListener("submit", function (event) {
@@ -208,8 +276,12 @@ function renderAll() {
   ui.plannedEnd.textContent = hhmm(snapshot.planned_end) || "–";
   renderSiteOptions();
   renderCues(ui.cues, { T: T, snapshot: snapshot, hhmmss: hhmmss });
-  renderVideo();
-  renderClosing();
+  renderPolls(ui.nowPolls, ui.nowPollList, { T: T, snapshot: snapshot, results: results });
+  renderStageMessages(ui.stageMessages, { T: T, snapshot: snapshot });
+  renderWaiting();
+  const tools = { T: T, snapshot: snapshot, ui: ui, name: name };
+  renderVideo(tools);
+  renderClosing(tools);
   ui.lastSiteKey.textContent = String(Math.min(9, snapshot.sites.length));
   tick();
   keepFocus();
@@ -230,6 +302,10 @@ function renderStrip() {
   ui.previous.disabled = !running || !s.segment || s.segment.position === 0;
   ui.split.disabled = !running || s.split;
   ui.central.disabled = !running || !s.split;
+  const realRun = s.mode === "real" && s.status !== "planned";  // started for real: no rehearsal any more
+  ui.rehearsalStart.hidden = realRun;
+  ui.rehearsalWhy.hidden = !realRun;
+  ui.rehearsalHow.hidden = realRun;
   ui.rehearsalStart.disabled = s.mode === "rehearsal" || s.status !== "planned";
   ui.rehearsalReset.disabled = s.mode !== "rehearsal";
   ui.chairs.textContent = fill(T.chairs, { n: s.chairs });
@@ -268,57 +344,24 @@ function renderNow() {
     : nothing, ui.nextMeta);
 }
 
+function renderWaiting() {
+  if (!snapshot) { return; }
+  renderModeration(ui.moderation, ui.moderationLink, { T: T, snapshot: snapshot, results: results,
+    questions: questionsWaiting });
+}
+
 function renderSiteOptions() {
   const keys = snapshot.sites.map(function (site) { return site.key + "=" + site.name; }).join("|");
   document.querySelectorAll("select[data-sites]").forEach(function (select) {
     if (select.dataset.built === keys) { return; }
     const chosen = select.value;
-    const all = select.dataset.sites === "all-hosts" ? T.all_hosts : T.all_screens;
+    const all = { "all-hosts": T.all_hosts, "all-stages": T.all_stages }[select.dataset.sites] || T.all_screens;
     render(html`<option value="">${all}</option>${snapshot.sites.map(function (site) {
       return html`<option value=${site.key}>${site.name}</option>`;
     })}`, select);
     select.value = snapshot.sites.some(function (site) { return site.key === chosen; }) ? chosen : "";
     select.dataset.built = keys;
   });
-}
-
-function renderVideo() {
-  const segment = snapshot.segment;
-  ui.video.hidden = !(segment && segment.kind === "video" && snapshot.status === "live");
-  if (ui.video.hidden) { return; }
-  const state = snapshot.video.state;
-  ui.videoState.textContent = T.video_state[state] || state;
-  ui.videoState.className = "badge video-" + state;
-  ui.videoPlay.disabled = state === "playing";
-  ui.videoPause.disabled = state !== "playing";
-}
-
-// The closing round (its site and that site's learnings) and the magic wall (who holds the object).
-function renderClosing() {
-  const segment = snapshot.status === "live" ? snapshot.segment : null;
-  const round = Boolean(segment && segment.kind === "closing_round");
-  ui.closing.hidden = !round;
-  if (round) {
-    const closing = snapshot.closing || {};
-    const order = segment.order || [];
-    const learnings = closing.site ? (closing.learnings || {})[closing.site] || [] : [];
-    ui.closingState.textContent = closing.site ? fill(T.closing_site, { site: name(closing.site),
-      n: order.indexOf(closing.site) + 1, total: order.length, count: learnings.length }) : T.closing_none;
-    render(learnings.map(function (line) { return html`<li>${line}</li>`; }), ui.closingLearnings);
-    const index = order.indexOf(closing.site);
-    ui.closingPrevious.disabled = index <= 0;
-    ui.closingNext.disabled = index >= order.length - 1;
-  }
-  const wall = snapshot.handoff;
-  ui.wall.hidden = !(wall && ((segment && segment.kind === "handoff") || wall.state === "in_flight"));
-  if (!ui.wall.hidden) {
-    const flying = wall.state === "in_flight";
-    ui.wallState.textContent = flying
-      ? fill(T.wall_flying, { object: wall.title, from: name(wall.holder), to: name(wall.to) })
-      : fill(T.wall_holds, { site: name(wall.holder), object: wall.title });
-    ui.wallTakeBack.disabled = !flying;
-    ui.wallReset.disabled = !flying && wall.holder === (wall.order || [])[0];
-  }
 }
 
 // ---- every 250 ms: clocks and countdowns from the server's time ----

@@ -6,7 +6,7 @@
 import { html, render } from "/vendor/lit-html/lit-html.js";
 import { repeat } from "/vendor/lit-html/directives/repeat.js";
 import { connect } from "../core/live.js";
-import { fill, siteName, timeOfDay } from "../core/format.js";
+import { clock, fill, siteName, timeOfDay } from "../core/format.js";
 import { strings } from "../core/strings.js";
 import { byId, byIds } from "../core/dom.js";
 import { showConnection } from "../crew/connection.js";
@@ -23,7 +23,7 @@ const T = strings();
 const WRAP_UP_MS = 2 * 60 * 1000;
 
 const ui = byIds(["host-live", "alert", "air", "countdown", "part", "part-items", "item-previous", "item-next",
-  "item-clear", "timer-display", "timer-minutes", "timer-stop"]);
+  "item-clear", "timer-display", "timer-minutes", "timer-stop", "timer-adjust", "timer-pause"]);
 
 let snapshot = null;
 
@@ -38,6 +38,7 @@ function ownPart() {
   return segment && snapshot.split && segment.parts ? segment.parts[SITE] || null : null;
 }
 function alert(words) { ui.alert.textContent = words; }
+function timerPaused() { return me().timer_paused_left !== null && me().timer_paused_left !== undefined; }
 
 // ---- the parts, and the connection ----
 
@@ -118,6 +119,13 @@ byId("timer-form").addEventListener("submit", async function (event) {
   }
 });
 ui.timerStop.addEventListener("click", function () { act("site:timer", { seconds: null }, ui.timerStop); });
+ui.timerAdjust.addEventListener("click", function (event) {
+  const button = event.target.closest("button[data-seconds]");
+  if (button) { act("site:timer-adjust", { seconds: Number(button.dataset.seconds) }, button); }
+});
+ui.timerPause.addEventListener("click", function () {
+  act(timerPaused() ? "site:timer-resume" : "site:timer-pause", {}, ui.timerPause);
+});
 
 byId("cues").addEventListener("click", function (event) {
   const button = event.target.closest("button[data-cue]");
@@ -209,7 +217,9 @@ function renderPart() {
   ui.itemPrevious.disabled = !hasIndex || index <= 0;
   ui.itemNext.disabled = own.items.length === 0 || (hasIndex && index >= own.items.length - 1);
   ui.itemClear.disabled = !hasIndex;
-  ui.timerStop.disabled = !me().timer_ends_at;
+  ui.timerStop.disabled = !me().timer_ends_at && !timerPaused();
+  ui.timerAdjust.hidden = !me().timer_ends_at && !timerPaused();
+  ui.timerPause.textContent = timerPaused() ? T.timer_resume : T.timer_pause;
 }
 
 function renderSignal() {
@@ -274,7 +284,11 @@ function tick() {
   }
   const timerEnd = me().timer_ends_at ? Date.parse(me().timer_ends_at) : null;
   ui.timerDisplay.classList.toggle("is-running", Boolean(timerEnd));
-  if (!timerEnd) {
+  ui.timerDisplay.classList.toggle("is-paused", timerPaused());
+  if (timerPaused()) {
+    ui.timerDisplay.textContent = fill(T.timer_paused, { time: clock(me().timer_paused_left * 1000) });
+    ui.timerDisplay.classList.remove("is-wrapup", "is-overtime");
+  } else if (!timerEnd) {
     ui.timerDisplay.textContent = T.timer_none;
     ui.timerDisplay.classList.remove("is-wrapup", "is-overtime");
   } else if (!up) {
