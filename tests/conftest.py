@@ -126,10 +126,20 @@ def links(app, demo):
     return event_links(demo)
 
 
+def chair_of(event) -> Caller:
+    """An event's chair, calling the controller in process."""
+    return Caller(role=Role.CHAIR, event=event)
+
+
+def host_of(event, site_key: str) -> Caller:
+    """A site's host, calling the controller in process."""
+    return Caller(role=Role.HOST, event=event, site=event.site(site_key))
+
+
 @pytest.fixture
 def chair(demo) -> Caller:
-    """The demo's chair, preparing state through the controller (browser tests have a chair of their own)."""
-    return Caller(role=Role.CHAIR, event=demo)
+    """The demo's chair, preparing state through the controller in process (over a real server: `live_chair`)."""
+    return chair_of(demo)
 
 
 @pytest.fixture
@@ -340,6 +350,35 @@ def postgres_url():
 def server_links(real_server) -> dict:
     """The demo's links on the real server, as `flask links --json` prints them."""
     return real_server.links()
+
+
+@pytest.fixture
+def live_chair(real_server, server_links):
+    """The demo's chair on the real server, over Socket.IO as the control panel is (tests.crew.Chair; in process:
+    `chair`); hung up when the test ends."""
+    from tests.crew import Chair  # not at the top: tests.crew imports this module
+
+    chair = Chair(real_server, server_links)
+    yield chair
+    chair.close()
+
+
+@pytest.fixture
+def live_phones(real_server, server_links):
+    """Phones on the real server, joined on demand: `live_phones("enschede", "Anouk")` is a tests.crew.Phone at
+    that site; all hang up when the test ends."""
+    from tests.crew import Phone  # not at the top: tests.crew imports this module
+
+    made = []
+
+    def join(site: str, name: str = ""):
+        phone = Phone(real_server, server_links["sites"][site]["join"]["code"], name)
+        made.append(phone)
+        return phone
+
+    yield join
+    for phone in made:
+        phone.close()
 
 
 #: What Chromium logs while a test stops the server on purpose; anything else on a page's console is an error.
