@@ -7,14 +7,18 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
 import requests
+import sqlalchemy
+from flask import current_app
 from flask_babel import force_locale
 
 from eventapp import create_app
@@ -73,14 +77,104 @@ def demo_instance(tmp_path_factory) -> Path:
     return folder
 
 
-@pytest.fixture
-def app(demo_instance, tmp_path):
-    """The app on its own copy of a migrated SQLite database with the demo event loaded."""
-    shutil.copytree(demo_instance, tmp_path / "instance", dirs_exist_ok=True)
-    app = create_app(dict(TEST_SETTINGS))
-    with app.app_context():
-        yield app
+def pytest_configure(config):
+    config.addinivalue_line("markers", "own_database: the test gets its own copy of the demo database (committed "
+                                       "to the file) instead of one rolled-back transaction on the shared one")
+
+
+#: The app setting that marks an app as one on the shared demo database (see `app`).
+SHARED_DEMO_DATABASE = "TEST_SHARED_DEMO_DATABASE"
+
+
+class Joined:
+    """The test now running in one transaction on the shared demo database: its thread, app and connection."""
+
+    owner: tuple[int, object, sqlalchemy.Connection] | None = None
+
+
+def guarded_session_class(base: type) -> type:
+    """The app's session class, made to keep the shared demo database to the transaction of the test running.
+
+    A session of an app on the shared database gets the test's connection (SQLAlchemy's recipe "Joining a Session
+    into an External Transaction": with join_transaction_mode "create_savepoint" its commits release savepoints)
+    when it is that test's thread and app; any other one is refused, so that nothing reaches the shared file: the
+    pump's loop or a background write of the test (a test that needs them is marked `own_database`), or a thread a
+    finished test left behind. Sessions of other apps are left alone. A subclass of the factory's class, so that
+    the listeners the app puts on `db.session` (the outbox's) still apply."""
+
+    def get_bind(self, *args, **kwargs):
+        app = current_app._get_current_object()
+        if not app.config.get(SHARED_DEMO_DATABASE):
+            return base.get_bind(self, *args, **kwargs)
+        if Joined.owner is None or Joined.owner[:2] != (threading.get_ident(), app):
+            raise RuntimeError("the shared demo database is one rolled-back transaction of the test's own thread "
+                               "and app; mark a test whose database other threads use with own_database")
+        return Joined.owner[2]
+
+    return type("GuardedSession", (base,), {"get_bind": get_bind})
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _guarded_sessions():
+    """Every session made by `db.session` keeps to the guarded class for the whole run (see guarded_session_class)."""
+    factory = db.session.session_factory
+    base = factory.class_
+    factory.class_ = guarded_session_class(base)
+    factory.configure(join_transaction_mode="create_savepoint")  # used only on a joined connection
+    yield
+    factory.class_ = base
+    del factory.kw["join_transaction_mode"]
+
+
+@contextmanager
+def rolled_back(app):
+    """The app's sessions in one transaction on one connection, rolled back at the end (SQLAlchemy's recipe)."""
+    with db.engine.connect() as connection:
+        transaction = connection.begin()
         db.session.remove()
+        Joined.owner = (threading.get_ident(), app, connection)
+        try:
+            yield
+        finally:
+            db.session.remove()
+            Joined.owner = None
+            transaction.rollback()
+
+
+def sqlite_transactions_by_sqlalchemy(engine: sqlalchemy.Engine) -> None:
+    """sqlite3 (before Python 3.12) emits no BEGIN before a SAVEPOINT, so a released savepoint would be outside the
+    test's transaction: SQLAlchemy emits BEGIN itself (its SQLite dialect documentation, "Enabling Non-Legacy
+    SQLite Transactional Modes")."""
+
+    @sqlalchemy.event.listens_for(engine, "connect")
+    def no_sqlite3_begin(dbapi_connection, connection_record):
+        dbapi_connection.isolation_level = None
+
+    @sqlalchemy.event.listens_for(engine, "begin")
+    def begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+
+@pytest.fixture
+def app(request, demo_instance, tmp_path):
+    """The app on the migrated SQLite database with the demo event loaded: in one transaction on the shared
+    database, rolled back when the test ends; or, for a test marked `own_database` (one that needs the changes
+    committed to the file: other threads, processes or apps read them), on its own copy of it."""
+    if request.node.get_closest_marker("own_database"):
+        shutil.copytree(demo_instance, tmp_path / "instance", dirs_exist_ok=True)
+        app = create_app(dict(TEST_SETTINGS))
+        with app.app_context():
+            yield app
+            db.session.remove()
+            db.engine.dispose()
+        return
+    app = create_app({**TEST_SETTINGS, "MIGRATE_ON_START": False, SHARED_DEMO_DATABASE: True,
+                      "SECRET_KEY": (demo_instance / "secret_key").read_text().strip(),
+                      "DATABASE_URL": f"sqlite:///{demo_instance / 'eventapp.sqlite3'}"})
+    with app.app_context():
+        sqlite_transactions_by_sqlalchemy(db.engine)
+        with rolled_back(app):
+            yield app
         db.engine.dispose()
 
 
@@ -126,10 +220,20 @@ def links(app, demo):
     return event_links(demo)
 
 
+def chair_of(event) -> Caller:
+    """An event's chair, calling the controller in process."""
+    return Caller(role=Role.CHAIR, event=event)
+
+
+def host_of(event, site_key: str) -> Caller:
+    """A site's host, calling the controller in process."""
+    return Caller(role=Role.HOST, event=event, site=event.site(site_key))
+
+
 @pytest.fixture
 def chair(demo) -> Caller:
-    """The demo's chair, preparing state through the controller (browser tests have a chair of their own)."""
-    return Caller(role=Role.CHAIR, event=demo)
+    """The demo's chair, preparing state through the controller in process (over a real server: `live_chair`)."""
+    return chair_of(demo)
 
 
 @pytest.fixture
@@ -340,6 +444,35 @@ def postgres_url():
 def server_links(real_server) -> dict:
     """The demo's links on the real server, as `flask links --json` prints them."""
     return real_server.links()
+
+
+@pytest.fixture
+def live_chair(real_server, server_links):
+    """The demo's chair on the real server, over Socket.IO as the control panel is (tests.crew.Chair; in process:
+    `chair`); hung up when the test ends."""
+    from tests.crew import Chair  # not at the top: tests.crew imports this module
+
+    chair = Chair(real_server, server_links)
+    yield chair
+    chair.close()
+
+
+@pytest.fixture
+def live_phones(real_server, server_links):
+    """Phones on the real server, joined on demand: `live_phones("enschede", "Anouk")` is a tests.crew.Phone at
+    that site; all hang up when the test ends."""
+    from tests.crew import Phone  # not at the top: tests.crew imports this module
+
+    made = []
+
+    def join(site: str, name: str = ""):
+        phone = Phone(real_server, server_links["sites"][site]["join"]["code"], name)
+        made.append(phone)
+        return phone
+
+    yield join
+    for phone in made:
+        phone.close()
 
 
 #: What Chromium logs while a test stops the server on purpose; anything else on a page's console is an error.

@@ -1,8 +1,11 @@
-"""The chair as the real-server browser tests drive it: over Socket.IO (as the control panel does), with the
-state read by HTTP; and the small helpers those tests share for pages on the real server."""
+"""The clients the real-server tests drive over Socket.IO: the chair (as the control panel is, with the state read
+by HTTP) and a participant's phone (as the phone page is); and the small helpers the browser tests share for pages
+on the real server. The conftest fixtures `live_chair` and `live_phones` make them; the in-process tests' `chair` is
+an `eventapp.access.Caller` instead."""
 
 import threading
 import time
+import uuid
 
 import requests
 import socketio
@@ -86,6 +89,55 @@ class Chair:
         """Hang up (before the server is stopped on purpose)."""
         if self.client.connected:
             self.client.disconnect()
+
+
+class Phone:
+    """A participant's phone: joined by its site's code over HTTP, then connected with its token over Socket.IO,
+    as the phone page is. It keeps every results message it is sent, and reconnects by itself as the page does."""
+
+    def __init__(self, server, code: str, name: str = ""):
+        joined = requests.post(f"{server.base_url}/api/v1/join", json={"code": code, "name": name}, timeout=15)
+        assert joined.status_code == 201, joined.text
+        self.name = name
+        self.site = joined.json()["site"]
+        self.results: list[dict] = []
+        self.sio = socketio.Client(reconnection_delay=0.2, reconnection_delay_max=1)
+        self.sio.on("poll:results", self.results.append)
+        self.sio.connect(server.base_url, auth={"participant": joined.json()["token"]}, wait_timeout=15)
+
+    def call(self, event: str, payload: dict, timeout: float = 10) -> dict:
+        """The server's reply, whatever it is; a reply that did not come is {"ok": false, "timeout": true}."""
+        try:
+            return self.sio.call(event, payload, timeout=timeout)
+        except socketio.exceptions.TimeoutError:
+            return {"ok": False, "timeout": True}
+
+    def send(self, event: str, payload: dict) -> dict:
+        """Send a participant's action and insist that it was accepted."""
+        reply = self.call(event, payload)
+        assert reply["ok"], (self.name, event, payload, reply)
+        return reply
+
+    def vote(self, poll_id: int, answer: dict) -> dict:
+        """Answer a poll (with a fresh idempotency key, as the phone page makes one) and insist it was stored."""
+        return self.send("poll:vote", {"poll_id": poll_id, "answer": answer, "key": uuid.uuid4().hex})
+
+    def vote_until_stored(self, poll_id: int, option: int, refusals: list, deadline: float) -> dict:
+        """Send one vote (one key) again, as the phone page does, while the server answers "try again"; the
+        refusals on the way are added to `refusals`."""
+        payload = {"poll_id": poll_id, "answer": {"option": option}, "key": uuid.uuid4().hex, "seq": 1}
+        while True:
+            reply = self.call("poll:vote", payload)
+            if reply.get("ok"):
+                return {**reply, "key": payload["key"]}
+            refusals.append(reply)
+            if not (reply.get("retry") or reply.get("timeout")) or time.monotonic() > deadline:
+                return reply
+            time.sleep(0.3)
+
+    def close(self) -> None:
+        """Hang up, and stop reconnecting if it is trying to."""
+        self.sio.shutdown()
 
 
 def url(links: dict, site: str, surface: str, extra: str = "") -> str:

@@ -3,11 +3,8 @@ every site, the live results show the total and the per-site breakdown, the chai
 by site), the public results page shows them; a poll is created during the event (and a refused one says why), an
 open answer and a question are moderated and a question is put on every screen. Screenshots under test-artifacts/."""
 
-import uuid
-
 import pytest
 import requests
-import socketio
 from playwright.sync_api import expect
 
 from tests.conftest import with_query
@@ -16,31 +13,6 @@ pytestmark = pytest.mark.browser
 
 SLUG = "pow-2021-11-01"
 SITES = ("den-haag", "enschede", "eindhoven", "online")
-
-
-class Phone:
-    """A participant's phone: joined by its site's code over HTTP, then voting and asking over Socket.IO."""
-
-    def __init__(self, server, code: str, name: str = ""):
-        reply = requests.post(f"{server.base_url}/api/v1/join", json={"code": code, "name": name}, timeout=10)
-        assert reply.status_code == 201, reply.text
-        self.site = reply.json()["site"]
-        self.client = socketio.Client(reconnection=False)
-        self.client.connect(server.base_url, auth={"participant": reply.json()["token"]}, wait_timeout=10)
-
-    def send(self, event: str, payload: dict) -> dict:
-        """Send a participant's action and insist that it was accepted."""
-        reply = self.client.call(event, payload, timeout=10)
-        assert reply["ok"], (event, reply)
-        return reply
-
-    def vote(self, poll_id: int, answer: dict) -> dict:
-        """Answer a poll (with a fresh idempotency key, as the phone page makes one)."""
-        return self.send("poll:vote", {"poll_id": poll_id, "answer": answer, "key": uuid.uuid4().hex})
-
-    def close(self):
-        """Hang up."""
-        self.client.disconnect()
 
 
 class Desk:
@@ -77,35 +49,15 @@ class Desk:
         return next(poll for poll in self.state()["polls"] if poll["key"] == key)
 
 
-@pytest.fixture
-def links(real_server) -> dict:
-    """The demo's links on the real server."""
-    return real_server.links()
-
-
-@pytest.fixture
-def phones(real_server, links):
-    """Two to three phones per site, made on demand; hung up afterwards."""
-    made = []
-
-    def make(site: str, name: str = "") -> Phone:
-        phone = Phone(real_server, links["sites"][site]["join"]["code"], name)
-        made.append(phone)
-        return phone
-
-    yield make
-    for phone in made:
-        phone.close()
-
-
 def cell(table, row_label: str, column: int):
     """A cell of the per-site table: the row of an answer, the column (1: total, 2...: the sites)."""
     row = table.locator("tbody tr").filter(has=table.page.locator("th", has_text=row_label))
     return row.locator("td").nth(column - 1)
 
 
-def test_the_chair_runs_a_poll_and_sees_every_sites_results_live(real_server, links, page, phones, artifacts):
-    desk = Desk(page, real_server, links)
+def test_the_chair_runs_a_poll_and_sees_every_sites_results_live(real_server, server_links, page, live_phones,
+                                                                  artifacts):
+    desk = Desk(page, real_server, server_links)
     desk.open()
     page.on("dialog", lambda dialog: dialog.accept())
 
@@ -132,7 +84,7 @@ def test_the_chair_runs_a_poll_and_sees_every_sites_results_live(real_server, li
     votes = {"den-haag": [0, 0, 1, 2], "enschede": [1, 1, 2], "eindhoven": [2, 3], "online": [0, 1, 1, 1, 2]}
     for site, picks in votes.items():
         for pick in picks:
-            phones(site).vote(poll["id"], {"option": options[pick]})
+            live_phones(site).vote(poll["id"], {"option": options[pick]})
 
     # The live results: the total and every site's figures, without reloading.
     voters = sum(len(picks) for picks in votes.values())
@@ -163,7 +115,7 @@ def test_the_chair_runs_a_poll_and_sees_every_sites_results_live(real_server, li
     expect(public.get_by_test_id("results-question")).to_have_text(poll["question"], timeout=15000)
 
     # Votes keep coming in; the public page follows within seconds.
-    phones("eindhoven").vote(poll["id"], {"option": options[1]})
+    live_phones("eindhoven").vote(poll["id"], {"option": options[1]})
     expect(page.get_by_test_id("poll-voters")).to_have_text(f"{voters + 1} voted")
     expect(public.get_by_test_id("results-voters")).to_have_text(f"{voters + 1} voted", timeout=12000)
     page.get_by_test_id("poll-close").click()
@@ -190,8 +142,9 @@ def test_the_chair_runs_a_poll_and_sees_every_sites_results_live(real_server, li
     expect(page.get_by_test_id("poll-screens")).to_have_text("on every screen")
 
 
-def test_the_chair_creates_edits_and_deletes_a_poll_and_sees_refusals(real_server, links, page, phones, artifacts):
-    desk = Desk(page, real_server, links)
+def test_the_chair_creates_edits_and_deletes_a_poll_and_sees_refusals(real_server, server_links, page, live_phones,
+                                                                      artifacts):
+    desk = Desk(page, real_server, server_links)
     desk.open()
     confirmations = []
 
@@ -241,8 +194,8 @@ def test_the_chair_creates_edits_and_deletes_a_poll_and_sees_refusals(real_serve
     page.get_by_test_id("poll-open").click()
     expect(page.get_by_test_id("poll-state")).to_have_text("open")
     right = created["options"][0]["id"]
-    phones("enschede", "Annelies").vote(created["id"], {"option": right})
-    phones("enschede", "Bram").vote(created["id"], {"option": created["options"][2]["id"]})
+    live_phones("enschede", "Annelies").vote(created["id"], {"option": right})
+    live_phones("enschede", "Bram").vote(created["id"], {"option": created["options"][2]["id"]})
     expect(page.get_by_test_id("poll-voters")).to_have_text("2 voted")
     page.get_by_test_id("poll-close").click()  # the leaderboard counts closed quiz questions only
     expect(page.get_by_test_id("poll-state")).to_have_text("closed")
@@ -264,8 +217,8 @@ def test_the_chair_creates_edits_and_deletes_a_poll_and_sees_refusals(real_serve
     assert all(poll["key"] != "vraag-4" for poll in desk.state()["polls"])
 
 
-def test_the_chair_moderates_open_answers_and_questions(real_server, links, page, phones, artifacts):
-    desk = Desk(page, real_server, links)
+def test_the_chair_moderates_open_answers_and_questions(real_server, server_links, page, live_phones, artifacts):
+    desk = Desk(page, real_server, server_links)
     desk.open()
 
     # An open question: answers wait for the chair before they reach the screens.
@@ -278,8 +231,8 @@ def test_the_chair_moderates_open_answers_and_questions(real_server, links, page
     page.get_by_test_id("poll-open").click()
     expect(page.get_by_test_id("poll-state")).to_have_text("open")
     poll = desk.poll("open-vraag")
-    phones("eindhoven").vote(poll["id"], {"text": "Samen leren werkt"})
-    phones("online").vote(poll["id"], {"text": "<b>Niet</b> vet"})
+    live_phones("eindhoven").vote(poll["id"], {"text": "Samen leren werkt"})
+    live_phones("online").vote(poll["id"], {"text": "<b>Niet</b> vet"})
     pending = page.get_by_test_id("pending-answers").get_by_test_id("answer")
     expect(pending).to_have_count(2)
     expect(pending.filter(has_text="<b>Niet</b> vet")).to_have_count(1)  # markup stays text
@@ -291,8 +244,8 @@ def test_the_chair_moderates_open_answers_and_questions(real_server, links, page
     expect(pending).to_have_count(0)
 
     # Questions from the sites: approve, put on every screen, mark answered, hide.
-    phones("enschede").send("question:ask", {"text": "Hoe gaan we verder na 2022?"})
-    asker = phones("den-haag")
+    live_phones("enschede").send("question:ask", {"text": "Hoe gaan we verder na 2022?"})
+    asker = live_phones("den-haag")
     asker.send("question:ask", {"text": "Komt er een vervolg op de haardvuursessies?"})
     questions = page.get_by_test_id("questions").get_by_test_id("question")
     expect(questions).to_have_count(2)

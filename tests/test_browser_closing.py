@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.crew import url, wait_live
-from tests.test_browser_screens import LAPTOP, PROJECTOR, assert_fits, chair, shot  # noqa: F401  (chair: a fixture)
+from tests.test_browser_screens import LAPTOP, PROJECTOR, assert_fits, shot
 
 pytestmark = pytest.mark.browser
 SITES = ("den-haag", "enschede", "eindhoven")
@@ -17,12 +17,12 @@ def flying_book_animation(page) -> str:
     return page.evaluate("() => getComputedStyle(document.querySelector('.wall-book')).animationName")
 
 
-def test_learnings_the_closing_round_and_the_white_book_over_the_magic_wall(chair, server_links, open_page,  # noqa: F811
+def test_learnings_the_closing_round_and_the_white_book_over_the_magic_wall(live_chair, server_links, open_page,
                                                                             browser, artifacts):
     screens = {key: open_page(url(server_links, key, "screen")) for key in SITES}
     hosts = {key: open_page(url(server_links, key, "host"), LAPTOP) for key in SITES}
-    chair.do("event:start", {"confirm": True})
-    chair.do("programme:jump", {"segment_id": chair.segment_id("regional")})
+    live_chair.do("event:start", {"confirm": True})
+    live_chair.do("programme:jump", {"segment_id": live_chair.segment_id("regional")})
 
     # Den Haag's host writes the learnings in the panel; markup is refused with a clear message.
     den_haag = hosts["den-haag"]
@@ -38,18 +38,18 @@ def test_learnings_the_closing_round_and_the_white_book_over_the_magic_wall(chai
     expect(den_haag.get_by_test_id("learnings-status")).to_have_text("Saved.")
     expect(den_haag.get_by_test_id("host-alert")).to_be_empty()
     shot(den_haag, artifacts, "host-den-haag-learnings")
-    chair.do("learnings:write", {"site": "eindhoven", "learnings": [
+    live_chair.do("learnings:write", {"site": "eindhoven", "learnings": [
         "Stel elkaar de vragen die nieuwe invalshoeken opleveren", "De werkvloer is de beste leerplek",
         "Eigenaarschap op bestuurlijk niveau"]})
 
     # The closing round: every screen shows the site whose turn it is and its learnings; the editor is closed.
-    chair.do("programme:jump", {"segment_id": chair.segment_id("closing_round")})
-    chair.do("closing:next")
+    live_chair.do("programme:jump", {"segment_id": live_chair.segment_id("closing_round")})
+    live_chair.do("closing:next")
     for page in screens.values():
         expect(page.get_by_test_id("now-title")).to_have_text("Learnings from Eindhoven")
         expect(page.get_by_test_id("learnings").locator("li")).to_have_count(3)
-    chair.do("closing:next")
-    chair.do("closing:next")
+    live_chair.do("closing:next")
+    live_chair.do("closing:next")
     for key, page in screens.items():
         expect(page.get_by_test_id("learnings").locator("li")).to_have_text([
             "Durf de confrontatie met elkaar aan te gaan", "Een heldere missie om projecten aan te toetsen",
@@ -61,7 +61,7 @@ def test_learnings_the_closing_round_and_the_white_book_over_the_magic_wall(chai
     expect(den_haag.get_by_test_id("learnings-form")).to_be_hidden()
 
     # The magic wall: Den Haag holds the white book.
-    chair.do("programme:jump", {"segment_id": chair.segment_id("handoff")})
+    live_chair.do("programme:jump", {"segment_id": live_chair.segment_id("handoff")})
     for key, page in screens.items():
         wall = page.get_by_test_id("magic-wall")
         expect(wall).to_have_attribute("data-holder", "den-haag")

@@ -21,14 +21,6 @@ HOSTILE_NAME = "<b>Anouk</b><img src=x onerror=hacked=1>"  # a name is at most 4
 HOSTILE_QUESTION = '<b>Bold?</b> <img src=x onerror="window.hacked=3"> Hoe gaan we verder na 2021?'
 
 
-@pytest.fixture
-def chair(real_server, server_links):
-    """The chair, connected."""
-    chair = Chair(real_server, server_links)
-    yield chair
-    chair.close()
-
-
 class Phones:
     """Mobile browser contexts (390x844, touch), each failing the test on a script error."""
 
@@ -103,12 +95,12 @@ def small_targets(page) -> list[str]:
         .map(([e, r]) => `${e.tagName} ${e.textContent.trim().slice(0, 20)} ${Math.round(r.width)}x${r.height}`)""")
 
 
-def wait_for_voters(chair: Chair, key: str, expected: int, timeout: float = 10) -> None:
+def wait_for_voters(live_chair: Chair, key: str, expected: int, timeout: float = 10) -> None:
     """Until the database counts this many voters on the poll (it must not go above)."""
     deadline = time.monotonic() + timeout
     voters = None
     while time.monotonic() < deadline:
-        voters = chair.poll(key)["voters"]
+        voters = live_chair.poll(key)["voters"]
         if voters == expected:
             return
         assert voters < expected, f"{key}: {voters} voters, expected {expected}"
@@ -116,10 +108,10 @@ def wait_for_voters(chair: Chair, key: str, expected: int, timeout: float = 10) 
     raise AssertionError(f"{key}: {voters} voters after {timeout}s, expected {expected}")
 
 
-def test_join_vote_and_see_the_results_after_the_reveal(phones, chair, server_links, artifacts):
-    chair.start_at_the_polls()
-    poll = chair.open("vraag-3")
-    chair.do("poll:hide", {"poll_id": poll["id"]})  # the results wait for the chair's reveal
+def test_join_vote_and_see_the_results_after_the_reveal(phones, live_chair, server_links, artifacts):
+    live_chair.start_at_the_polls()
+    poll = live_chair.open("vraag-3")
+    live_chair.do("poll:hide", {"poll_id": poll["id"]})  # the results wait for the chair's reveal
     phone = phones.new(server_links["sites"]["den-haag"]["join"]["url"])
 
     # Before joining: the event, the site and what is on now.
@@ -146,12 +138,12 @@ def test_join_vote_and_see_the_results_after_the_reveal(phones, chair, server_li
     expect(phone.get_by_test_id("your-answer")).to_have_text("Your answer: Van elkaar geleerd")
     expect(poll_card.get_by_role("button", name="Van elkaar geleerd")).to_have_attribute("aria-pressed", "true")
     expect(phone.get_by_test_id("results")).to_contain_text("The results appear here once they are shown")
-    wait_for_voters(chair, "vraag-3", 1)
+    wait_for_voters(live_chair, "vraag-3", 1)
     phone.screenshot(path=artifacts / "phone-vote.png", full_page=True)
 
     # The chair reveals: every phone shows the results at reveal_at, not before.
-    chair.do("poll:reveal", {"poll_id": poll["id"]})
-    reveal_at = datetime.fromisoformat(chair.poll("vraag-3")["reveal_at"]).timestamp()
+    live_chair.do("poll:reveal", {"poll_id": poll["id"]})
+    reveal_at = datetime.fromisoformat(live_chair.poll("vraag-3")["reveal_at"]).timestamp()
     bars = phone.get_by_test_id("result-bars")
     if time.time() < reveal_at - 0.4:
         expect(bars).to_have_count(0)
@@ -179,22 +171,22 @@ def test_join_vote_and_see_the_results_after_the_reveal(phones, chair, server_li
     phone.get_by_test_id("poll").get_by_role("button", name="Nog te vroeg om te zeggen").click()
     expect(phone.get_by_test_id("your-answer")).to_have_text("Your answer: Nog te vroeg om te zeggen")
     expect(phone.get_by_test_id("result-bars").locator("li.mine")).to_contain_text("Nog te vroeg om te zeggen")
-    wait_for_voters(chair, "vraag-3", 1)
+    wait_for_voters(live_chair, "vraag-3", 1)
 
     # Closed: the buttons are off, the answer and results stay.
-    chair.do("poll:close", {"poll_id": poll["id"]})
+    live_chair.do("poll:close", {"poll_id": poll["id"]})
     expect(phone.get_by_test_id("poll").get_by_role("button", name="Van elkaar geleerd")).to_be_disabled()
     expect(phone.get_by_test_id("poll")).to_contain_text("Voting has closed.")
     assert phone.evaluate("window.hacked") is None
 
 
-def test_a_scale_and_a_word_cloud(phones, chair, server_links, artifacts):
-    chair.start_at_the_polls()
+def test_a_scale_and_a_word_cloud(phones, live_chair, server_links, artifacts):
+    live_chair.start_at_the_polls()
     phone = phones.new(server_links["sites"]["enschede"]["join"]["url"])
     join(phone)
     expect(phone.get_by_test_id("whoami")).to_have_text("Taking part without a name")
 
-    chair.open("vraag-2")
+    live_chair.open("vraag-2")
     poll_card = phone.get_by_test_id("poll")
     expect(poll_card.get_by_role("group", name="Tap a number from 1 to 5")).to_be_visible()
     expect(poll_card).to_contain_text("1 = Moeizaam")
@@ -212,11 +204,11 @@ def test_a_scale_and_a_word_cloud(phones, chair, server_links, artifacts):
     poll_card.get_by_role("button", name="5 (Uitstekend)").click()
     expect(phone.get_by_test_id("your-answer")).to_have_text("Your answer: 5 (Uitstekend)")
     expect(results.locator(".mean.total strong")).to_have_text("5")
-    wait_for_voters(chair, "vraag-2", 1)
+    wait_for_voters(live_chair, "vraag-2", 1)
     phone.wait_for_timeout(800)
     phone.screenshot(path=artifacts / "phone-scale.png", full_page=True)
 
-    chair.open("vraag-1")
+    live_chair.open("vraag-1")
     expect(poll_card.get_by_role("heading", name="Welk woord past bij de samenwerking")).to_be_visible()
     expect(poll_card.get_by_label("Word 1", exact=True)).to_have_attribute("maxlength", "30")
     poll_card.get_by_role("button", name="Send words").click()
@@ -236,37 +228,37 @@ def test_a_scale_and_a_word_cloud(phones, chair, server_links, artifacts):
     poll_card.get_by_role("button", name="Send words").click()
     expect(phone.get_by_test_id("your-answer")).to_have_text("Your answer: samen, vertrouwen, lef")
     expect(words).to_contain_text("lef")
-    wait_for_voters(chair, "vraag-1", 1)
+    wait_for_voters(live_chair, "vraag-1", 1)
     phone.screenshot(path=artifacts / "phone-words.png", full_page=True)
     assert horizontal_overflow(phone) <= 0
 
 
-def test_the_phone_asks_for_a_vote_only_while_its_sites_screen_shows_the_open_poll(phones, chair, server_links):
-    chair.start_at_the_polls()
-    chair.open("vraag-3")
+def test_the_phone_asks_for_a_vote_only_while_its_sites_screen_shows_the_open_poll(phones, live_chair, server_links):
+    live_chair.start_at_the_polls()
+    live_chair.open("vraag-3")
     phone = phones.new(server_links["sites"]["den-haag"]["join"]["url"])
     join(phone)
     card = phone.get_by_test_id("poll")
     expect(card.get_by_role("group", name="Tap your answer")).to_be_visible()
 
     # The holding scene covers the poll on Den Haag's screen: the phone offers no vote either.
-    chair.do("screen:scene", {"scene": "holding", "text": "Pauze", "site": "den-haag"})
+    live_chair.do("screen:scene", {"scene": "holding", "text": "Pauze", "site": "den-haag"})
     expect(card).to_contain_text("No question open right now")
     expect(card.get_by_role("group", name="Tap your answer")).to_have_count(0)
     expect(phone.get_by_test_id("now")).to_contain_text("Pauze")
 
     # Back on the programme: the poll, still open, asks for the vote again.
-    chair.do("screen:scene", {"scene": "programme", "text": "", "site": "den-haag"})
+    live_chair.do("screen:scene", {"scene": "programme", "text": "", "site": "den-haag"})
     expect(card.get_by_role("group", name="Tap your answer")).to_be_visible()
     card.get_by_role("button", name="Van elkaar geleerd").click()
     expect(phone.get_by_test_id("vote-status")).to_have_text("Your answer is in")
 
 
-def test_a_statement_at_eindhoven_only(phones, chair, server_links, artifacts):
-    chair.do("event:start", {"confirm": True})
-    regional = next(row["id"] for row in chair.state()["runsheet"] if row["kind"] == "regional")
-    chair.do("programme:jump", {"segment_id": regional})
-    chair.open("eindhoven-stelling-1")
+def test_a_statement_at_eindhoven_only(phones, live_chair, server_links, artifacts):
+    live_chair.do("event:start", {"confirm": True})
+    regional = next(row["id"] for row in live_chair.state()["runsheet"] if row["kind"] == "regional")
+    live_chair.do("programme:jump", {"segment_id": regional})
+    live_chair.open("eindhoven-stelling-1")
     eindhoven = phones.new(server_links["sites"]["eindhoven"]["join"]["url"])
     enschede = phones.new(server_links["sites"]["enschede"]["join"]["url"])
     join(eindhoven, "Fleur")
@@ -286,19 +278,19 @@ def test_a_statement_at_eindhoven_only(phones, chair, server_links, artifacts):
     expect(bars.locator("li.mine")).to_contain_text("100% · 1")
     expect(eindhoven.get_by_test_id("results")).to_contain_text("Eindhoven: 1 person answered")  # a site's own poll
     expect(bars.locator(".bar.site")).to_have_count(0)  # one site: no second figure
-    wait_for_voters(chair, "eindhoven-stelling-1", 1)
+    wait_for_voters(live_chair, "eindhoven-stelling-1", 1)
     eindhoven.screenshot(path=artifacts / "phone-statement.png", full_page=True)
 
 
-def test_a_vote_while_the_server_is_down_is_sent_on_reconnecting_and_counts_once(phones, chair, real_server,
+def test_a_vote_while_the_server_is_down_is_sent_on_reconnecting_and_counts_once(phones, live_chair, real_server,
                                                                               server_links, artifacts):
-    chair.start_at_the_polls()
-    chair.open("vraag-3")
+    live_chair.start_at_the_polls()
+    live_chair.open("vraag-3")
     phone = phones.new(server_links["sites"]["online"]["join"]["url"])
     join(phone, "Sam")
     expect(phone.get_by_test_id("poll").get_by_role("button", name="Van elkaar geleerd")).to_be_visible()
 
-    chair.close()
+    live_chair.close()
     phones.noise_allowed = True
     real_server.stop()
     expect(phone.get_by_test_id("connection")).to_have_text("Offline — your answer will be sent when back")
@@ -316,9 +308,9 @@ def test_a_vote_while_the_server_is_down_is_sent_on_reconnecting_and_counts_once
     try:
         expect(phone.get_by_test_id("vote-status")).to_have_text("Your answer is in", timeout=20000)
         expect(phone.get_by_test_id("connection")).to_have_text("")
-        chair = Chair(again, server_links)
+        restarted_chair = Chair(again, server_links)
         try:
-            wait_for_voters(chair, "vraag-3", 1)
+            wait_for_voters(restarted_chair, "vraag-3", 1)
             assert phone.evaluate("Object.keys(localStorage).filter(k => k.endsWith('.pending'))") == []
 
             # The same vote sent once more (its acknowledgement lost, say): the same key counts once.
@@ -328,34 +320,34 @@ def test_a_vote_while_the_server_is_down_is_sent_on_reconnecting_and_counts_once
             expect(phone.get_by_test_id("your-answer")).to_have_text(
                 "Your answer: Regio's (verder) met elkaar verbonden")
             phone.wait_for_function("() => !Object.keys(localStorage).some(k => k.endsWith('.pending'))")
-            wait_for_voters(chair, "vraag-3", 1)
+            wait_for_voters(restarted_chair, "vraag-3", 1)
             time.sleep(0.5)
-            wait_for_voters(chair, "vraag-3", 1)
+            wait_for_voters(restarted_chair, "vraag-3", 1)
         finally:
-            chair.close()
+            restarted_chair.close()
     finally:
         again.stop()
 
 
-def test_a_refused_vote_shows_the_servers_reason(phones, chair, server_links):
-    chair.start_at_the_polls()
-    poll = chair.open("vraag-3")
+def test_a_refused_vote_shows_the_servers_reason(phones, live_chair, server_links):
+    live_chair.start_at_the_polls()
+    poll = live_chair.open("vraag-3")
     phone = phones.new(server_links["sites"]["den-haag"]["join"]["url"])
     join(phone)
     expect(phone.get_by_test_id("poll").get_by_role("button", name="Van elkaar geleerd")).to_be_enabled()
     # The poll closes in the moment between the phone's last state and its tap.
-    chair.do("poll:close", {"poll_id": poll["id"]})
+    live_chair.do("poll:close", {"poll_id": poll["id"]})
     expect(phone.get_by_test_id("poll").get_by_role("button", name="Van elkaar geleerd")).to_be_disabled()
     # A stale page (made by hand) still sends: the server's refusal is shown, nothing is kept to send again.
     phone.evaluate("""() => document.querySelectorAll('#poll button[data-option]').forEach(b => b.disabled = false)""")
     phone.get_by_test_id("poll").get_by_role("button", name="Van elkaar geleerd").click()
     expect(phone.get_by_test_id("vote-status")).to_have_text("this poll is not open")
     assert phone.evaluate("Object.keys(localStorage).filter(k => k.endsWith('.pending'))") == []
-    wait_for_voters(chair, "vraag-3", 0)
+    wait_for_voters(live_chair, "vraag-3", 0)
 
 
-def test_questions_upvotes_and_reactions(phones, chair, server_links, artifacts):
-    chair.start_at_the_polls()
+def test_questions_upvotes_and_reactions(phones, live_chair, server_links, artifacts):
+    live_chair.start_at_the_polls()
     asker = phones.new(server_links["sites"]["enschede"]["join"]["url"])
     join(asker, HOSTILE_NAME)
     questions = asker.get_by_test_id("questions")
@@ -368,8 +360,8 @@ def test_questions_upvotes_and_reactions(phones, chair, server_links, artifacts)
     expect(questions.locator(".my-question")).to_contain_text("Waiting for approval")
     expect(questions.get_by_label("Ask a question")).to_have_value("")
 
-    question_id = chair.question_id("<b>Bold?</b>")
-    chair.do("question:moderate", {"question_id": question_id, "state": "approved"})
+    question_id = live_chair.question_id("<b>Bold?</b>")
+    live_chair.do("question:moderate", {"question_id": question_id, "state": "approved"})
     listed = asker.get_by_test_id("question-list").locator("li.question")
     expect(listed).to_have_count(1)
     expect(listed.locator(".q-text")).to_have_text(HOSTILE_QUESTION)  # shown as typed, never as markup
@@ -403,9 +395,9 @@ def test_questions_upvotes_and_reactions(phones, chair, server_links, artifacts)
     asker.get_by_test_id("questions").get_by_label("Ask a question").fill("Wie neemt het stokje over?")
     asker.get_by_test_id("questions").get_by_role("button", name="Send question").click()
     expect(asker.get_by_test_id("questions").locator("#ask-status")).to_contain_text("Thanks!")
-    second = chair.question_id("Wie neemt")
-    chair.do("question:moderate", {"question_id": second, "state": "approved"})
-    chair.do("question:moderate", {"question_id": question_id, "state": "answered"})
+    second = live_chair.question_id("Wie neemt")
+    live_chair.do("question:moderate", {"question_id": second, "state": "approved"})
+    live_chair.do("question:moderate", {"question_id": question_id, "state": "answered"})
     expect(listed).to_have_count(2)
     expect(listed.nth(0)).to_contain_text("Wie neemt het stokje over?")
     expect(listed.nth(1)).to_contain_text("Answered")
@@ -443,8 +435,8 @@ def test_a_forgotten_sign_in_shows_the_join_form_again(phones, server_links):
     expect(phone.get_by_test_id("whoami")).to_have_text("Taking part as Nieuw")
 
 
-def test_every_other_poll_kind_on_the_phone(phones, chair, server_links, artifacts):
-    chair.start_at_the_polls()
+def test_every_other_poll_kind_on_the_phone(phones, live_chair, server_links, artifacts):
+    live_chair.start_at_the_polls()
     specs = [  # results live from the moment each opens (a poll's results wait for the reveal unless it says so)
         {"key": "test-multiple", "kind": "multiple", "question": "Welke regio's bezocht u?",
          "options": ["Twente", "Brabant", "Haaglanden"], "hide_results": False},
@@ -455,13 +447,13 @@ def test_every_other_poll_kind_on_the_phone(phones, chair, server_links, artifac
          "options": ["2019", {"label": "2020", "correct": True}, "2021"]},
     ]
     for spec in specs:
-        chair.do("poll:create", {"poll": spec, "site": None, "segment_id": None})
+        live_chair.do("poll:create", {"poll": spec, "site": None, "segment_id": None})
     phone = phones.new(server_links["sites"]["den-haag"]["join"]["url"])
     join(phone)
     card = phone.get_by_test_id("poll")
     status = phone.get_by_test_id("vote-status")
 
-    chair.open("test-multiple")
+    live_chair.open("test-multiple")
     expect(card.get_by_role("group", name="Choose one or more")).to_be_visible()
     card.get_by_role("button", name="Send answer").click()
     expect(status).to_have_text("Choose at least one option.")
@@ -473,9 +465,9 @@ def test_every_other_poll_kind_on_the_phone(phones, chair, server_links, artifac
     expect(status).to_have_text("Your answer is in")
     expect(phone.get_by_test_id("your-answer")).to_have_text("Your answer: Twente, Haaglanden")
     expect(phone.get_by_test_id("result-bars").locator("li.mine")).to_have_count(2)
-    wait_for_voters(chair, "test-multiple", 1)
+    wait_for_voters(live_chair, "test-multiple", 1)
 
-    chair.open("test-ranking")
+    live_chair.open("test-ranking")
     expect(card.locator(".rank-label")).to_have_text(["Scholing", "Matching", "Begeleiding"])
     card.get_by_role("button", name="Move “Begeleiding” up").click()
     expect(card.locator(".rank-label")).to_have_text(["Scholing", "Begeleiding", "Matching"])
@@ -489,9 +481,9 @@ def test_every_other_poll_kind_on_the_phone(phones, chair, server_links, artifac
     expect(status).to_have_text("Your answer is in")
     expect(phone.get_by_test_id("your-answer")).to_contain_text("1. Begeleiding")
     expect(phone.get_by_test_id("results").locator(".ranking-results li").first).to_contain_text("Begeleiding")
-    wait_for_voters(chair, "test-ranking", 1)
+    wait_for_voters(live_chair, "test-ranking", 1)
 
-    chair.open("test-open")
+    live_chair.open("test-open")
     area = card.get_by_label("Your answer")
     expect(area).to_have_attribute("maxlength", "500")
     expect(card).to_contain_text("shown on the screen after moderation")
@@ -501,9 +493,9 @@ def test_every_other_poll_kind_on_the_phone(phones, chair, server_links, artifac
     expect(status).to_have_text("Your answer is in")
     expect(phone.get_by_test_id("your-answer")).to_have_text("Your answer: <i>Meer</i> samenwerking")
     expect(card).to_contain_text("once a moderator has approved it")
-    wait_for_voters(chair, "test-open", 1)
+    wait_for_voters(live_chair, "test-open", 1)
 
-    quiz = chair.open("test-quiz")
+    quiz = live_chair.open("test-quiz")
     expect(card.get_by_role("group", name="Choose your answer, then send it. You cannot change it afterwards.")) \
         .to_be_visible()
     card.get_by_role("button", name="2021").click()
@@ -512,8 +504,8 @@ def test_every_other_poll_kind_on_the_phone(phones, chair, server_links, artifac
     expect(status).to_have_text("Your answer is in")
     expect(card).to_contain_text("A quiz answer is final.")
     expect(card.get_by_role("button", name="2020")).to_be_disabled()
-    chair.do("poll:close", {"poll_id": quiz["id"]})
-    chair.do("poll:reveal", {"poll_id": quiz["id"]})
+    live_chair.do("poll:close", {"poll_id": quiz["id"]})
+    live_chair.do("poll:reveal", {"poll_id": quiz["id"]})
     correct = phone.get_by_test_id("result-bars").locator("li.correct")
     expect(correct).to_contain_text("2020", timeout=10000)
     expect(correct).to_contain_text("Correct")
@@ -522,9 +514,9 @@ def test_every_other_poll_kind_on_the_phone(phones, chair, server_links, artifac
     assert horizontal_overflow(phone) <= 0
 
 
-def test_a_vote_whose_acknowledgement_is_lost_is_sent_again_and_counts_once(phones, chair, server_links):
-    chair.start_at_the_polls()
-    chair.open("vraag-3")
+def test_a_vote_whose_acknowledgement_is_lost_is_sent_again_and_counts_once(phones, live_chair, server_links):
+    live_chair.start_at_the_polls()
+    live_chair.open("vraag-3")
     lost = []
 
     def relay(ws):
@@ -549,7 +541,7 @@ def test_a_vote_whose_acknowledgement_is_lost_is_sent_again_and_counts_once(phon
     phone.wait_for_timeout(1500)  # Socket.IO has moved from long-polling to the WebSocket
     button.click()
     expect(phone.get_by_test_id("vote-status")).to_have_text("Sending…")
-    wait_for_voters(chair, "vraag-3", 1)  # counted, though the phone does not know yet
+    wait_for_voters(live_chair, "vraag-3", 1)  # counted, though the phone does not know yet
     expect(phone.get_by_test_id("vote-status")).to_have_text("Your answer is in", timeout=25000)
     assert len(lost) == 1, lost
-    wait_for_voters(chair, "vraag-3", 1)  # the retry had the same key: it counted once
+    wait_for_voters(live_chair, "vraag-3", 1)  # the retry had the same key: it counted once

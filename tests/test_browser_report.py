@@ -14,7 +14,7 @@ from eventapp.programme.yamlfile import read_programme
 from tests.conftest import DEMO_SLUG, RealServer
 from tests.test_report import run_the_event
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.own_database]  # the real server reads the database the test wrote
 
 
 @pytest.fixture

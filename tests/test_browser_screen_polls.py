@@ -6,15 +6,12 @@ featured question, reactions, and typed HTML that stays text. Screenshots go to 
 
 import itertools
 import re
-import uuid
 from datetime import datetime
 
 import pytest
-import requests
-import socketio
 from playwright.sync_api import expect
 
-from tests.crew import Chair, url, wait_live
+from tests.crew import Chair, Phone, url, wait_live
 
 pytestmark = pytest.mark.browser
 
@@ -22,50 +19,15 @@ PROJECTOR = {"width": 1920, "height": 1080}
 HTML = '<img src=x onerror="window.__pwned=1"><b>vet</b><script>window.__pwned=2</script>'
 
 
-class Phone:
-    """A participant's phone: joined by the site's code, voting, asking and reacting over Socket.IO."""
-
-    def __init__(self, server, links: dict, site: str, name: str):
-        response = requests.post(f"{server.base_url}/api/v1/join",
-                                 json={"code": links["sites"][site]["join"]["code"], "name": name}, timeout=10)
-        assert response.status_code == 201, response.text
-        self.client = socketio.Client(reconnection=False)
-        self.client.connect(server.base_url, auth={"participant": response.json()["token"]}, wait_timeout=10)
-
-    def call(self, name: str, payload: dict) -> dict:
-        reply = self.client.call(name, payload, timeout=10)
-        assert reply["ok"], (name, payload, reply)
-        return reply
-
-    def vote(self, poll_id: int, answer: dict) -> dict:
-        return self.call("poll:vote", {"poll_id": poll_id, "answer": answer, "key": uuid.uuid4().hex})
-
-    def close(self):
-        if self.client.connected:
-            self.client.disconnect()
-
-
 @pytest.fixture
-def chair(real_server, server_links):
-    chair = Chair(real_server, server_links)
-    yield chair
-    chair.close()
-
-
-@pytest.fixture
-def phones(real_server, server_links):
-    """Make phones at a site: phones("enschede", 3); all hang up at the end."""
-    made = []
+def phones(live_phones):
+    """Phones at a site, each named after the site and a number: phones("enschede", 3)."""
     counter = itertools.count(1)
 
     def make(site: str, count: int = 1) -> list[Phone]:
-        new = [Phone(real_server, server_links, site, f"{site.title()} {next(counter)}") for _ in range(count)]
-        made.extend(new)
-        return new
+        return [live_phones(site, f"{site.title()} {next(counter)}") for _ in range(count)]
 
-    yield make
-    for phone in made:
-        phone.close()
+    return make
 
 
 def shot(page, folder, name: str, wait_ms: int = 1200) -> None:
@@ -110,16 +72,16 @@ def hide_results_until_revealed(chair: Chair, poll: dict) -> None:
 # ---- a poll on two screens, votes from two sites, one reveal moment ----
 
 def test_a_poll_shows_its_qr_code_then_flips_to_the_results_on_every_screen_at_once(
-        chair, server_links, phones, open_page, artifacts):
-    chair.do("event:start", {"confirm": True})
-    poll = chair.poll("vraag-3")
-    hide_results_until_revealed(chair, poll)
+        live_chair, server_links, phones, open_page, artifacts):
+    live_chair.do("event:start", {"confirm": True})
+    poll = live_chair.poll("vraag-3")
+    hide_results_until_revealed(live_chair, poll)
     den_haag = open_page(url(server_links, "den-haag", "screen"))
     enschede = open_page(url(server_links, "enschede", "screen"))
     overlay = open_page(url(server_links, "enschede", "screen", "&overlay=1"))
     for page in (den_haag, enschede, overlay):
         wait_live(page)
-    chair.do("poll:open", {"poll_id": poll["id"]})
+    live_chair.do("poll:open", {"poll_id": poll["id"]})
 
     for page, site in ((den_haag, "den-haag"), (enschede, "enschede")):
         expect(page.get_by_test_id("poll-question")).to_have_text(poll["question"])
@@ -151,10 +113,10 @@ def test_a_poll_shows_its_qr_code_then_flips_to_the_results_on_every_screen_at_o
     assert overlay.get_by_test_id("screen-poll").bounding_box()["y"] > 540
     expect(overlay.get_by_test_id("poll-label")).to_contain_text(server_links["sites"]["enschede"]["join"]["code"][3:])
 
-    chair.do("poll:close", {"poll_id": poll["id"]})
+    live_chair.do("poll:close", {"poll_id": poll["id"]})
     expect(den_haag.get_by_test_id("poll-label")).to_contain_text("Voting is closed")
-    chair.do("poll:reveal", {"poll_id": poll["id"]})
-    reveal_at = chair.poll("vraag-3")["reveal_at"]
+    live_chair.do("poll:reveal", {"poll_id": poll["id"]})
+    reveal_at = live_chair.poll("vraag-3")["reveal_at"]
     flips = []
     for page in (den_haag, enschede):
         expect(page.get_by_test_id("poll-results")).to_be_visible(timeout=5000)
@@ -176,7 +138,7 @@ def test_a_poll_shows_its_qr_code_then_flips_to_the_results_on_every_screen_at_o
     shot(den_haag, artifacts, "screen-poll-results")
     shot(overlay, artifacts, "screen-poll-overlay-results", 300)
 
-    chair.do("poll:dismiss", {"site": None})
+    live_chair.do("poll:dismiss", {"site": None})
     expect(den_haag.get_by_test_id("screen-poll")).to_be_hidden()
     expect(den_haag.get_by_test_id("screen-now")).to_be_visible()
 
@@ -184,13 +146,13 @@ def test_a_poll_shows_its_qr_code_then_flips_to_the_results_on_every_screen_at_o
 # ---- the word cloud, the scale and the site-by-site reveal ----
 
 def test_the_word_cloud_grows_live_and_the_eurovision_reveal_shows_the_sites_in_turn(
-        chair, server_links, phones, open_page, artifacts):
-    chair.do("event:start", {"confirm": True})
-    chair.do("programme:jump", {"segment_id": chair.segment_id("poll")})
+        live_chair, server_links, phones, open_page, artifacts):
+    live_chair.do("event:start", {"confirm": True})
+    live_chair.do("programme:jump", {"segment_id": live_chair.segment_id("poll")})
     screen = open_page(url(server_links, "eindhoven", "screen"))
     wait_live(screen)
-    cloud = chair.poll("vraag-1")
-    chair.do("poll:open", {"poll_id": cloud["id"]})  # its results show live, while people vote
+    cloud = live_chair.poll("vraag-1")
+    live_chair.do("poll:open", {"poll_id": cloud["id"]})  # its results show live, while people vote
     words = {
         "den-haag": [["samen"], ["samen", "verbinding"], ["vertrouwen", "samen"]],
         "enschede": [["verbinding", "samen"], ["energie"]],
@@ -215,18 +177,18 @@ def test_the_word_cloud_grows_live_and_the_eurovision_reveal_shows_the_sites_in_
     shot(screen, artifacts, "screen-wordcloud")
 
     # The scale, revealed site by site: each step adds one site to the running total, and says so.
-    scale = chair.poll("vraag-2")
-    chair.do("poll:open", {"poll_id": scale["id"]})
+    scale = live_chair.poll("vraag-2")
+    live_chair.do("poll:open", {"poll_id": scale["id"]})
     values = {"den-haag": [4, 5, 3], "enschede": [5, 5], "eindhoven": [2], "online": [4, 3]}
     for site, answers in values.items():
         for phone, value in zip(phones(site, len(answers)), answers, strict=True):
             phone.vote(scale["id"], {"value": value})
-    chair.do("poll:close", {"poll_id": scale["id"]})
-    expected_order = [site["key"] for site in chair.state()["sites"]]
-    names = {site["key"]: site["name"] for site in chair.state()["sites"]}
+    live_chair.do("poll:close", {"poll_id": scale["id"]})
+    expected_order = [site["key"] for site in live_chair.state()["sites"]]
+    names = {site["key"]: site["name"] for site in live_chair.state()["sites"]}
     running = []
     for step, site in enumerate(expected_order, start=1):
-        chair.do("poll:reveal-site", {"poll_id": scale["id"]})
+        live_chair.do("poll:reveal-site", {"poll_id": scale["id"]})
         running += values[site]
         announce = screen.get_by_test_id("poll-announce")
         expect(announce).to_contain_text(f"{names[site]}: ", timeout=5000)
@@ -245,14 +207,14 @@ def test_the_word_cloud_grows_live_and_the_eurovision_reveal_shows_the_sites_in_
 
 
 def test_a_screen_in_a_site_by_site_reveal_draws_only_the_revealed_sites_and_the_total_the_server_sent(
-        chair, server_links, phones, open_page):
-    chair.do("event:start", {"confirm": True})
-    chair.do("programme:jump", {"segment_id": chair.segment_id("poll")})
+        live_chair, server_links, phones, open_page):
+    live_chair.do("event:start", {"confirm": True})
+    live_chair.do("programme:jump", {"segment_id": live_chair.segment_id("poll")})
     screen = open_page(url(server_links, "online", "screen"))
     wait_live(screen)
-    poll = chair.poll("vraag-3")
-    hide_results_until_revealed(chair, poll)
-    chair.do("poll:open", {"poll_id": poll["id"]})
+    poll = live_chair.poll("vraag-3")
+    hide_results_until_revealed(live_chair, poll)
+    live_chair.do("poll:open", {"poll_id": poll["id"]})
     labels = [option["label"] for option in poll["options"]]
     votes = {"den-haag": [labels[0], labels[0], labels[1]], "enschede": [labels[2], labels[2]],
              "eindhoven": [labels[1]]}
@@ -260,9 +222,9 @@ def test_a_screen_in_a_site_by_site_reveal_draws_only_the_revealed_sites_and_the
         for phone, label in zip(phones(site, len(answers)), answers, strict=True):
             phone.vote(poll["id"], {"option": next(o["id"] for o in poll["options"] if o["label"] == label)})
     expect(screen.get_by_test_id("poll-voters")).to_have_text("6")
-    chair.do("poll:close", {"poll_id": poll["id"]})
+    live_chair.do("poll:close", {"poll_id": poll["id"]})
     for step, shown in enumerate((["den-haag"], ["den-haag", "enschede"]), start=1):
-        chair.do("poll:reveal-site", {"poll_id": poll["id"]})
+        live_chair.do("poll:reveal-site", {"poll_id": poll["id"]})
         expect(screen.get_by_test_id("screen-poll")).to_have_attribute("data-step", str(step), timeout=5000)
         answers = [answer for site in shown for answer in votes[site]]
         expect(screen.get_by_test_id("poll-voters")).to_have_text(str(len(answers)))
@@ -277,21 +239,22 @@ def test_a_screen_in_a_site_by_site_reveal_draws_only_the_revealed_sites_and_the
 
 # ---- a quiz: the right answer, then the leaderboard ----
 
-def test_a_quiz_marks_the_right_answer_and_shows_the_leaderboard(chair, server_links, phones, open_page, artifacts):
-    chair.do("event:start", {"confirm": True})
-    chair.do("poll:create", {"poll": {"key": "quiz-1", "kind": "quiz", "hide_results": True,
-                                      "question": "In welk jaar begon Perspectief op Werk?",
-                                      "options": ["2019", {"label": "2020", "correct": True}, "2021"]},
-                             "site": None, "segment_id": None})
-    quiz = chair.poll("quiz-1")
+def test_a_quiz_marks_the_right_answer_and_shows_the_leaderboard(live_chair, server_links, phones, open_page,
+                                                                  artifacts):
+    live_chair.do("event:start", {"confirm": True})
+    live_chair.do("poll:create", {"poll": {"key": "quiz-1", "kind": "quiz", "hide_results": True,
+                                           "question": "In welk jaar begon Perspectief op Werk?",
+                                           "options": ["2019", {"label": "2020", "correct": True}, "2021"]},
+                                  "site": None, "segment_id": None})
+    quiz = live_chair.poll("quiz-1")
     screen = open_page(url(server_links, "enschede", "screen"))
     wait_live(screen)
-    chair.do("poll:open", {"poll_id": quiz["id"]})
+    live_chair.do("poll:open", {"poll_id": quiz["id"]})
     by_label = {option["label"]: option["id"] for option in quiz["options"]}
     for site, label in (("enschede", "2020"), ("enschede", "2019"), ("den-haag", "2020"), ("online", "2021")):
         phones(site)[0].vote(quiz["id"], {"option": by_label[label]})
-    chair.do("poll:close", {"poll_id": quiz["id"]})
-    chair.do("poll:reveal", {"poll_id": quiz["id"]})
+    live_chair.do("poll:close", {"poll_id": quiz["id"]})
+    live_chair.do("poll:reveal", {"poll_id": quiz["id"]})
     correct = screen.locator("[data-testid=result-bar].is-correct")
     expect(correct).to_have_count(1, timeout=5000)
     expect(correct).to_contain_text("2020")
@@ -307,12 +270,13 @@ def test_a_quiz_marks_the_right_answer_and_shows_the_leaderboard(chair, server_l
 # ---- a host runs its own site's poll ----
 
 def test_the_eindhoven_host_runs_its_own_statement_poll_and_moderates_its_site(
-        chair, server_links, phones, open_page, artifacts):
-    chair.do("event:start", {"confirm": True})
-    chair.do("programme:jump", {"segment_id": chair.segment_id("regional")})
-    chair.do("poll:create", {"poll": {"key": "enschede-podium", "kind": "single", "question": "Welk podium?",
-                                      "options": ["Podium 1", "Podium 2"]}, "site": "enschede", "segment_id": None})
-    enschede_poll = chair.poll("enschede-podium")
+        live_chair, server_links, phones, open_page, artifacts):
+    live_chair.do("event:start", {"confirm": True})
+    live_chair.do("programme:jump", {"segment_id": live_chair.segment_id("regional")})
+    live_chair.do("poll:create", {"poll": {"key": "enschede-podium", "kind": "single", "question": "Welk podium?",
+                                           "options": ["Podium 1", "Podium 2"]},
+                                  "site": "enschede", "segment_id": None})
+    enschede_poll = live_chair.poll("enschede-podium")
     host = open_page(url(server_links, "eindhoven", "host"))
     eindhoven = open_page(url(server_links, "eindhoven", "screen"))
     enschede = open_page(url(server_links, "enschede", "screen"))
@@ -394,48 +358,49 @@ def test_the_eindhoven_host_runs_its_own_statement_poll_and_moderates_its_site(
     button.click()
     expect(host.get_by_test_id("host-alert")).to_contain_text("its own site")
     expect(enschede.get_by_test_id("screen-poll")).to_be_hidden()
-    assert chair.poll("enschede-podium")["state"] == "draft"
+    assert live_chair.poll("enschede-podium")["state"] == "draft"
     assert host.evaluate("window.__pwned") is None and eindhoven.evaluate("window.__pwned") is None
 
 
-def test_the_host_panel_says_truthfully_when_each_polls_results_will_show(chair, server_links, open_page):
-    chair.do("event:start", {"confirm": True})
-    chair.do("poll:create", {"poll": {"key": "quiz-1", "kind": "quiz", "hide_results": True, "question": "Welk jaar?",
-                                      "options": ["2019", {"label": "2020", "correct": True}]},
-                             "site": None, "segment_id": None})
-    quiz = chair.poll("quiz-1")
-    hide_results_until_revealed(chair, chair.poll("vraag-3"))
+def test_the_host_panel_says_truthfully_when_each_polls_results_will_show(live_chair, server_links, open_page):
+    live_chair.do("event:start", {"confirm": True})
+    live_chair.do("poll:create", {"poll": {"key": "quiz-1", "kind": "quiz", "hide_results": True,
+                                           "question": "Welk jaar?",
+                                           "options": ["2019", {"label": "2020", "correct": True}]},
+                                  "site": None, "segment_id": None})
+    quiz = live_chair.poll("quiz-1")
+    hide_results_until_revealed(live_chair, live_chair.poll("vraag-3"))
     host = open_page(url(server_links, "eindhoven", "host"))
     wait_live(host)
 
     def label(key: str):
-        poll_id = chair.poll(key)["id"]
+        poll_id = live_chair.poll(key)["id"]
         return host.locator(f"[data-poll-id='{poll_id}'] [data-testid=poll-visibility]")
 
     expect(label("vraag-1")).to_have_text("Results live once opened")  # hide_results: false, not opened yet
     expect(label("eindhoven-stelling-1")).to_have_text("Results live once opened")
     expect(label("vraag-3")).to_have_text("Hidden until revealed")
     expect(label("quiz-1")).to_have_text("Hidden until the quiz is closed and revealed")
-    chair.do("poll:open", {"poll_id": quiz["id"]})
+    live_chair.do("poll:open", {"poll_id": quiz["id"]})
     expect(label("quiz-1")).to_have_text("Hidden until the quiz is closed and revealed")
-    chair.do("poll:close", {"poll_id": quiz["id"]})
+    live_chair.do("poll:close", {"poll_id": quiz["id"]})
     expect(label("quiz-1")).to_have_text("Hidden until revealed")
-    chair.do("poll:reveal", {"poll_id": quiz["id"]})
+    live_chair.do("poll:reveal", {"poll_id": quiz["id"]})
     expect(label("quiz-1")).to_have_text("Results shown", timeout=5000)  # after "Results shown at the reveal"
-    chair.do("poll:open", {"poll_id": chair.poll("vraag-1")["id"]})
+    live_chair.do("poll:open", {"poll_id": live_chair.poll("vraag-1")["id"]})
     expect(label("vraag-1")).to_have_text("Results shown")  # live from the moment it opened
-    flag = host.locator(f"[data-poll-id='{chair.poll('vraag-1')['id']}'] [data-testid=on-screen]")
+    flag = host.locator(f"[data-poll-id='{live_chair.poll('vraag-1')['id']}'] [data-testid=on-screen]")
     expect(flag).to_have_text("On your screen")
-    chair.do("poll:show", {"poll_id": chair.poll("vraag-1")["id"], "pinned": True})
-    chair.do("programme:jump", {"segment_id": chair.segment_id("closing_round")})
+    live_chair.do("poll:show", {"poll_id": live_chair.poll("vraag-1")["id"], "pinned": True})
+    live_chair.do("programme:jump", {"segment_id": live_chair.segment_id("closing_round")})
     expect(flag).to_have_text("Set on your screen, covered now")  # the closing round is on the screen
 
 
 # ---- the featured question, reactions ----
 
 def test_a_featured_question_shows_on_every_screen_as_text_and_reactions_rise(
-        chair, server_links, phones, open_page, artifacts):
-    chair.do("event:start", {"confirm": True})
+        live_chair, server_links, phones, open_page, artifacts):
+    live_chair.do("event:start", {"confirm": True})
     screens = {site: open_page(url(server_links, site, "screen")) for site in ("den-haag", "enschede", "eindhoven")}
     calm = open_page(url(server_links, "online", "screen"), reduced_motion="reduce")
     for page in (*screens.values(), calm):
@@ -443,8 +408,8 @@ def test_a_featured_question_shows_on_every_screen_as_text_and_reactions_rise(
     asker = phones("enschede")[0]
     text = "Wat gebeurt er na 2021 met <script>window.__pwned=3</script><b>de regio's</b>?"
     question_id = asker.call("question:ask", {"text": text})["question"]
-    chair.do("question:moderate", {"question_id": question_id, "state": "approved"})
-    chair.do("question:feature", {"question_id": question_id})
+    live_chair.do("question:moderate", {"question_id": question_id, "state": "approved"})
+    live_chair.do("question:feature", {"question_id": question_id})
     for page in (*screens.values(), calm):
         card = page.get_by_test_id("screen-featured")
         expect(card).to_be_visible()
@@ -469,5 +434,5 @@ def test_a_featured_question_shows_on_every_screen_as_text_and_reactions_rise(
     expect(counter).to_contain_text("3")
     assert calm.locator(".floater").count() == 0
 
-    chair.do("question:feature", {"question_id": None})
+    live_chair.do("question:feature", {"question_id": None})
     expect(screen.get_by_test_id("screen-featured")).to_be_hidden()

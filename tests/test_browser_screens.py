@@ -26,14 +26,6 @@ LAPTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
 
 
-@pytest.fixture
-def chair(real_server, server_links):
-    """The chair, connected."""
-    chair = Chair(real_server, server_links)
-    yield chair
-    chair.close()
-
-
 def shot(page, folder, name: str, **options) -> None:
     """A screenshot of the page as it is, after the entrance animation."""
     page.wait_for_timeout(600)
@@ -102,12 +94,12 @@ def png_alpha(data: bytes, x: int, y: int) -> int:
 
 # ---- who is on air ----
 
-def test_the_site_on_air_shows_on_air_while_the_others_show_live_from_it(chair, server_links, open_page, artifacts):
+def test_the_site_on_air_shows_on_air_while_the_others_show_live_from_it(live_chair, server_links, open_page, artifacts):
     enschede = open_page(url(server_links, "enschede", "screen"))
     den_haag = open_page(url(server_links, "den-haag", "screen"))
     host = open_page(url(server_links, "enschede", "host"), LAPTOP)
-    chair.do("event:start", {"confirm": True})
-    chair.do("live:on-air", {"site": "enschede"})
+    live_chair.do("event:start", {"confirm": True})
+    live_chair.do("live:on-air", {"site": "enschede"})
 
     expect(enschede.get_by_test_id("on-air")).to_have_text("ON AIR")
     expect(enschede.get_by_test_id("live-from")).to_have_count(0)
@@ -135,7 +127,7 @@ def test_the_site_on_air_shows_on_air_while_the_others_show_live_from_it(chair, 
     shot(den_haag, artifacts, "screen-den-haag-live-from-enschede-laptop")
 
     # The chair switches on: the banner follows on every screen.
-    chair.do("live:on-air", {"site": "den-haag"})
+    live_chair.do("live:on-air", {"site": "den-haag"})
     expect(den_haag.get_by_test_id("on-air")).to_have_text("ON AIR")
     expect(enschede.get_by_test_id("live-from")).to_have_text("LIVE from Den Haag")
     expect(host.get_by_test_id("air-badge")).to_have_text("LIVE from Den Haag")
@@ -143,10 +135,10 @@ def test_the_site_on_air_shows_on_air_while_the_others_show_live_from_it(chair, 
 
 # ---- a regional segment, run from the host panel ----
 
-def test_a_regional_segment_shows_each_sites_part_and_the_item_its_host_puts_on(chair, server_links, open_page,
+def test_a_regional_segment_shows_each_sites_part_and_the_item_its_host_puts_on(live_chair, server_links, open_page,
                                                                                  artifacts):
-    chair.do("event:start", {"confirm": True})
-    chair.do("programme:jump", {"segment_id": chair.segment_id("regional")})
+    live_chair.do("event:start", {"confirm": True})
+    live_chair.do("programme:jump", {"segment_id": live_chair.segment_id("regional")})
     host = open_page(url(server_links, "enschede", "host"), LAPTOP)
     enschede = open_page(url(server_links, "enschede", "screen"))
     den_haag = open_page(url(server_links, "den-haag", "screen"), LAPTOP)
@@ -189,7 +181,7 @@ def test_a_regional_segment_shows_each_sites_part_and_the_item_its_host_puts_on(
 
     host.get_by_role("button", name="Needs time", exact=True).click()
     expect(host.get_by_role("button", name="Needs time", exact=True)).to_have_attribute("aria-pressed", "true")
-    sites = {site["key"]: site for site in chair.state()["sites"]}
+    sites = {site["key"]: site for site in live_chair.state()["sites"]}
     assert sites["enschede"]["host_status"] == "needs_time"
     assert sites["enschede"]["item_index"] == 1
     assert sites["den-haag"]["item_index"] is None
@@ -205,11 +197,11 @@ def test_a_regional_segment_shows_each_sites_part_and_the_item_its_host_puts_on(
     expect(site_timer).to_be_hidden()
 
 
-def test_a_host_answers_cues_for_its_site_and_for_all_hosts(chair, server_links, open_page, artifacts):
-    chair.do("event:start", {"confirm": True})
-    chair.do("cue:send", {"text": "Klaar voor de livegroet uit de Grolsch Veste?", "site": "enschede"})
-    chair.do("cue:send", {"text": "Nog vijf minuten tot de afsluiting", "site": None})
-    chair.do("cue:send", {"text": "Alleen voor Eindhoven", "site": "eindhoven"})
+def test_a_host_answers_cues_for_its_site_and_for_all_hosts(live_chair, server_links, open_page, artifacts):
+    live_chair.do("event:start", {"confirm": True})
+    live_chair.do("cue:send", {"text": "Klaar voor de livegroet uit de Grolsch Veste?", "site": "enschede"})
+    live_chair.do("cue:send", {"text": "Nog vijf minuten tot de afsluiting", "site": None})
+    live_chair.do("cue:send", {"text": "Alleen voor Eindhoven", "site": "eindhoven"})
     host = open_page(url(server_links, "enschede", "host"), LAPTOP)
 
     cues = host.get_by_test_id("cue")
@@ -224,17 +216,17 @@ def test_a_host_answers_cues_for_its_site_and_for_all_hosts(chair, server_links,
     expect(to_us).to_have_attribute("data-state", "needs_time")
     shot(host, artifacts, "host-enschede-cues")
 
-    answered = [cue for cue in chair.state()["cues"] if cue["text"] == "Nog vijf minuten tot de afsluiting"]
+    answered = [cue for cue in live_chair.state()["cues"] if cue["text"] == "Nog vijf minuten tot de afsluiting"]
     assert {(cue["site"], cue["state"]) for cue in answered} == {(None, "sent"), ("enschede", "ready")}
 
 
-def test_the_host_panel_takes_an_edited_programme_without_a_reload(chair, server_links, open_page):
+def test_the_host_panel_takes_an_edited_programme_without_a_reload(live_chair, server_links, open_page):
     host = open_page(url(server_links, "enschede", "host"), LAPTOP)
     wait_live(host)
     host.evaluate("window.__samePage = true")  # gone if the page reloaded
-    segment_id = chair.segment_id("break")
-    headers = {"Authorization": f"Bearer {chair.token}"}
-    base = f"{chair.server.base_url}/api/v1/events/{server_links['event']}"
+    segment_id = live_chair.segment_id("break")
+    headers = {"Authorization": f"Bearer {live_chair.token}"}
+    base = f"{live_chair.server.base_url}/api/v1/events/{server_links['event']}"
     programme = requests.get(f"{base}/programme", headers=headers, timeout=10).json()
     spec = next(item["segment"] for item in programme["segments"] if item["id"] == segment_id)
     response = requests.put(f"{base}/segments/{segment_id}", json={"segment": {**spec, "title": "Koffie en thee"}},
@@ -246,34 +238,34 @@ def test_the_host_panel_takes_an_edited_programme_without_a_reload(chair, server
 
 # ---- the chair's message, the holding scene, before the start and after the end ----
 
-def test_a_message_and_a_holding_scene_from_the_chair_appear_on_the_screen(chair, server_links, open_page,
+def test_a_message_and_a_holding_scene_from_the_chair_appear_on_the_screen(live_chair, server_links, open_page,
                                                                            artifacts):
-    chair.do("event:start", {"confirm": True})
+    live_chair.do("event:start", {"confirm": True})
     enschede = open_page(url(server_links, "enschede", "screen"))
     eindhoven = open_page(url(server_links, "eindhoven", "screen"))
     wait_live(enschede)
     text = "Nog 2 minuten: rond het gesprek af en kom terug naar de zaal"
-    chair.post("screen/message", {"text": text, "site": "enschede"})
+    live_chair.post("screen/message", {"text": text, "site": "enschede"})
 
     expect(enschede.get_by_test_id("screen-message")).to_have_text(text)
     expect(eindhoven.get_by_test_id("screen-message")).to_be_hidden()
     assert_fits(enschede)
     shot(enschede, artifacts, "screen-enschede-message")
 
-    chair.post("screen/scene", {"scene": "holding", "text": "Pauze: we gaan om 14:55 verder", "site": "enschede"})
+    live_chair.post("screen/scene", {"scene": "holding", "text": "Pauze: we gaan om 14:55 verder", "site": "enschede"})
     expect(enschede.get_by_test_id("screen-holding")).to_be_visible()
     expect(enschede.get_by_test_id("screen-holding")).to_contain_text("Pauze: we gaan om 14:55 verder")
     expect(enschede.get_by_test_id("screen-message")).to_be_visible()  # the message stays on top
     expect(eindhoven.get_by_test_id("screen-holding")).to_be_hidden()
     shot(enschede, artifacts, "screen-enschede-holding")
 
-    chair.post("screen/scene", {"scene": "programme", "site": "enschede"})
-    chair.post("screen/message", {"text": "", "site": "enschede"})
+    live_chair.post("screen/scene", {"scene": "programme", "site": "enschede"})
+    live_chair.post("screen/message", {"text": "", "site": "enschede"})
     expect(enschede.get_by_test_id("screen-holding")).to_be_hidden()
     expect(enschede.get_by_test_id("screen-message")).to_be_hidden()
 
 
-def test_the_screen_welcomes_before_the_start_and_closes_after_the_end(chair, server_links, open_page, artifacts):
+def test_the_screen_welcomes_before_the_start_and_closes_after_the_end(live_chair, server_links, open_page, artifacts):
     screen = open_page(url(server_links, "eindhoven", "screen"))
     wait_live(screen)
     now = screen.get_by_test_id("screen-now")
@@ -289,21 +281,21 @@ def test_the_screen_welcomes_before_the_start_and_closes_after_the_end(chair, se
     shot(screen, artifacts, "screen-eindhoven-welcome-laptop")
     screen.set_viewport_size(PROJECTOR)
 
-    chair.do("event:start", {"confirm": True})
+    live_chair.do("event:start", {"confirm": True})
     expect(now).to_contain_text("Centrale aftrap")
     assert join.bounding_box()["height"] < 300  # small in the corner during the programme
 
-    chair.do("event:end")
+    live_chair.do("event:end")
     expect(now).to_contain_text("Thank you for being here")
     expect(screen.get_by_test_id("segment-countdown")).to_be_hidden()
     shot(screen, artifacts, "screen-eindhoven-closing")
 
 
-def set_video(chair, server_links, video: str | None) -> int:
+def set_video(live_chair, server_links, video: str | None) -> int:
     """Give the demo's video segment this file (None: none), through the programme API; its id."""
-    segment_id = chair.segment_id("video")
-    headers = {"Authorization": f"Bearer {chair.token}"}
-    base = f"{chair.server.base_url}/api/v1/events/{server_links['event']}"
+    segment_id = live_chair.segment_id("video")
+    headers = {"Authorization": f"Bearer {live_chair.token}"}
+    base = f"{live_chair.server.base_url}/api/v1/events/{server_links['event']}"
     programme = requests.get(f"{base}/programme", headers=headers, timeout=10).json()
     spec = next(item["segment"] for item in programme["segments"] if item["id"] == segment_id)
     response = requests.put(f"{base}/segments/{segment_id}", json={"segment": {**spec, "video": video}},
@@ -312,30 +304,30 @@ def set_video(chair, server_links, video: str | None) -> int:
     return segment_id
 
 
-def test_a_video_segment_without_a_file_shows_a_title_card_with_the_elapsed_time(chair, server_links, open_page,
+def test_a_video_segment_without_a_file_shows_a_title_card_with_the_elapsed_time(live_chair, server_links, open_page,
                                                                                 artifacts):
-    set_video(chair, server_links, None)  # the demo's segment has a file (static/media/demo.webm)
-    chair.do("event:start", {"confirm": True})
-    chair.do("programme:jump", {"segment_id": chair.segment_id("video")})
+    set_video(live_chair, server_links, None)  # the demo's segment has a file (static/media/demo.webm)
+    live_chair.do("event:start", {"confirm": True})
+    live_chair.do("programme:jump", {"segment_id": live_chair.segment_id("video")})
     screen = open_page(url(server_links, "online", "screen"))
     card = screen.get_by_test_id("video-card")
     expect(card).to_have_attribute("data-state", "stopped")
-    chair.do("video:play")
+    live_chair.do("video:play")
     expect(card).to_have_attribute("data-state", "playing")
     expect(card.locator(".video-elapsed")).to_have_text(re.compile(r"^0:0[1-9]$"), timeout=5000)
-    chair.do("video:pause")
+    live_chair.do("video:pause")
     expect(card).to_have_attribute("data-state", "paused")
     shot(screen, artifacts, "screen-online-video")
 
 
-def test_the_demo_programmes_video_segment_plays_its_own_file_on_the_room_screen(chair, server_links, open_page,
+def test_the_demo_programmes_video_segment_plays_its_own_file_on_the_room_screen(live_chair, server_links, open_page,
                                                                                 artifacts):
-    chair.do("event:start", {"confirm": True})
-    chair.do("programme:jump", {"segment_id": chair.segment_id("video")})
+    live_chair.do("event:start", {"confirm": True})
+    live_chair.do("programme:jump", {"segment_id": live_chair.segment_id("video")})
     screen = open_page(url(server_links, "enschede", "screen"))
     expect(screen.get_by_test_id("video")).to_have_attribute("src", "/static/media/demo.webm")
     wait_live(screen)
-    chair.do("video:play")
+    live_chair.do("video:play")
     screen.wait_for_timeout(1500)
     state = screen.evaluate("""() => {
         const video = document.querySelector('[data-testid=video]');
@@ -403,31 +395,31 @@ def video_state(page) -> dict:
     }""")
 
 
-def test_a_video_plays_pauses_and_seeks_in_step_on_every_screen(chair, server_links, open_page, video_url,
+def test_a_video_plays_pauses_and_seeks_in_step_on_every_screen(live_chair, server_links, open_page, video_url,
                                                                  artifacts):
-    segment_id = set_video(chair, server_links, video_url)
-    chair.do("event:start", {"confirm": True})
-    chair.do("programme:jump", {"segment_id": segment_id})
+    segment_id = set_video(live_chair, server_links, video_url)
+    live_chair.do("event:start", {"confirm": True})
+    live_chair.do("programme:jump", {"segment_id": segment_id})
     screens = [open_page(url(server_links, site, "screen")) for site in ("enschede", "eindhoven")]
     for screen in screens:
         expect(screen.get_by_test_id("video")).to_have_attribute("src", video_url)
         wait_live(screen)
     assert all(video_state(screen)["paused"] for screen in screens)
 
-    chair.do("video:play")
+    live_chair.do("video:play")
     screens[0].wait_for_timeout(2500)
     playing = [video_state(screen) for screen in screens]
     assert not any(state["paused"] for state in playing), playing
     assert 1.5 <= playing[0]["time"] <= 4, playing
     assert abs(playing[0]["time"] - playing[1]["time"]) < 0.75, playing
 
-    chair.do("video:seek", {"position": 6})
+    live_chair.do("video:seek", {"position": 6})
     screens[0].wait_for_timeout(800)
     sought = [video_state(screen) for screen in screens]
     assert all(6 <= state["time"] <= 7.8 for state in sought), sought
 
-    chair.do("video:pause")
-    position = chair.state()["video"]["position"]
+    live_chair.do("video:pause")
+    position = live_chair.state()["video"]["position"]
     for screen in screens:
         screen.wait_for_function("() => document.querySelector('[data-testid=video]').paused")
     paused = [video_state(screen) for screen in screens]
@@ -438,15 +430,15 @@ def test_a_video_plays_pauses_and_seeks_in_step_on_every_screen(chair, server_li
 # ---- the connection ----
 
 def test_the_screen_greys_out_while_the_server_is_away_and_recovers_with_the_current_state(
-        real_server, chair, server_links, open_page, artifacts):
-    chair.do("event:start", {"confirm": True})
-    chair.do("live:on-air", {"site": "enschede"})
+        real_server, live_chair, server_links, open_page, artifacts):
+    live_chair.do("event:start", {"confirm": True})
+    live_chair.do("live:on-air", {"site": "enschede"})
     screen = open_page(url(server_links, "eindhoven", "screen"), allow_network_errors=True)
     host = open_page(url(server_links, "eindhoven", "host"), LAPTOP, allow_network_errors=True)
     expect(screen.get_by_test_id("live-from")).to_have_text("LIVE from Enschede")
     wait_live(screen)
     wait_live(host)
-    chair.close()
+    live_chair.close()
 
     real_server.stop()
     expect(screen.locator("body")).to_have_attribute("data-connection", "reconnecting", timeout=1000)  # within 1 s
@@ -510,8 +502,8 @@ def probe_socket(page) -> None:
 
 
 def test_a_screen_that_got_the_state_over_its_new_connection_is_live_at_once_after_a_reconnect(
-        chair, server_links, page):
-    chair.do("event:start", {"confirm": True})
+        live_chair, server_links, page):
+    live_chair.do("event:start", {"confirm": True})
     probe_socket(page)
     page.goto(url(server_links, "enschede", "screen"))
     wait_live(page)
@@ -532,15 +524,15 @@ def test_a_screen_that_got_the_state_over_its_new_connection_is_live_at_once_aft
 # ---- the overlay for streaming software ----
 
 def test_after_a_restore_from_a_backup_the_pages_show_the_restored_state_though_its_version_is_older(
-        real_server, chair, server_links, open_page):
-    chair.do("event:start", {"confirm": True})
-    chair.do("live:on-air", {"site": "enschede"})
+        real_server, live_chair, server_links, open_page):
+    live_chair.do("event:start", {"confirm": True})
+    live_chair.do("live:on-air", {"site": "enschede"})
     database = real_server.instance / "eventapp.sqlite3"
     backup = real_server.instance / "backup.sqlite3"
     with sqlite3.connect(database) as source, sqlite3.connect(backup) as copy:
         source.backup(copy)  # SQLite's online backup, while the server runs
-    chair.do("live:on-air", {"site": "den-haag"})
-    chair.do("live:on-air", {"site": "eindhoven"})
+    live_chair.do("live:on-air", {"site": "den-haag"})
+    live_chair.do("live:on-air", {"site": "eindhoven"})
     screen = open_page(url(server_links, "enschede", "screen"), allow_network_errors=True)
     host = open_page(url(server_links, "enschede", "host"), LAPTOP, allow_network_errors=True)
     panel = open_page(with_query(server_links["chair"]["url"], "lang=en"), LAPTOP, allow_network_errors=True)
@@ -550,7 +542,7 @@ def test_after_a_restore_from_a_backup_the_pages_show_the_restored_state_though_
     expect(panel.locator(".on-air-pill")).to_contain_text("Eindhoven")
     expect(phone.locator("#on-air")).to_have_text("LIVE from Eindhoven")
     wait_live(host)
-    chair.close()
+    live_chair.close()
 
     real_server.stop()
     for leftover in real_server.instance.glob("eventapp.sqlite3-*"):  # the WAL of the database being replaced
@@ -569,10 +561,10 @@ def test_after_a_restore_from_a_backup_the_pages_show_the_restored_state_though_
         restored.stop()
 
 
-def test_the_overlay_has_a_transparent_background_and_no_qr_code(chair, server_links, open_page, artifacts):
-    chair.do("event:start", {"confirm": True})
-    chair.do("live:on-air", {"site": "enschede"})
-    chair.do("screen:message", {"text": "Stel uw vraag via de QR-code in de zaal", "site": "enschede"})
+def test_the_overlay_has_a_transparent_background_and_no_qr_code(live_chair, server_links, open_page, artifacts):
+    live_chair.do("event:start", {"confirm": True})
+    live_chair.do("live:on-air", {"site": "enschede"})
+    live_chair.do("screen:message", {"text": "Stel uw vraag via de QR-code in de zaal", "site": "enschede"})
     overlay = open_page(url(server_links, "enschede", "screen", "&overlay=1"))
     expect(overlay.get_by_test_id("on-air")).to_have_text("ON AIR")
     expect(overlay.get_by_test_id("screen-message")).to_be_visible()

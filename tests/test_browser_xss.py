@@ -8,7 +8,8 @@ import requests
 from playwright.sync_api import expect
 
 from tests.conftest import with_query
-from tests.test_browser_chair_audience import SLUG, Phone
+from tests.crew import Phone
+from tests.test_browser_chair_audience import SLUG
 from tests.test_browser_phone import join
 
 pytestmark = pytest.mark.browser

@@ -8,7 +8,6 @@ import pytest
 import sqlalchemy
 from sqlalchemy import select
 
-from eventapp.access import Caller
 from eventapp.controller import closing, live
 from eventapp.controller.actions import BY_NAME, perform
 from eventapp.errors import AppError, BadInput, Conflict, Forbidden, NotFound
@@ -19,27 +18,19 @@ from eventapp.models import (
     HandoffState,
     Learning,
     LiveState,
-    Role,
     RunMode,
     SegmentKind,
 )
 from eventapp.views.state import crew_snapshot, public_snapshot
+from tests.conftest import chair_of, host_of
 
 pytestmark = pytest.mark.usefixtures("english")  # refusals are matched in English
 
 
-def chair(demo) -> Caller:
-    return Caller(role=Role.CHAIR, event=demo)
-
-
-def host(demo, key: str) -> Caller:
-    return Caller(role=Role.HOST, event=demo, site=demo.site(key))
-
-
 def at_kind(demo, kind: SegmentKind) -> None:
     if demo.status.value != "live":
-        live.start_event(chair(demo))
-    live.jump_to_segment(chair(demo), next(s for s in demo.segments if s.kind == kind).id)
+        live.start_event(chair_of(demo))
+    live.jump_to_segment(chair_of(demo), next(s for s in demo.segments if s.kind == kind).id)
 
 
 def handoff_state(demo) -> tuple:
@@ -90,8 +81,8 @@ EINDHOVEN = ["Stel elkaar de vragen die nieuwe invalshoeken opleveren",
 
 def test_a_host_writes_its_sites_learnings_in_order_and_can_change_them(app, demo):
     at_kind(demo, SegmentKind.REGIONAL)
-    closing.write_learnings(host(demo, "eindhoven"), EINDHOVEN)
-    closing.write_learnings(host(demo, "eindhoven"), ["  Eerst  dit \n", *reversed(EINDHOVEN)])
+    closing.write_learnings(host_of(demo, "eindhoven"), EINDHOVEN)
+    closing.write_learnings(host_of(demo, "eindhoven"), ["  Eerst  dit \n", *reversed(EINDHOVEN)])
 
     assert learnings_of(demo) == {"eindhoven": ["Eerst dit", *reversed(EINDHOVEN)]}
     rows = db.session.scalars(select(Learning).order_by(Learning.position)).all()
@@ -112,34 +103,34 @@ def test_a_host_writes_its_sites_learnings_in_order_and_can_change_them(app, dem
 ])
 def test_learnings_over_the_limits_or_with_markup_are_refused_and_change_nothing(app, demo, texts, message):
     at_kind(demo, SegmentKind.REGIONAL)
-    closing.write_learnings(host(demo, "enschede"), ["Bestaand"])
-    refused(demo, BadInput, message, closing.write_learnings, host(demo, "enschede"), texts)
+    closing.write_learnings(host_of(demo, "enschede"), ["Bestaand"])
+    refused(demo, BadInput, message, closing.write_learnings, host_of(demo, "enschede"), texts)
     assert learnings_of(demo) == {"enschede": ["Bestaand"]}
 
 
 def test_a_host_writes_only_its_own_sites_learnings(app, demo):
     at_kind(demo, SegmentKind.REGIONAL)
-    refused(demo, Forbidden, "own site", closing.write_learnings, host(demo, "enschede"), ["Van een ander"],
+    refused(demo, Forbidden, "own site", closing.write_learnings, host_of(demo, "enschede"), ["Van een ander"],
             "den-haag")
 
 
 def test_the_learnings_are_final_once_the_closing_round_starts(app, demo):
     at_kind(demo, SegmentKind.REGIONAL)
-    closing.write_learnings(host(demo, "den-haag"), ["Durf de confrontatie aan"])
+    closing.write_learnings(host_of(demo, "den-haag"), ["Durf de confrontatie aan"])
     at_kind(demo, SegmentKind.CLOSING_ROUND)
 
-    refused(demo, Conflict, "closing round has started", closing.write_learnings, host(demo, "den-haag"), ["Later"])
-    live.previous_segment(chair(demo))  # going back does not reopen them
-    refused(demo, Conflict, "closing round has started", closing.write_learnings, host(demo, "den-haag"), ["Later"])
+    refused(demo, Conflict, "closing round has started", closing.write_learnings, host_of(demo, "den-haag"), ["Later"])
+    live.previous_segment(chair_of(demo))  # going back does not reopen them
+    refused(demo, Conflict, "closing round has started", closing.write_learnings, host_of(demo, "den-haag"), ["Later"])
     assert public_snapshot(demo).closing.learnings["den-haag"] == ["Durf de confrontatie aan"]
 
 
 def test_a_bad_learnings_payload_is_refused_by_the_action(app, demo):
     at_kind(demo, SegmentKind.REGIONAL)
     with pytest.raises(BadInput):
-        perform(BY_NAME["learnings:write"], host(demo, "enschede"), {"learnings": "geen lijst"})
+        perform(BY_NAME["learnings:write"], host_of(demo, "enschede"), {"learnings": "geen lijst"})
     with pytest.raises(BadInput):
-        perform(BY_NAME["learnings:write"], host(demo, "enschede"), {"learnings": [1, 2]})
+        perform(BY_NAME["learnings:write"], host_of(demo, "enschede"), {"learnings": [1, 2]})
     assert learnings_of(demo) == {}
 
 
@@ -147,19 +138,19 @@ def test_a_bad_learnings_payload_is_refused_by_the_action(app, demo):
 
 def test_the_closing_round_goes_site_by_site_with_each_site_on_air(app, demo):
     at_kind(demo, SegmentKind.REGIONAL)
-    closing.write_learnings(host(demo, "enschede"), ["Drie podia, een verhaal"])
+    closing.write_learnings(host_of(demo, "enschede"), ["Drie podia, een verhaal"])
     at_kind(demo, SegmentKind.CLOSING_ROUND)
     assert public_snapshot(demo).closing.site is None
 
     seen = []
     for _ in range(3):
-        closing.next_closing_site(chair(demo))
+        closing.next_closing_site(chair_of(demo))
         snapshot = public_snapshot(demo)
         seen.append((snapshot.closing.site, snapshot.on_air))
     assert seen == [("eindhoven", "eindhoven"), ("enschede", "enschede"), ("den-haag", "den-haag")]
-    refused(demo, Conflict, "last site", closing.next_closing_site, chair(demo))
+    refused(demo, Conflict, "last site", closing.next_closing_site, chair_of(demo))
 
-    closing.previous_closing_site(chair(demo))
+    closing.previous_closing_site(chair_of(demo))
     assert public_snapshot(demo).closing.site == "enschede"
     assert public_snapshot(demo).closing.learnings["enschede"] == ["Drie podia, een verhaal"]
     assert [data for action, data in log(demo, "closing:")] == [
@@ -168,10 +159,10 @@ def test_the_closing_round_goes_site_by_site_with_each_site_on_air(app, demo):
 
 def test_the_closing_round_steps_only_in_its_segment_and_not_before_its_first_site(app, demo):
     at_kind(demo, SegmentKind.REGIONAL)
-    refused(demo, Conflict, "not the closing round", closing.next_closing_site, chair(demo))
+    refused(demo, Conflict, "not the closing round", closing.next_closing_site, chair_of(demo))
     at_kind(demo, SegmentKind.CLOSING_ROUND)
-    refused(demo, Conflict, "first site", closing.previous_closing_site, chair(demo))
-    refused(demo, Forbidden, "may not", closing.next_closing_site, host(demo, "enschede"))
+    refused(demo, Conflict, "first site", closing.previous_closing_site, chair_of(demo))
+    refused(demo, Forbidden, "may not", closing.next_closing_site, host_of(demo, "enschede"))
 
 
 # --- the magic wall --------------------------------------------------------------------------------------------
@@ -180,75 +171,76 @@ def test_the_white_book_goes_from_den_haag_via_enschede_to_eindhoven(app, demo):
     at_kind(demo, SegmentKind.HANDOFF)
     assert handoff_state(demo) == ("held", "den-haag", None)
 
-    closing.pass_object(host(demo, "den-haag"))  # to the next site of the order
+    closing.pass_object(host_of(demo, "den-haag"))  # to the next site of the order
     assert handoff_state(demo) == ("in_flight", "den-haag", "enschede")
     view = public_snapshot(demo).handoff
     assert (view.state, view.holder, view.to, view.title) == ("in_flight", "den-haag", "enschede",
                                                               "Witboek Perspectief op Werk")
-    closing.catch_object(host(demo, "enschede"))
+    closing.catch_object(host_of(demo, "enschede"))
     assert handoff_state(demo) == ("held", "enschede", None)
-    closing.pass_object(host(demo, "enschede"), "eindhoven")
-    closing.catch_object(host(demo, "eindhoven"))
+    closing.pass_object(host_of(demo, "enschede"), "eindhoven")
+    closing.catch_object(host_of(demo, "eindhoven"))
     assert handoff_state(demo) == ("held", "eindhoven", None)
 
     assert log(demo, "handoff:") == [
         ("handoff:passed", {"from": "den-haag", "to": "enschede"}), ("handoff:caught", {"site": "enschede"}),
         ("handoff:passed", {"from": "enschede", "to": "eindhoven"}), ("handoff:caught", {"site": "eindhoven"})]
     # The last site names where it goes next; there is no next in the order.
-    refused(demo, BadInput, "name the site", closing.pass_object, host(demo, "eindhoven"))
+    refused(demo, BadInput, "name the site", closing.pass_object, host_of(demo, "eindhoven"))
 
 
 def test_a_double_pass_and_a_pass_while_in_flight_are_refused(app, demo):
     at_kind(demo, SegmentKind.HANDOFF)
-    closing.pass_object(host(demo, "den-haag"), "enschede")
-    refused(demo, Conflict, "on its way to Enschede already", closing.pass_object, host(demo, "den-haag"), "enschede")
-    refused(demo, Conflict, "on its way to Enschede already", closing.pass_object, host(demo, "den-haag"), "eindhoven")
-    refused(demo, Conflict, "on its way", closing.pass_object, host(demo, "enschede"), "eindhoven")
+    den_haag = host_of(demo, "den-haag")
+    closing.pass_object(den_haag, "enschede")
+    refused(demo, Conflict, "on its way to Enschede already", closing.pass_object, den_haag, "enschede")
+    refused(demo, Conflict, "on its way to Enschede already", closing.pass_object, den_haag, "eindhoven")
+    refused(demo, Conflict, "on its way", closing.pass_object, host_of(demo, "enschede"), "eindhoven")
 
 
 def test_only_the_holders_host_passes_and_only_the_receivers_host_catches(app, demo):
     at_kind(demo, SegmentKind.HANDOFF)
-    refused(demo, Forbidden, "Den Haag holds the object", closing.pass_object, host(demo, "enschede"), "eindhoven")
-    refused(demo, Conflict, "nothing is on its way", closing.catch_object, host(demo, "enschede"))
-    closing.pass_object(host(demo, "den-haag"), "enschede")
-    refused(demo, Forbidden, "only its host can catch it", closing.catch_object, host(demo, "eindhoven"))
-    refused(demo, Forbidden, "only its host can catch it", closing.catch_object, host(demo, "den-haag"))
-    refused(demo, Forbidden, "may not", closing.catch_object, chair(demo))
-    closing.catch_object(host(demo, "enschede"))
-    refused(demo, Conflict, "nothing is on its way", closing.catch_object, host(demo, "enschede"))
+    refused(demo, Forbidden, "Den Haag holds the object", closing.pass_object, host_of(demo, "enschede"), "eindhoven")
+    refused(demo, Conflict, "nothing is on its way", closing.catch_object, host_of(demo, "enschede"))
+    closing.pass_object(host_of(demo, "den-haag"), "enschede")
+    refused(demo, Forbidden, "only its host can catch it", closing.catch_object, host_of(demo, "eindhoven"))
+    refused(demo, Forbidden, "only its host can catch it", closing.catch_object, host_of(demo, "den-haag"))
+    refused(demo, Forbidden, "may not", closing.catch_object, chair_of(demo))
+    closing.catch_object(host_of(demo, "enschede"))
+    refused(demo, Conflict, "nothing is on its way", closing.catch_object, host_of(demo, "enschede"))
 
 
 def test_a_pass_to_an_unknown_site_or_to_itself_is_refused(app, demo):
     at_kind(demo, SegmentKind.HANDOFF)
-    refused(demo, NotFound, "no site 'utrecht'", closing.pass_object, host(demo, "den-haag"), "utrecht")
-    refused(demo, BadInput, "holds the object already", closing.pass_object, host(demo, "den-haag"), "den-haag")
+    refused(demo, NotFound, "no site 'utrecht'", closing.pass_object, host_of(demo, "den-haag"), "utrecht")
+    refused(demo, BadInput, "holds the object already", closing.pass_object, host_of(demo, "den-haag"), "den-haag")
 
 
 def test_the_magic_wall_works_only_in_its_segment(app, demo):
     at_kind(demo, SegmentKind.CLOSING_ROUND)
-    refused(demo, Conflict, "magic wall is not on", closing.pass_object, host(demo, "den-haag"), "enschede")
+    refused(demo, Conflict, "magic wall is not on", closing.pass_object, host_of(demo, "den-haag"), "enschede")
 
 
 def test_the_chair_takes_back_an_object_in_flight_and_resets_it(app, demo):
     at_kind(demo, SegmentKind.HANDOFF)
-    refused(demo, Conflict, "nothing is on its way", closing.take_back, chair(demo))
-    refused(demo, Conflict, "nothing to reset", closing.reset_handoff, chair(demo))
-    closing.pass_object(host(demo, "den-haag"), "enschede")
-    closing.take_back(chair(demo))
+    refused(demo, Conflict, "nothing is on its way", closing.take_back, chair_of(demo))
+    refused(demo, Conflict, "nothing to reset", closing.reset_handoff, chair_of(demo))
+    closing.pass_object(host_of(demo, "den-haag"), "enschede")
+    closing.take_back(chair_of(demo))
     assert handoff_state(demo) == ("held", "den-haag", None)
-    closing.pass_object(host(demo, "den-haag"), "enschede")
-    closing.catch_object(host(demo, "enschede"))
-    closing.pass_object(host(demo, "enschede"), "eindhoven")
-    closing.reset_handoff(chair(demo))
+    closing.pass_object(host_of(demo, "den-haag"), "enschede")
+    closing.catch_object(host_of(demo, "enschede"))
+    closing.pass_object(host_of(demo, "enschede"), "eindhoven")
+    closing.reset_handoff(chair_of(demo))
     assert handoff_state(demo) == ("held", "den-haag", None)
-    refused(demo, Forbidden, "may not", closing.take_back, host(demo, "den-haag"))
+    refused(demo, Forbidden, "may not", closing.take_back, host_of(demo, "den-haag"))
     assert log(demo, "handoff:")[1] == ("handoff:taken-back", {"site": "den-haag"})
     assert log(demo, "handoff:")[-1] == ("handoff:reset", {"site": "den-haag"})
 
 
 def test_an_object_in_flight_is_still_in_flight_after_a_restart(app, demo):
     at_kind(demo, SegmentKind.HANDOFF)
-    closing.pass_object(host(demo, "den-haag"), "enschede")
+    closing.pass_object(host_of(demo, "den-haag"), "enschede")
     sent_at = public_snapshot(demo).handoff.changed_at
 
     db.session.remove()  # what a restart keeps: the database only
@@ -257,7 +249,7 @@ def test_an_object_in_flight_is_still_in_flight_after_a_restart(app, demo):
     demo = event_by_slug(demo.slug)
     view = public_snapshot(demo).handoff
     assert (view.state, view.holder, view.to, view.changed_at) == ("in_flight", "den-haag", "enschede", sent_at)
-    closing.catch_object(host(demo, "enschede"))
+    closing.catch_object(host_of(demo, "enschede"))
     assert handoff_state(demo) == ("held", "enschede", None)
 
 
@@ -278,15 +270,15 @@ def test_the_database_allows_one_hand_off_per_event_held_or_flying(app, demo):
 # --- rehearsal -------------------------------------------------------------------------------------------------
 
 def test_a_rehearsal_reset_puts_the_book_back_and_the_real_learnings_back(app, demo):
-    closing.write_learnings(host(demo, "den-haag"), ["Echt geschreven"])  # before the event, for real
-    live.start_rehearsal(chair(demo))
+    closing.write_learnings(host_of(demo, "den-haag"), ["Echt geschreven"])  # before the event, for real
+    live.start_rehearsal(chair_of(demo))
     at_kind(demo, SegmentKind.REGIONAL)
-    closing.write_learnings(host(demo, "den-haag"), ["Geoefend"])
-    closing.write_learnings(host(demo, "enschede"), ["Ook geoefend"])
+    closing.write_learnings(host_of(demo, "den-haag"), ["Geoefend"])
+    closing.write_learnings(host_of(demo, "enschede"), ["Ook geoefend"])
     at_kind(demo, SegmentKind.HANDOFF)
-    closing.pass_object(host(demo, "den-haag"), "enschede")
+    closing.pass_object(host_of(demo, "den-haag"), "enschede")
 
-    live.reset_rehearsal(chair(demo))
+    live.reset_rehearsal(chair_of(demo))
 
     assert handoff_state(demo) == ("held", "den-haag", None)
     assert learnings_of(demo) == {"den-haag": ["Echt geschreven"]}
@@ -299,10 +291,10 @@ def test_a_rehearsal_reset_puts_the_book_back_and_the_real_learnings_back(app, d
 def test_a_programme_without_its_magic_wall_refuses_hand_off_actions_clearly(app, demo):
     from eventapp.controller import programme
 
-    live.start_event(chair(demo))  # the object's row exists from the start
+    live.start_event(chair_of(demo))  # the object's row exists from the start
     handoff_segment = next(s for s in demo.segments if s.kind == SegmentKind.HANDOFF)
-    programme.delete_segment(chair(demo), handoff_segment.id)
+    programme.delete_segment(chair_of(demo), handoff_segment.id)
 
     assert public_snapshot(demo).handoff is None
-    refused(demo, Conflict, "no magic wall", closing.reset_handoff, chair(demo))
-    refused(demo, Conflict, "nothing is on its way", closing.take_back, chair(demo))
+    refused(demo, Conflict, "no magic wall", closing.reset_handoff, chair_of(demo))
+    refused(demo, Conflict, "nothing is on its way", closing.take_back, chair_of(demo))

@@ -46,8 +46,10 @@ class PatientClient(socketio.AsyncClient):
         return await super().connect(*args, wait_timeout=wait_timeout, **kwargs)
 
 
-class Phone:
-    """One phone: its socket, its votes (key, option) in the order it makes them, and what the server answered."""
+class CrashVoter:
+    """One phone of the crash: its socket, its votes (key, option) in the order it makes them, and what the server
+    answered. Not tests.crew.Phone: two hundred of them vote at once on one asyncio loop (as the benchmarks' phones
+    do), each replaying its own plan of votes through the kill."""
 
     def __init__(self, number: int, token: str, poll_id: int, option_ids: list[int]):
         rng = random.Random(number)
@@ -145,11 +147,11 @@ async def _crash_while_voting(server: RealServer, restarted: list, links: dict, 
     base = server.base_url
     async with aiohttp.ClientSession() as session:  # 200 joins from one address: within its 300 a minute
 
-        async def join(number: int) -> Phone:
+        async def join(number: int) -> CrashVoter:
             code = links["sites"][SITES[number % len(SITES)]]["join"]["code"]
             async with session.post(f"{base}/api/v1/join", json={"code": code}) as response:
                 assert response.status == 201, await response.text()
-                return Phone(number, (await response.json())["token"], poll_id, option_ids)
+                return CrashVoter(number, (await response.json())["token"], poll_id, option_ids)
 
         phones = await asyncio.gather(*(join(n) for n in range(PHONES)))
     for start in range(0, PHONES, 50):

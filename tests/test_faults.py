@@ -105,6 +105,7 @@ def test_a_failed_round_of_a_background_loop_is_logged_once_per_kind_and_never_r
     assert "OperationalError" in caplog.records[0].getMessage()
 
 
+@pytest.mark.own_database  # votes from several threads
 def test_a_rollback_that_raises_leaves_no_group_open_and_no_slot_taken(app, demo, open_vraag3, monkeypatch):
     first, second = participants(demo, 2)
     option = open_vraag3.options[0].id
@@ -128,6 +129,7 @@ def test_a_rollback_that_raises_leaves_no_group_open_and_no_slot_taken(app, demo
     assert [reply["repeated"] for reply in replies] == [False, False], replies
 
 
+@pytest.mark.own_database  # votes from several threads
 def test_a_group_the_database_fails_to_store_is_refused_retryable_and_stored_when_sent_again(
         app, demo, open_vraag3, monkeypatch):
     monkeypatch.setattr(vote_writer, "WINDOW", 0.3)  # every vote joins the first group
@@ -183,6 +185,7 @@ def test_a_reaction_reads_and_writes_no_row(app, demo):
     assert pump.state(app).reactions[event_id][("enschede", "applause")] == 1
 
 
+@pytest.mark.own_database  # votes from several threads
 def test_upvotes_that_arrive_together_are_committed_in_one_transaction_and_a_repeat_is_refused(
         app, demo, chair, monkeypatch):
     monkeypatch.setattr(vote_writer, "WINDOW", 0.3)

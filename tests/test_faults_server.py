@@ -10,53 +10,19 @@ skipped with the reason when PostgreSQL does not answer at 127.0.0.1:5432.
 import statistics
 import threading
 import time
-import uuid
 
 import pytest
-import requests
 import socketio
 import sqlalchemy
 
 from tests.conftest import POSTGRES_ADMIN_URL, RealServer
-from tests.crew import Chair
+from tests.crew import Chair, Phone
 
 pytestmark = pytest.mark.server
 #: Seconds the database is away in the outage test.
 OUTAGE = 5.0
 #: Seconds after the database is back within which everything must flow again.
 RECOVERY = 5.0
-
-
-class Phone:
-    """A joined participant over python-socketio, as the phone page is."""
-
-    def __init__(self, base_url: str, code: str):
-        response = requests.post(f"{base_url}/api/v1/join", json={"code": code}, timeout=15)
-        assert response.status_code == 201, response.text
-        self.sio = socketio.Client(reconnection_delay=0.2, reconnection_delay_max=1)
-        self.sio.connect(base_url, auth={"participant": response.json()["token"]}, wait_timeout=15)
-
-    def call(self, event: str, payload: dict, timeout: float = 10) -> dict:
-        """The server's reply; a reply that did not come is {"ok": false, "timeout": true}."""
-        try:
-            return self.sio.call(event, payload, timeout=timeout)
-        except socketio.exceptions.TimeoutError:
-            return {"ok": False, "timeout": True}
-
-    def vote_until_stored(self, poll_id: int, option: int, refusals: list, deadline: float) -> dict:
-        """Send one vote (one key) again, as the phone page does, while the server answers "try again"."""
-        payload = {"poll_id": poll_id, "answer": {"option": option}, "key": uuid.uuid4().hex, "seq": 1}
-        while True:
-            reply = self.call("poll:vote", payload)
-            if reply.get("ok"):
-                return {**reply, "key": payload["key"]}
-            refusals.append(reply)
-            if not (reply.get("retry") or reply.get("timeout")) or time.monotonic() > deadline:
-                return reply
-            time.sleep(0.3)
-
-    def close(self) -> None:
-        self.sio.disconnect()
 
 
 class Screen:
@@ -105,7 +71,7 @@ def test_after_a_postgresql_outage_votes_results_and_reactions_flow_again_and_no
         poll = chair.open("vraag-3")
         option = poll["options"][0]["id"]
         screen = Screen(server.base_url, links["sites"]["den-haag"]["screen"]["token"])
-        phones = [Phone(server.base_url, links["sites"]["den-haag"]["join"]["code"]) for _ in range(12)]
+        phones = [Phone(server, links["sites"]["den-haag"]["join"]["code"]) for _ in range(12)]
         before, during, after = phones[:4], phones[4:8], phones[8:]
         refusals: list[dict] = []
         acked = [phone.vote_until_stored(poll["id"], option, refusals, time.monotonic() + 10) for phone in before]
@@ -166,7 +132,7 @@ def test_a_burst_of_500_reactions_and_upvotes_does_not_slow_the_chair_s_clock(re
     try:
         chair.start_at_the_polls()
         code = server_links["sites"]["den-haag"]["join"]["code"]
-        phones = [Phone(real_server.base_url, code) for _ in range(25)]
+        phones = [Phone(real_server, code) for _ in range(25)]
         questions = []
         for number in range(10):  # at most 3 questions a minute per phone
             asked = phones[number // 3].call("question:ask", {"text": f"Vraag nummer {number} over de regio's?"})

@@ -38,6 +38,7 @@ FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 25)), deadline=
 #: example's repr large; and background threads (the pump's, the presence updates', some left by earlier tests)
 #: may draw from the `random` module while hypothesis generates, which it then blames on the strategies.
 pytestmark = [
+    pytest.mark.own_database,  # its socket clients' presence is written by a background thread
     pytest.mark.filterwarnings("ignore:Generating overly large repr:hypothesis.errors.HypothesisWarning"),
     pytest.mark.filterwarnings(
         "ignore:Do not use the `random` module inside strategies:hypothesis.errors.HypothesisDeprecationWarning"),

@@ -37,6 +37,7 @@ def stored_changes() -> list[tuple[str, dict]]:
     return [(row.kind, row.data) for row in db.session.scalars(select(OutboxChange).order_by(OutboxChange.id))]
 
 
+@pytest.mark.own_database  # another connection sees the rows committed before the hand-on
 def test_a_controller_action_records_its_change_and_hands_it_on_after_the_commit(chair, handed_on):
     poll = db.session.scalar(select(Poll).where(Poll.key == "vraag-3"))
     polls.open_poll(chair, poll.id)

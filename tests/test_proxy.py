@@ -24,6 +24,7 @@ def join_from(client, code: str, address: str) -> int:
                        environ_base={"REMOTE_ADDR": "127.0.0.1"}).status_code
 
 
+@pytest.mark.own_database  # a second app on the same instance folder
 def test_behind_one_proxy_two_phones_are_two_addresses(app, join_code, join_once_a_minute):
     behind_proxy = create_app({**TEST_SETTINGS, "PROXY_COUNT": 1})
     client = behind_proxy.test_client()

@@ -14,6 +14,7 @@ import requests
 import socketio
 
 from tests.conftest import DEMO_SLUG, RealServer
+from tests.crew import Phone
 
 pytestmark = pytest.mark.server
 SITES = ("den-haag", "enschede", "eindhoven")
@@ -159,17 +160,6 @@ def _essentials(snapshot: dict) -> dict:
     }
 
 
-class Phone(Client):
-    """A participant's phone: joined over HTTP, then connected with its token; it keeps every results message."""
-
-    def __init__(self, base_url: str, code: str, name: str):
-        joined = requests.post(f"{base_url}/api/v1/join", json={"code": code, "name": name}, timeout=10)
-        joined.raise_for_status()
-        self.results: list[dict] = []
-        super().__init__(base_url, {"participant": joined.json()["token"]}, name)
-        self.sio.on("poll:results", self.results.append)
-
-
 def shows(state: dict) -> dict:
     """What each site's screen shows in a snapshot: the scene rule's answer."""
     return {site["key"]: site["screen"]["show"] for site in state["sites"]}
@@ -182,7 +172,7 @@ def test_the_demo_run_with_a_poll_left_open_and_a_question_featured_shows_each_s
     phone gets only the sites revealed so far."""
     clients, links = crew
     chair, screen = clients["chair"], clients["screen:eindhoven"]
-    phone = Phone(real_server.base_url, links["sites"]["online"]["join"]["code"], "Noor")
+    phone = Phone(real_server, links["sites"]["online"]["join"]["code"], "Noor")
     try:
         chair.act("event:start", {"confirm": True})
         state = screen.wait_for(lambda s: s["status"] == "live")
@@ -198,8 +188,8 @@ def test_the_demo_run_with_a_poll_left_open_and_a_question_featured_shows_each_s
         state = step("poll:open", {"poll_id": polls["vraag-3"]})
         assert set(shows(state).values()) == {"poll"} and all(s["screen"]["vote"] for s in state["sites"])
         option = next(s for s in state["sites"] if s["key"] == "online")["poll"]["options"][0]["id"]
-        assert phone.act("poll:vote", {"poll_id": polls["vraag-3"], "answer": {"option": option},
-                                       "key": "walk-vote-0001"})["ok"]
+        assert phone.send("poll:vote", {"poll_id": polls["vraag-3"], "answer": {"option": option},
+                                        "key": "walk-vote-0001"})["ok"]
         step("poll:close", {"poll_id": polls["vraag-3"]})
         step("poll:hide", {"poll_id": polls["vraag-3"]})
         phone.results.clear()
@@ -220,7 +210,7 @@ def test_the_demo_run_with_a_poll_left_open_and_a_question_featured_shows_each_s
                                 "online": "own_part"}
         state = step("poll:open", {"poll_id": polls["eindhoven-stelling-1"]}, by=clients["host:eindhoven"])
         assert shows(state)["eindhoven"] == "poll" and shows(state)["enschede"] == "own_part"
-        question = phone.act("question:ask", {"text": "Hoe houden we dit vast?"})["question"]
+        question = phone.send("question:ask", {"text": "Hoe houden we dit vast?"})["question"]
         step("question:moderate", {"question_id": question, "state": "approved"})
         state = step("question:feature", {"question_id": question})
         assert set(shows(state).values()) == {"question"}

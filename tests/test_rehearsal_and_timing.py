@@ -4,7 +4,6 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from eventapp.access import Caller
 from eventapp.controller import live
 from eventapp.extensions import db
 from eventapp.models import (
@@ -13,16 +12,12 @@ from eventapp.models import (
     LiveState,
     Participant,
     Poll,
-    Role,
     RunMode,
     SegmentRun,
     Vote,
 )
 from eventapp.views.state import crew_snapshot
-
-
-def chair(demo) -> Caller:
-    return Caller(role=Role.CHAIR, event=demo)
+from tests.conftest import chair_of
 
 
 def add_vote(demo, mode: RunMode, key: str) -> None:
@@ -38,14 +33,14 @@ def add_vote(demo, mode: RunMode, key: str) -> None:
 
 def test_a_rehearsal_runs_the_programme_and_its_reset_leaves_no_trace_in_the_real_run(app, demo):
     add_vote(demo, RunMode.REAL, "real-vote")
-    live.start_rehearsal(chair(demo))
-    live.start_event(chair(demo))
-    live.next_segment(chair(demo))
-    live.go_live(chair(demo), "eindhoven")
+    live.start_rehearsal(chair_of(demo))
+    live.start_event(chair_of(demo))
+    live.next_segment(chair_of(demo))
+    live.go_live(chair_of(demo), "eindhoven")
     add_vote(demo, RunMode.REHEARSAL, "rehearsal-vote")
     assert crew_snapshot(demo).mode == "rehearsal"
 
-    live.reset_rehearsal(chair(demo))
+    live.reset_rehearsal(chair_of(demo))
 
     state = db.session.get(LiveState, demo.id)
     assert (state.mode, demo.status, state.current_segment_id, state.on_air_site_id) == \
@@ -57,7 +52,7 @@ def test_a_rehearsal_runs_the_programme_and_its_reset_leaves_no_trace_in_the_rea
     snapshot = crew_snapshot(demo)
     assert snapshot.mode == "real" and all(row.actual_start is None for row in snapshot.runsheet)
     # The real run starts cleanly afterwards, and its log entries are the real run's.
-    live.start_event(chair(demo))
+    live.start_event(chair_of(demo))
     last = db.session.scalars(select(EventLogEntry).order_by(EventLogEntry.id.desc())).first()
     assert (last.action, last.mode) == ("event:started", RunMode.REAL)
 
@@ -68,7 +63,7 @@ def test_the_run_sheet_shows_drift_and_projects_the_end_from_an_overrunning_segm
     for module in ("eventapp.controller.live", "eventapp.views.state"):
         monkeypatch.setattr(f"{module}.utcnow", lambda: clock["now"])
 
-    live.start_event(chair(demo))  # three minutes late
+    live.start_event(chair_of(demo))  # three minutes late
     clock["now"] += timedelta(minutes=25)  # the 10-minute opening runs 15 minutes over
 
     snapshot = crew_snapshot(demo)

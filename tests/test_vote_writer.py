@@ -13,6 +13,7 @@ from eventapp.errors import AppError, Busy, Conflict
 from eventapp.extensions import db
 from eventapp.models import Poll, Role, Vote
 
+pytestmark = pytest.mark.own_database  # votes from several threads, each committing its own
 VOTERS = 6
 
 
