@@ -11,17 +11,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import with_query
-from tests.crew import Chair, wait_live
-from tests.test_browser_chair_audience import Phone
+from tests.crew import Phone, wait_live
 
 pytestmark = pytest.mark.browser
-
-@pytest.fixture
-def chair(real_server):
-    chair = Chair(real_server, real_server.links())
-    yield chair
-    chair.close()
-
 
 def open_panel(page, links, lang="en"):
     page.goto(with_query(links["chair"]["url"], f"lang={lang}"))
@@ -29,13 +21,14 @@ def open_panel(page, links, lang="en"):
     expect(page.locator("[data-testid=runsheet-rows] tr").first).to_be_visible()
 
 
-def site_timer(chair, key: str) -> dict:
-    site = next(site for site in chair.state()["sites"] if site["key"] == key)
+def site_timer(live_chair, key: str) -> dict:
+    site = next(site for site in live_chair.state()["sites"] if site["key"] == key)
     return {"ends_at": site["timer_ends_at"], "paused_left": site["timer_paused_left"]}
 
 
-def test_the_real_start_asks_in_a_dialog_and_afterwards_no_rehearsal_is_offered(real_server, chair, page, artifacts):
-    open_panel(page, chair.links)
+def test_the_real_start_asks_in_a_dialog_and_afterwards_no_rehearsal_is_offered(real_server, live_chair, page,
+                                                                                 artifacts):
+    open_panel(page, live_chair.links)
     dialog = page.get_by_test_id("start-dialog")
     expect(page.get_by_test_id("rehearsal-start")).to_be_visible()  # beside the start
 
@@ -47,13 +40,13 @@ def test_the_real_start_asks_in_a_dialog_and_afterwards_no_rehearsal_is_offered(
     page.screenshot(path=str(artifacts / "control-start-dialog.png"))
     page.keyboard.press("Enter")
     expect(dialog).to_be_hidden()
-    assert chair.state()["status"] == "planned"
+    assert live_chair.state()["status"] == "planned"
 
     page.get_by_role("button", name="Start event").click()
     dialog.get_by_role("button", name="Start for real").click()
     expect(page.get_by_test_id("event-status")).to_have_text("live")
     expect(page.get_by_test_id("mode")).to_have_text("Real run")
-    state = chair.state()
+    state = live_chair.state()
     assert (state["status"], state["mode"]) == ("live", "real")
     expect(page.get_by_test_id("rehearsal-start")).to_be_hidden()
     expect(page.get_by_test_id("rehearsal-why")).to_contain_text("only possible before the real start")
@@ -61,23 +54,24 @@ def test_the_real_start_asks_in_a_dialog_and_afterwards_no_rehearsal_is_offered(
     page.screenshot(path=str(artifacts / "control-after-real-start.png"))
 
 
-def test_the_rehearsal_beside_the_start_runs_at_once_and_the_dialog_offers_it_too(real_server, chair, page):
-    open_panel(page, chair.links)
+def test_the_rehearsal_beside_the_start_runs_at_once_and_the_dialog_offers_it_too(real_server, live_chair, page):
+    open_panel(page, live_chair.links)
     page.get_by_role("button", name="Start event").click()
     page.get_by_test_id("start-dialog").get_by_role("button", name="Start a rehearsal instead").click()
     expect(page.get_by_test_id("rehearsal-band")).to_be_visible()
     expect(page.get_by_test_id("now-title")).to_have_text("Centrale aftrap")
-    state = chair.state()
+    state = live_chair.state()
     assert (state["status"], state["mode"]) == ("live", "rehearsal")
 
 
-def test_the_now_card_runs_the_poll_segments_polls_and_keeps_the_keyboard_focus(real_server, chair, page, artifacts):
-    chair.start_at_the_polls()
-    open_panel(page, chair.links)
+def test_the_now_card_runs_the_poll_segments_polls_and_keeps_the_keyboard_focus(real_server, live_chair, page,
+                                                                                 artifacts):
+    live_chair.start_at_the_polls()
+    open_panel(page, live_chair.links)
     polls = page.get_by_test_id("now-poll")
     expect(polls).to_have_count(3)
-    poll = polls.filter(has_text=chair.poll("vraag-3")["question"])
-    poll_id = chair.poll("vraag-3")["id"]
+    poll = polls.filter(has_text=live_chair.poll("vraag-3")["question"])
+    poll_id = live_chair.poll("vraag-3")["id"]
 
     poll.get_by_role("button", name="Open").focus()
     page.keyboard.press("Enter")
@@ -85,7 +79,7 @@ def test_the_now_card_runs_the_poll_segments_polls_and_keeps_the_keyboard_focus(
     expect(poll.get_by_test_id("now-poll-on-screen")).to_be_visible()
     expect(poll.get_by_role("button", name="Open")).to_be_disabled()
     expect(poll.get_by_role("button", name="Close")).to_be_focused()  # the next control of the same poll
-    assert chair.poll("vraag-3")["state"] == "open"
+    assert live_chair.poll("vraag-3")["state"] == "open"
 
     page.keyboard.press("Enter")  # Close, where the focus is
     expect(poll.get_by_test_id("now-poll-state")).to_have_text("closed")
@@ -93,72 +87,72 @@ def test_the_now_card_runs_the_poll_segments_polls_and_keeps_the_keyboard_focus(
     page.keyboard.press("Enter")
     expect(poll.get_by_test_id("now-poll-visibility")).to_have_text("shown: 1 of 4 sites")
     expect(poll.get_by_role("button", name="Next site")).to_be_focused()
-    assert chair.poll("vraag-3")["reveal_step"] == 1
+    assert live_chair.poll("vraag-3")["reveal_step"] == 1
     page.get_by_test_id("now-polls").screenshot(path=str(artifacts / "control-now-polls.png"))
 
     poll.get_by_role("button", name="Reveal").click()
     expect(poll.get_by_test_id("now-poll-visibility")).to_have_text("results shown")
     poll.get_by_role("button", name="Off the screens").click()
     expect(poll.get_by_test_id("now-poll-on-screen")).to_be_hidden()
-    assert all(site["poll"] is None or site["poll"]["id"] != poll_id for site in chair.state()["sites"])
+    assert all(site["poll"] is None or site["poll"]["id"] != poll_id for site in live_chair.state()["sites"])
 
 
-def test_the_chair_gives_a_site_timer_a_minute_more_or_less_and_pauses_it(real_server, chair, page, artifacts):
-    chair.do("event:start", {"confirm": True})
-    chair.do("programme:jump", {"segment_id": chair.segment_id("regional")})
-    chair.do("site:timer", {"seconds": 300, "site": "enschede"})
-    open_panel(page, chair.links)
+def test_the_chair_gives_a_site_timer_a_minute_more_or_less_and_pauses_it(real_server, live_chair, page, artifacts):
+    live_chair.do("event:start", {"confirm": True})
+    live_chair.do("programme:jump", {"segment_id": live_chair.segment_id("regional")})
+    live_chair.do("site:timer", {"seconds": 300, "site": "enschede"})
+    open_panel(page, live_chair.links)
     card = page.locator("[data-testid=site-card][data-site=enschede]")
-    before = datetime.fromisoformat(site_timer(chair, "enschede")["ends_at"])
+    before = datetime.fromisoformat(site_timer(live_chair, "enschede")["ends_at"])
 
     card.get_by_role("button", name="One minute more on Enschede's timer").click()
     expect(page.get_by_test_id("action-status")).to_contain_text("The timer was changed.")
-    after = datetime.fromisoformat(site_timer(chair, "enschede")["ends_at"])
+    after = datetime.fromisoformat(site_timer(live_chair, "enschede")["ends_at"])
     assert (after - before).total_seconds() == 60
     card.get_by_role("button", name="One minute less on Enschede's timer").click()
     expect(card.get_by_test_id("site-timer-left")).to_have_text(re.compile(r"^4:[0-5]\d$"))
     card.get_by_role("button", name="Pause Enschede's timer").click()
     expect(card.get_by_test_id("site-timer-paused")).to_be_visible()
-    paused = site_timer(chair, "enschede")
+    paused = site_timer(live_chair, "enschede")
     assert paused["ends_at"] is None and 290 <= paused["paused_left"] <= 300
     expect(card.get_by_role("button", name="Resume Enschede's timer")).to_be_focused()  # same place, what it does now
     card.get_by_test_id("site-timer").screenshot(path=str(artifacts / "control-site-timer.png"))
     card.get_by_role("button", name="Resume Enschede's timer").click()
     expect(card.get_by_test_id("site-timer-paused")).to_be_hidden()
-    assert site_timer(chair, "enschede")["paused_left"] is None
+    assert site_timer(live_chair, "enschede")["paused_left"] is None
 
 
-def test_the_host_gives_its_timer_a_minute_more_and_pauses_it(real_server, chair, page, artifacts):
-    chair.do("event:start", {"confirm": True})
-    chair.do("programme:jump", {"segment_id": chair.segment_id("regional")})
-    page.goto(with_query(chair.links["sites"]["enschede"]["host"]["url"], "lang=en"))
+def test_the_host_gives_its_timer_a_minute_more_and_pauses_it(real_server, live_chair, page, artifacts):
+    live_chair.do("event:start", {"confirm": True})
+    live_chair.do("programme:jump", {"segment_id": live_chair.segment_id("regional")})
+    page.goto(with_query(live_chair.links["sites"]["enschede"]["host"]["url"], "lang=en"))
     wait_live(page)
     expect(page.get_by_test_id("timer-plus")).to_be_hidden()  # no timer yet
     page.get_by_role("button", name="5 min", exact=True).click()
     expect(page.get_by_test_id("timer-plus")).to_be_visible()
-    start = datetime.fromisoformat(site_timer(chair, "enschede")["ends_at"])
+    start = datetime.fromisoformat(site_timer(live_chair, "enschede")["ends_at"])
 
     page.get_by_test_id("timer-plus").click()
     expect(page.get_by_test_id("timer-display")).to_have_text(re.compile(r"^(6:00|5:5\d)$"))
-    assert (datetime.fromisoformat(site_timer(chair, "enschede")["ends_at"]) - start).total_seconds() == 60
+    assert (datetime.fromisoformat(site_timer(live_chair, "enschede")["ends_at"]) - start).total_seconds() == 60
     page.get_by_test_id("timer-pause").click()
     expect(page.get_by_test_id("timer-display")).to_have_text(re.compile(r"^Paused: (6:00|5:5\d)$"))
     expect(page.get_by_test_id("timer-pause")).to_have_text("Resume")
-    assert site_timer(chair, "enschede")["ends_at"] is None
+    assert site_timer(live_chair, "enschede")["ends_at"] is None
     page.get_by_test_id("part-timer").screenshot(path=str(artifacts / "host-timer-paused.png"))
     page.get_by_test_id("timer-pause").click()
     expect(page.get_by_test_id("timer-pause")).to_have_text("Pause")
-    assert site_timer(chair, "enschede")["paused_left"] is None
+    assert site_timer(live_chair, "enschede")["paused_left"] is None
 
 
 def test_what_waits_is_counted_for_chair_and_host_and_the_host_approves_all_of_its_site(
-        real_server, chair, page, browser, artifacts):
-    links = chair.links
-    chair.do("event:start", {"confirm": True})
-    chair.do("poll:create", {"poll": {"key": "open-vraag", "kind": "open", "question": "Wat neemt u mee?"},
-                             "site": None, "segment_id": chair.segment_id("poll")})
-    chair.open("open-vraag")
-    poll_id = chair.poll("open-vraag")["id"]
+        real_server, live_chair, page, browser, artifacts):
+    links = live_chair.links
+    live_chair.do("event:start", {"confirm": True})
+    live_chair.do("poll:create", {"poll": {"key": "open-vraag", "kind": "open", "question": "Wat neemt u mee?"},
+                             "site": None, "segment_id": live_chair.segment_id("poll")})
+    live_chair.open("open-vraag")
+    poll_id = live_chair.poll("open-vraag")["id"]
     phones = [Phone(real_server, links["sites"][site]["join"]["code"]) for site in ("enschede", "enschede", "den-haag")]
     try:
         for phone, text in zip(phones, ("Meer structuur", "Energie", "Rust"), strict=True):
@@ -195,9 +189,9 @@ def test_what_waits_is_counted_for_chair_and_host_and_the_host_approves_all_of_i
 
 
 def test_the_speaker_view_shows_the_time_left_the_next_segment_and_the_chairs_message(
-        real_server, chair, page, browser, artifacts):
-    links = chair.links
-    chair.do("event:start", {"confirm": True})
+        real_server, live_chair, page, browser, artifacts):
+    links = live_chair.links
+    live_chair.do("event:start", {"confirm": True})
     speaker = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
     errors = []
     speaker.on("pageerror", lambda error: errors.append(str(error)))

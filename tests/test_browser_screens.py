@@ -94,7 +94,8 @@ def png_alpha(data: bytes, x: int, y: int) -> int:
 
 # ---- who is on air ----
 
-def test_the_site_on_air_shows_on_air_while_the_others_show_live_from_it(live_chair, server_links, open_page, artifacts):
+def test_the_site_on_air_shows_on_air_while_the_others_show_live_from_it(live_chair, server_links, open_page,
+                                                                          artifacts):
     enschede = open_page(url(server_links, "enschede", "screen"))
     den_haag = open_page(url(server_links, "den-haag", "screen"))
     host = open_page(url(server_links, "enschede", "host"), LAPTOP)

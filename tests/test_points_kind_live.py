@@ -19,7 +19,7 @@ SPEC = {"key": "test-points", "kind": "points", "question": "Waar gaat het budge
 
 
 @pytest.fixture
-def chair(real_server, server_links):
+def points_chair(real_server, server_links):
     """The chair, connected, with the event started at its polls and a 100 points poll created and opened."""
     chair = Chair(real_server, server_links)
     chair.start_at_the_polls()
@@ -37,21 +37,21 @@ def phone_socket(server, links: dict, site: str) -> socketio.Client:
     return client
 
 
-def chair_results(chair: Chair, poll_id: int, voters: int, timeout: float = 10) -> dict:
+def chair_results(points_chair: Chair, poll_id: int, voters: int, timeout: float = 10) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        with chair.lock:
-            results = chair.results.get(poll_id)
+        with points_chair.lock:
+            results = points_chair.results.get(poll_id)
         if results and results["total"]["voters"] == voters:
             return results
         time.sleep(0.1)
-    raise AssertionError(f"the chair has {chair.results.get(poll_id)}, not {voters} voters")
+    raise AssertionError(f"the chair has {points_chair.results.get(poll_id)}, not {voters} voters")
 
 
 @pytest.mark.server
 def test_phones_spread_100_points_and_the_chair_gets_the_points_per_option_and_site(real_server, server_links,
-                                                                                   chair):
-    poll = chair.poll(SPEC["key"])
+                                                                                   points_chair):
+    poll = points_chair.poll(SPEC["key"])
     ids = [str(option["id"]) for option in poll["options"]]
     den_haag = phone_socket(real_server, server_links, "den-haag")
     enschede = phone_socket(real_server, server_links, "enschede")
@@ -65,7 +65,7 @@ def test_phones_spread_100_points_and_the_chair_gets_the_points_per_option_and_s
         assert refused["error"] == "verdeel precies 100 punten, niet 120"  # in Dutch, the default language
         assert vote(den_haag, {ids[0]: 70, ids[2]: 30})["ok"]
         assert vote(enschede, {ids[1]: 100})["ok"]
-        results = chair_results(chair, poll["id"], 2)
+        results = chair_results(points_chair, poll["id"], 2)
     finally:
         den_haag.disconnect()
         enschede.disconnect()
@@ -73,7 +73,7 @@ def test_phones_spread_100_points_and_the_chair_gets_the_points_per_option_and_s
         ("Scholing", 70, 35.0), ("Matching", 100, 50.0), ("Begeleiding", 30, 15.0)]
     assert [o["points"] for o in results["sites"]["den-haag"]["options"]] == [70, 0, 30]
     assert [o["points"] for o in results["sites"]["enschede"]["options"]] == [0, 100, 0]
-    assert chair.poll(SPEC["key"])["voters"] == 2  # the refused spread counted nothing
+    assert points_chair.poll(SPEC["key"])["voters"] == 2  # the refused spread counted nothing
 
 
 # The phone page draws its ballot with kinds.ballot() once it is a page module (static/js/pages/phone.js): until
@@ -83,7 +83,7 @@ PHONE_ON_KINDS = (PROJECT_ROOT / "static/js/pages/phone.js").exists()
 
 @pytest.mark.browser
 @pytest.mark.skipif(not PHONE_ON_KINDS, reason="the phone page does not draw its ballots with static/js/kinds/ yet")
-def test_a_phone_spreads_its_100_points_with_the_points_left_counted_down(phones, chair, server_links,  # noqa: F811
+def test_a_phone_spreads_its_100_points_with_the_points_left_counted_down(phones, points_chair, server_links,  # noqa: F811
                                                                           artifacts):
     phone = phones.new(server_links["sites"]["den-haag"]["join"]["url"])
     join(phone)
@@ -101,5 +101,5 @@ def test_a_phone_spreads_its_100_points_with_the_points_left_counted_down(phones
     card.get_by_role("button", name="Send answer").click()
     expect(phone.get_by_test_id("your-answer")).to_contain_text("Scholing 60, Begeleiding 40")
     phone.screenshot(path=artifacts / "phone-points.png", full_page=True)
-    results = chair_results(chair, chair.poll(SPEC["key"])["id"], 1)
+    results = chair_results(points_chair, points_chair.poll(SPEC["key"])["id"], 1)
     assert [o["points"] for o in results["total"]["options"]] == [60, 0, 40]
