@@ -90,8 +90,10 @@ export function drawKindFields(container, draft, ctx) {
     if (options && !poll.options.length) { poll.options = [{ label: "", correct: false }, { label: "", correct: false }]; }
     if (kindNeeds(poll.kind, "scale") && !poll.scale) { poll.scale = { min: 1, max: 5, min_label: "", max_label: "" }; }
     const optionsProblem = problems[path + ".options"] || checks[path + ".options"];
-    return html`<fieldset class="poll-form" data-testid="poll-form">
+    return html`<fieldset class="poll-form" data-testid="poll-form" data-path=${path}>
       <legend>${legend}</legend>
+      ${problems[path] ? html`<p class="field-problem refused" data-testid="field-problem">${problems[path]}</p>`
+                       : nothing}
       <div class="form-row">
         ${selectField(f(poll, "kind", path + ".kind", t("poll_kind"),
                         { choices: KINDS.map(function (kind) { return [kind, kindLabel(kind)]; }) }))}
@@ -152,8 +154,10 @@ export function drawKindFields(container, draft, ctx) {
   function partForm(part, p) {
     const path = "segment.parts." + p;
     const siteName = (ctx.sites.find(function (site) { return site.key === part.site; }) || {}).name || part.site;
-    return html`<fieldset class="part-form" data-testid="part-form">
+    return html`<fieldset class="part-form" data-testid="part-form" data-path=${path}>
       <legend>${t("part_of", { site: siteName })}</legend>
+      ${problems[path] ? html`<p class="field-problem refused" data-testid="field-problem">${problems[path]}</p>`
+                       : nothing}
       <div class="form-row">
         ${selectField(f(part, "site", path + ".site", t("site"), { choices: siteChoices }))}
         ${selectField(f(part, "format", path + ".format", t("format"),
@@ -172,7 +176,11 @@ export function drawKindFields(container, draft, ctx) {
               @click=${function () { part.items.splice(i, 1); changed(); }}>${t("remove")}</button>
           </div>`;
         })}
-        <button type="button" class="button small secondary" @click=${function () { part.items.push(""); changed(); }}>
+        <button type="button" class="button small secondary" @click=${function () {
+          part.items.push(""); changed();
+          const inputs = container.querySelectorAll("[data-path='" + path + ".items'] .option-row input");
+          if (inputs.length) { inputs[inputs.length - 1].focus(); }
+        }}>
           ${t("add_item")}</button>
       </div>
       ${pollList(part.polls, path + ".polls")}
