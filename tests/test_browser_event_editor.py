@@ -2,34 +2,24 @@
 its sites, the kind's fields and polls of a segment, a new event, each refusal shown at the field it names, and a
 programme edited in the browser that exports and imports to the same programme."""
 
+from pathlib import Path
+
 import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.test_browser_programme_editor import Editor, is_refusal_shown_by_the_page
+from tests.test_browser_programme_editor import Editor, page  # noqa: F401  (page: lets the provoked refusals pass)
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = __import__("pathlib").Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 KINDS = ["single", "multiple", "ranking", "quiz", "scale", "statement", "wordcloud", "open", "points"]
 
 
 @pytest.fixture
-def page(browser):
-    """A 1366x900 page that fails on script errors, but lets the provoked API refusals pass."""
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: message.type == "error" and not is_refusal_shown_by_the_page(message)
-            and errors.append(f"{message.text} ({message.location.get('url')})"))
-    yield page
-    context.close()
-    assert not errors, f"the page reported errors: {errors}"
-
-
-@pytest.fixture
-def editor(real_server, page):
+def editor(real_server, page):  # noqa: F811
+    """The editor page of the demo event on a laptop screen, opened in English."""
+    page.set_viewport_size({"width": 1366, "height": 900})
     editor = Editor(page, real_server, real_server.links())
     editor.open()
     return editor
@@ -64,8 +54,8 @@ def test_the_chair_edits_the_event_and_a_refused_time_zone_is_shown_at_its_field
 
 
 def test_the_chair_adds_edits_moves_and_deletes_a_site_with_the_refusal_at_its_field(editor):
-    page = editor.page
-    section = page.get_by_test_id("sites-section")
+    tab = editor.page
+    section = tab.get_by_test_id("sites-section")
     sites = section.get_by_test_id("site")
     expect(sites).to_have_count(4)
     section.get_by_role("button", name="Add site").click()
@@ -88,10 +78,10 @@ def test_the_chair_adds_edits_moves_and_deletes_a_site_with_the_refusal_at_its_f
 
     # Edit with the keyboard: the form opens with the focus in it, Enter saves.
     sites.last.get_by_role("button", name="Edit").focus()
-    page.keyboard.press("Enter")
+    tab.keyboard.press("Enter")
     expect(form.get_by_label("Name")).to_be_focused()
     form.get_by_label("Name").fill("Utrecht Centraal")
-    page.keyboard.press("Enter")
+    tab.keyboard.press("Enter")
     expect(section.get_by_test_id("sites-status")).to_have_text("Site saved.")
     sites.last.get_by_role("button", name="Move up").click()
     expect(section.get_by_test_id("sites-status")).to_have_text("Site moved.")
@@ -102,13 +92,13 @@ def test_the_chair_adds_edits_moves_and_deletes_a_site_with_the_refusal_at_its_f
     # The new site is a choice in the segment dialog at once.
     editor.rows.first.get_by_role("button", name="Edit").click()
     expect(editor.dialog.get_by_label("From site").locator("option", has_text="Utrecht Centraal")).to_have_count(1)
-    page.keyboard.press("Escape")
+    tab.keyboard.press("Escape")
 
     # A site the programme names is refused, above the list; an unused one is deleted.
-    page.once("dialog", lambda dialog: dialog.accept())
+    tab.once("dialog", lambda dialog: dialog.accept())
     sites.first.get_by_role("button", name="Delete").click()
     expect(section.get_by_test_id("sites-problems")).not_to_be_empty()
-    page.once("dialog", lambda dialog: dialog.accept())
+    tab.once("dialog", lambda dialog: dialog.accept())
     sites.nth(3).get_by_role("button", name="Delete").click()
     expect(section.get_by_test_id("sites-status")).to_have_text("Site deleted.")
     expect(sites).to_have_count(4)
@@ -131,8 +121,8 @@ def fill_poll(form, kind: str, number: int):
 
 
 def test_the_chair_adds_a_poll_segment_with_a_poll_of_each_kind(editor):
-    page = editor.page
-    page.get_by_role("button", name="Add segment").click()
+    tab = editor.page
+    tab.get_by_role("button", name="Add segment").click()
     dialog = editor.dialog
     dialog.get_by_role("combobox", name="Kind", exact=True).select_option("poll")
     dialog.get_by_role("textbox", name="Title", exact=True).fill("Alle soorten vragen")
@@ -199,9 +189,9 @@ def test_the_poll_form_checks_while_typing_and_the_server_refusal_is_shown_at_it
 
 
 def test_regional_parts_the_magic_wall_object_and_a_video_have_their_own_fields(editor):
-    page = editor.page
+    tab = editor.page
     dialog = editor.dialog
-    page.get_by_role("button", name="Add segment").click()
+    tab.get_by_role("button", name="Add segment").click()
     dialog.get_by_role("combobox", name="Kind", exact=True).select_option("regional")
     dialog.get_by_role("textbox", name="Title", exact=True).fill("Werkgroepen")
     dialog.get_by_label("Duration (minutes)").fill("30")
@@ -216,7 +206,7 @@ def test_regional_parts_the_magic_wall_object_and_a_video_have_their_own_fields(
             part.get_by_role("button", name="Add item").click()
             expect(part.get_by_role("textbox", name=f"Item {part.locator('.items .option-row').count()}",
                                     exact=True)).to_be_focused()
-            page.keyboard.type(item)
+            tab.keyboard.type(item)
     parts.last.get_by_role("button", name="Add poll").click()
     fill_poll(parts.last.get_by_test_id("poll-form"), "single", 1)
     dialog.screenshot(path=str(SCREENSHOTS / "editor-regional.png"))
@@ -238,7 +228,8 @@ def test_regional_parts_the_magic_wall_object_and_a_video_have_their_own_fields(
     segments = {item["segment"]["title"]: item["segment"] for item in editor.api_programme()["segments"]}
     regional = segments["Werkgroepen"]
     assert [(p["site"], p["format"], p["title"], p["items"]) for p in regional["parts"]] == [
-        ("enschede", "groups", "Podia", ["Groep 1", "Groep 2"]), ("den-haag", "groups", "Groepen", ["Groep 1", "Groep 2"])]
+        ("enschede", "groups", "Podia", ["Groep 1", "Groep 2"]),
+        ("den-haag", "groups", "Groepen", ["Groep 1", "Groep 2"])]
     assert regional["parts"][1]["polls"][0]["question"] == "Vraag 1 (single)?"
     wall = next(s for title, s in segments.items() if title.startswith("Magic wall"))
     assert wall["object"] == {"title": "Het groenboek", "image": "/static/img/groenboek.png"}
@@ -247,8 +238,8 @@ def test_regional_parts_the_magic_wall_object_and_a_video_have_their_own_fields(
 
 
 def test_a_new_event_is_made_in_the_browser_and_its_programme_page_opens(editor):
-    page = editor.page
-    section = page.get_by_test_id("new-event-section")
+    tab = editor.page
+    section = tab.get_by_test_id("new-event-section")
     section.get_by_label("Title").fill("Terugkomdag")
     section.get_by_label("Date").fill("2027-03-04")
     section.get_by_label("Site name").fill("Zwolle")
@@ -261,23 +252,23 @@ def test_a_new_event_is_made_in_the_browser_and_its_programme_page_opens(editor)
 
     section.get_by_label("Short name in the links").fill("terugkomdag-2027")
     section.get_by_role("button", name="Create event").click()
-    page.wait_for_url("**/e/terugkomdag-2027/programme#token=*")
-    expect(page.get_by_test_id("event-section").get_by_label("Title")).to_have_value("Terugkomdag")
-    expect(page.get_by_test_id("site")).to_have_count(1)
-    expect(page.get_by_test_id("site")).to_contain_text("Zwolle")
-    page.screenshot(path=str(SCREENSHOTS / "editor-new-event.png"), full_page=True)
+    tab.wait_for_url("**/e/terugkomdag-2027/programme#token=*")
+    expect(tab.get_by_test_id("event-section").get_by_label("Title")).to_have_value("Terugkomdag")
+    expect(tab.get_by_test_id("site")).to_have_count(1)
+    expect(tab.get_by_test_id("site")).to_contain_text("Zwolle")
+    tab.screenshot(path=str(SCREENSHOTS / "editor-new-event.png"), full_page=True)
 
 
 def test_a_programme_edited_in_the_browser_exports_and_imports_unchanged(editor):
-    page = editor.page
-    section = page.get_by_test_id("sites-section")
+    tab = editor.page
+    section = tab.get_by_test_id("sites-section")
     section.get_by_role("button", name="Add site").click()
     form = section.get_by_test_id("site-form")
     form.get_by_label("Key").fill("utrecht")
     form.get_by_label("Name").fill("Utrecht")
     form.get_by_role("button", name="Save").click()
     expect(section.get_by_test_id("site")).to_have_count(5)
-    page.get_by_role("button", name="Add segment").click()
+    tab.get_by_role("button", name="Add segment").click()
     editor.dialog.get_by_role("combobox", name="Kind", exact=True).select_option("poll")
     editor.dialog.get_by_role("textbox", name="Title", exact=True).fill("Stemronde")
     editor.dialog.get_by_label("Duration (minutes)").fill("5")

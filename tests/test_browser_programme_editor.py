@@ -225,7 +225,6 @@ def test_invalid_advanced_yaml_is_shown_in_the_dialog_and_the_input_is_kept(edit
 
 def test_a_refusal_is_shown_at_the_field_it_names(editor, artifacts):
     """The live switch's site is a select; a title the server refuses is marked at the title field."""
-    page = editor.page
     before = editor.api_programme()
     editor.row("We schakelen nu live").get_by_role("button", name="Edit").click()
     site = editor.dialog.get_by_label("Live from site")
