@@ -1,7 +1,6 @@
 // The chair's programme editor: the event, its sites, and the segments, added, edited, moved and deleted through
 // the API. The server checks every change with the programme file's rules; this page shows its answer (at the field
-// it names) and keeps no programme of its own beyond the last one it loaded. js-yaml is a classic script
-// (window.jsyaml), for the dialog's "Advanced (YAML)" box.
+// it names) and keeps no programme of its own beyond the last one it loaded.
 import { call, say } from "../core/api.js";
 import { connect } from "../core/live.js";
 import { showProblems, clearProblems } from "../core/problems.js";
@@ -11,8 +10,8 @@ import { sitesEditor } from "../programme/sites.js";
 import { newEventForm } from "../programme/new-event.js";
 import { problemsByPath } from "../programme/fields.js";
 import { FORM_FIELDS, drawKindFields, segmentOut } from "../programme/segment.js";
+import { advancedYaml, readAdvanced } from "../programme/advanced.js";
 
-const jsyaml = window.jsyaml;
 const editor = document.getElementById("programme-editor");
 const text = editor.dataset;  // translated texts, data-text-*
 const rows = document.getElementById("segments");
@@ -30,9 +29,6 @@ const fields = form.elements;
 const COMMON_FIELDS = ["kind", "title", "start", "duration", "notes", "origin"];
 const KINDS = JSON.parse(document.getElementById("editor-kinds").textContent);
 const kindFields = document.getElementById("kind-fields");
-// Scalars stay text, as when the server reads a programme file; the server's schema converts them,
-// so "13:00" or "no" mean the same here as in a file.
-const YAML_SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({ implicit: [jsyaml.types.null] });
 
 let programme = { version: -1, segments: [], programme: { sites: [] } };
 let onNow = null;     // the id of the segment on now (it cannot be deleted)
@@ -344,39 +340,10 @@ function newPollKey() {
   return "poll-" + number;
 }
 
-// The kind's fields that have no form field, as YAML, written the way a programme file writes them.
-function advancedYaml(segment, names) {
-  const details = {};
-  names.forEach(function (name) {
-    const value = segment[name];
-    if (value === null || value === undefined || value === "" || (Array.isArray(value) && !value.length)) { return; }
-    details[name] = value;
-  });
-  return Object.keys(details).length ? jsyaml.dump(details, { lineWidth: 100, noRefs: true }) : "";
-}
-
 // The form as the API's segment; a problem found here (bad YAML) is thrown as {message, details}.
 function readForm() {
-  let details = {};
-  const source = fields.details.disabled ? "" : fields.details.value;
-  if (source.trim()) {
-    try {
-      details = jsyaml.load(source, { schema: YAML_SCHEMA });
-    } catch (error) {
-      const where = text.textDetails + (error.mark ? ", " + text.textYamlLine + " " + (error.mark.line + 1) : "");
-      throw { message: text.textYamlError, details: [{ path: where, reason: error.reason || error.message }] };
-    }
-  }
-  if (details === null || details === undefined) { details = {}; }
-  if (typeof details !== "object" || Array.isArray(details)) {
-    throw { message: text.textYamlError, details: [{ path: "", reason: text.textNotMapping }] };
-  }
-  const misplaced = COMMON_FIELDS.concat(FORM_FIELDS).filter(function (name) { return name in details; });
-  if (misplaced.length) {
-    throw { message: text.textNotSaved, details: misplaced.map(function (name) {
-      return { path: name, reason: text.textOwnField };
-    }) };
-  }
+  const details = readAdvanced(fields.details.disabled ? "" : fields.details.value,
+                               COMMON_FIELDS.concat(FORM_FIELDS), text);
   Object.assign(draft, details, {
     kind: fields.kind.value,
     title: fields.title.value,
