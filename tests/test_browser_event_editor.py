@@ -180,6 +180,7 @@ def test_the_poll_form_checks_while_typing_and_the_server_refusal_is_shown_at_it
 
     rows.nth(1).get_by_role("button", name="Remove").click()
     expect(rows).to_have_count(2)
+    expect(form.get_by_role("button", name="Add option")).to_be_focused()
     rows.nth(1).get_by_label("Correct answer").check()
     dialog.get_by_role("button", name="Save").click()
     expect(dialog).to_be_hidden()

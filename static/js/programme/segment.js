@@ -76,6 +76,11 @@ export function drawKindFields(container, draft, ctx) {
   const siteChoices = ctx.sites.map(function (site) { return [site.key, site.name]; });
 
   function changed() { ctx.redraw(); }
+  // After a row is added or removed, the keyboard focus goes to the new row or to the button that adds one.
+  function focusLast(selector) {
+    const found = container.querySelectorAll(selector);
+    if (found.length) { found[found.length - 1].focus(); }
+  }
   function setter(object, name, path) {
     return function (value) { object[name] = value; delete problems[path]; changed(); };
   }
@@ -98,7 +103,10 @@ export function drawKindFields(container, draft, ctx) {
         ${selectField(f(poll, "kind", path + ".kind", t("poll_kind"),
                         { choices: KINDS.map(function (kind) { return [kind, kindLabel(kind)]; }) }))}
         ${inputField(f(poll, "key", path + ".key", t("poll_key"), { maxlength: 40 }))}
-        <button type="button" class="button small danger" @click=${function () { list.splice(index, 1); changed(); }}>
+        <button type="button" class="button small danger" @click=${function () {
+          list.splice(index, 1); changed();
+          focusLast("[data-path='" + path.replace(/\.\d+$/, "") + "'] > [data-role=add-poll]");
+        }}>
           ${t("remove_poll")}</button>
       </div>
       ${inputField(f(poll, "question", path + ".question", t("question"), { maxlength: 500 }))}
@@ -110,15 +118,16 @@ export function drawKindFields(container, draft, ctx) {
             ${inputField(f(option, "label", optionPath + ".label", t("option", { n: o + 1 }), { maxlength: 200 }))}
             ${correct ? checkboxField(f(option, "correct", optionPath + ".correct", t("correct"))) : nothing}
             <button type="button" class="button small secondary" aria-label=${t("remove") + " " + t("option", { n: o + 1 })}
-              @click=${function () { poll.options.splice(o, 1); changed(); }}>${t("remove")}</button>
+              @click=${function () {
+                poll.options.splice(o, 1); changed(); focusLast("[data-path='" + path + ".options'] > .button");
+              }}>${t("remove")}</button>
           </div>`;
         })}
         ${optionsProblem ? html`<p class="field-problem ${problems[path + ".options"] ? "refused" : "check"}"
           data-testid="field-problem">${optionsProblem}</p>` : nothing}
         <button type="button" class="button small secondary" @click=${function () {
           poll.options.push({ label: "", correct: false }); changed();
-          const inputs = container.querySelectorAll("[data-path='" + path + ".options'] .option-row input[type=text]");
-          if (inputs.length) { inputs[inputs.length - 1].focus(); }
+          focusLast("[data-path='" + path + ".options'] .option-row input[type=text]");
         }}>${t("add_option")}</button>
       </div>` : nothing}
       ${kindNeeds(poll.kind, "scale") ? html`<div class="form-row">
@@ -145,8 +154,7 @@ export function drawKindFields(container, draft, ctx) {
         list.push({ key: ctx.newKey(), kind: "single", question: "", options: [], scale: null, hide_results: true,
                     answer_seconds: null });
         changed();
-        const questions = container.querySelectorAll("[data-path='" + path + "'] .poll-form select");
-        if (questions.length) { questions[questions.length - 1].focus(); }
+        focusLast("[data-path='" + path + "'] .poll-form select");
       }}>${t("add_poll")}</button>
     </div>`;
   }
@@ -173,18 +181,19 @@ export function drawKindFields(container, draft, ctx) {
                            checks: checks, maxlength: 200,
                            onInput: function (value) { holder.value = value; part.items[i] = value; } })}
             <button type="button" class="button small secondary" aria-label=${t("remove") + " " + t("item", { n: i + 1 })}
-              @click=${function () { part.items.splice(i, 1); changed(); }}>${t("remove")}</button>
+              @click=${function () {
+                part.items.splice(i, 1); changed(); focusLast("[data-path='" + path + ".items'] > .button");
+              }}>${t("remove")}</button>
           </div>`;
         })}
         <button type="button" class="button small secondary" @click=${function () {
           part.items.push(""); changed();
-          const inputs = container.querySelectorAll("[data-path='" + path + ".items'] .option-row input");
-          if (inputs.length) { inputs[inputs.length - 1].focus(); }
+          focusLast("[data-path='" + path + ".items'] .option-row input");
         }}>
           ${t("add_item")}</button>
       </div>
       ${pollList(part.polls, path + ".polls")}
-      <button type="button" class="button small danger" @click=${function () { draft.parts.splice(p, 1); changed(); }}>
+      <button type="button" class="button small danger" @click=${function () { draft.parts.splice(p, 1); changed(); focusLast("[data-role=add-part]"); }}>
         ${t("remove_part")}</button>
     </fieldset>`;
   }
