@@ -106,14 +106,14 @@ def test_the_chair_adds_edits_moves_and_deletes_a_segment(editor, artifacts):
     # Add: a break after the third segment, without a start time (it follows the previous one).
     page.get_by_role("button", name="Add segment").click()
     expect(editor.dialog).to_be_visible()
-    expect(page.get_by_label("Kind")).to_be_focused()
-    page.get_by_label("Kind").select_option("break")
-    expect(page.get_by_label("From site")).to_be_disabled()
-    page.get_by_label("Title").fill("Koffie en thee")
-    page.get_by_label("Duration (minutes)").fill("5")
-    page.get_by_label("Place").select_option(label="After 3. Vraag aan iedereen")
+    expect(editor.dialog.get_by_label("Kind")).to_be_focused()
+    editor.dialog.get_by_label("Kind").select_option("break")
+    expect(editor.dialog.get_by_label("From site")).to_be_disabled()
+    editor.dialog.get_by_label("Title").fill("Koffie en thee")
+    editor.dialog.get_by_label("Duration (minutes)").fill("5")
+    editor.dialog.get_by_label("Place").select_option(label="After 3. Vraag aan iedereen")
     editor.shot(artifacts, "03-add-dialog")
-    page.get_by_role("button", name="Save").click()
+    editor.dialog.get_by_role("button", name="Save").click()
     expect(editor.dialog).to_be_hidden()
     expect(editor.status).to_have_text("Segment added.")
     expect(editor.rows).to_have_count(count + 1)
@@ -128,10 +128,10 @@ def test_the_chair_adds_edits_moves_and_deletes_a_segment(editor, artifacts):
 
     # Edit its title.
     added.get_by_role("button", name="Edit").click()
-    expect(page.get_by_label("Title")).to_be_focused()
-    expect(page.get_by_label("Title")).to_have_value("Koffie en thee")
-    page.get_by_label("Title").fill("Koffiepauze")
-    page.get_by_role("button", name="Save").click()
+    expect(editor.dialog.get_by_label("Title")).to_be_focused()
+    expect(editor.dialog.get_by_label("Title")).to_have_value("Koffie en thee")
+    editor.dialog.get_by_label("Title").fill("Koffiepauze")
+    editor.dialog.get_by_role("button", name="Save").click()
     expect(editor.status).to_have_text("Segment saved.")
     expect(editor.rows.nth(3).locator(".segment-title")).to_have_text("Koffiepauze")
     assert editor.api_programme()["segments"][3]["segment"]["title"] == "Koffiepauze"
@@ -173,52 +173,79 @@ def test_dismissing_the_delete_question_keeps_the_segment(editor):
     assert editor.api_programme() == before
 
 
-def test_invalid_details_are_shown_in_the_dialog_and_the_input_is_kept(editor, artifacts):
+def test_invalid_advanced_yaml_is_shown_in_the_dialog_and_the_input_is_kept(editor, artifacts):
+    """The order of sites has no form field yet: it is in the "Advanced (YAML)" box, checked like the rest."""
     page = editor.page
     before = editor.api_programme()
-    editor.row("We schakelen nu live").get_by_role("button", name="Edit").click()
-    details = page.get_by_label("Details (YAML)")
-    expect(details).to_have_value("site: enschede\n")
+    editor.row("Rondje langs de velden").get_by_role("button", name="Edit").click()
+    editor.dialog.locator("summary").click()
+    details = editor.dialog.get_by_label("Details (YAML)")
+    expect(details).to_have_value("order:\n  - eindhoven\n  - enschede\n  - den-haag\n")
+    expect(editor.dialog.get_by_test_id("advanced")).to_contain_text("Fields without a form field yet, in YAML: order.")
     problems = editor.dialog.get_by_role("alert")
 
     # A YAML syntax error, found in the browser: the API is not called.
     requests_made = []
     page.on("request", lambda request: "/api/" in request.url and requests_made.append(request.method))
-    details.fill("site: [enschede")
-    page.get_by_role("button", name="Save").click()
+    details.fill("order: [enschede")
+    editor.dialog.get_by_role("button", name="Save").click()
     expect(problems).to_contain_text("The details are not valid YAML")
     expect(problems).to_contain_text("Details (YAML), line 2")
     assert requests_made == []
 
+    # A field that has its own form field is refused in the box, still in the browser.
+    details.fill("order: [enschede]\nvideo: /static/video/groet.mp4")
+    editor.dialog.get_by_role("button", name="Save").click()
+    expect(problems).to_contain_text("video: set this in its own field above, not in the details")
+    assert requests_made == []
+
     # A site the event does not have, refused by the server with the programme file's rule.
-    details.fill("site: utrecht")
-    page.get_by_role("button", name="Save").click()
+    details.fill("order: [enschede, utrecht]")
+    editor.dialog.get_by_label("Title").fill("Rondje langs twee velden")
+    editor.dialog.get_by_role("button", name="Save").click()
     expect(problems).to_contain_text("unknown site 'utrecht'")
     assert requests_made == ["PUT"]
-
-    # A field that does not belong to this kind.
-    details.fill("site: enschede\nvideo: /static/video/groet.mp4")
-    page.get_by_label("Title").fill("Groet uit Enschede")
-    page.get_by_role("button", name="Save").click()
-    expect(problems).to_contain_text("a live segment has no 'video'")
-    expect(problems.locator("li")).to_have_count(1)
     editor.shot(artifacts, "05-refused-in-dialog")
     page.set_viewport_size({"width": 1366, "height": 768})
-    expect(page.get_by_role("button", name="Save")).to_be_in_viewport()
+    expect(editor.dialog.get_by_role("button", name="Save")).to_be_in_viewport()
     page.screenshot(path=str(artifacts / "06-refused-in-dialog-1366.png"))
     expect(editor.dialog).to_be_visible()
-    expect(details).to_have_value("site: enschede\nvideo: /static/video/groet.mp4")
-    expect(page.get_by_label("Title")).to_have_value("Groet uit Enschede")
+    expect(details).to_have_value("order: [enschede, utrecht]")
+    expect(editor.dialog.get_by_label("Title")).to_have_value("Rondje langs twee velden")
     assert editor.api_programme() == before
 
     # Fixed, it saves: the dialog closes and the list shows the change.
-    details.fill("site: eindhoven")
-    page.get_by_role("button", name="Save").click()
+    details.fill("order: [enschede, eindhoven]")
+    editor.dialog.get_by_role("button", name="Save").click()
     expect(editor.dialog).to_be_hidden()
-    row = editor.row("Groet uit Enschede")
-    expect(row.locator(".origin")).to_have_text("Eindhoven")
+    expect(editor.row("Rondje langs twee velden").locator(".parts")).to_contain_text("Enschede → Eindhoven")
+    closing = next(item for item in editor.api_programme()["segments"] if item["segment"]["kind"] == "closing_round")
+    assert closing["segment"]["order"] == ["enschede", "eindhoven"]
+
+
+def test_a_refusal_is_shown_at_the_field_it_names(editor, artifacts):
+    """The live switch's site is a select; a title the server refuses is marked at the title field."""
+    before = editor.api_programme()
+    editor.row("We schakelen nu live").get_by_role("button", name="Edit").click()
+    site = editor.dialog.get_by_label("Live from site")
+    expect(site).to_have_value("enschede")
+    editor.dialog.get_by_label("Title").fill("   ")
+    editor.dialog.get_by_role("button", name="Save").click()
+    title = editor.dialog.get_by_label("Title")
+    expect(title).to_have_attribute("aria-invalid", "true")
+    problem = editor.dialog.locator("#problem-title")
+    expect(problem).to_contain_text("at least 1 character")
+    expect(title).to_have_attribute("aria-errormessage", "problem-title")
+    editor.shot(artifacts, "10-refused-at-field")
+    assert editor.api_programme() == before
+
+    editor.dialog.get_by_label("Title").fill("Groet uit Eindhoven")
+    site.select_option("eindhoven")
+    editor.dialog.get_by_role("button", name="Save").click()
+    expect(editor.dialog).to_be_hidden()
+    expect(editor.row("Groet uit Eindhoven").locator(".origin")).to_have_text("Eindhoven")
     live = next(item for item in editor.api_programme()["segments"] if item["segment"]["kind"] == "live")
-    assert (live["segment"]["title"], live["segment"]["site"]) == ("Groet uit Enschede", "eindhoven")
+    assert (live["segment"]["title"], live["segment"]["site"]) == ("Groet uit Eindhoven", "eindhoven")
 
 
 def test_a_refused_move_is_explained_above_the_list(editor, artifacts):
@@ -234,7 +261,7 @@ def test_a_refused_move_is_explained_above_the_list(editor, artifacts):
 def test_escape_closes_the_dialog_without_saving_and_returns_the_focus(editor):
     before = editor.api_programme()
     editor.rows.first.get_by_role("button", name="Edit").click()
-    editor.page.get_by_label("Title").fill("Iets anders")
+    editor.dialog.get_by_label("Title").fill("Iets anders")
     editor.page.keyboard.press("Escape")
     expect(editor.dialog).to_be_hidden()
     expect(editor.rows.first.get_by_role("button", name="Edit")).to_be_focused()
@@ -243,14 +270,16 @@ def test_escape_closes_the_dialog_without_saving_and_returns_the_focus(editor):
 
 
 def test_saving_a_segment_unchanged_keeps_its_details_exactly(editor, artifacts):
-    """The details go to YAML and back without loss: polls with a scale, parts with items, a hand-off's object."""
+    """The form's fields give back what they were given: polls with a scale, parts with items, a hand-off's object
+    and its order of sites (in the YAML box)."""
     before = editor.api_programme()
     editor.page.set_viewport_size({"width": 1366, "height": 768})
-    for number, title in enumerate(("Vraag aan iedereen", "Haardvuursessies in de regio's", "Magic wall")):
+    shown = {"Vraag aan iedereen": "poll-form", "Haardvuursessies in de regio's": "part-form", "Magic wall": "advanced"}
+    for number, (title, part) in enumerate(shown.items()):
         editor.row(title).get_by_role("button", name="Edit").click()
-        expect(editor.page.get_by_label("Details (YAML)")).not_to_have_value("")
+        expect(editor.dialog.get_by_test_id(part).first).to_be_visible()
         editor.page.screenshot(path=str(artifacts / f"09-edit-details-{number}-1366.png"))
-        editor.page.get_by_role("button", name="Save").click()
+        editor.dialog.get_by_role("button", name="Save").click()
         expect(editor.dialog).to_be_hidden()
         expect(editor.status).to_have_text("Segment saved.")
         editor.page.evaluate("document.querySelector('[data-testid=programme-status]').textContent = ''")

@@ -67,7 +67,9 @@ def programme_editor(slug: str):
     event = event_by_slug(slug)
     caller, token = page_caller(event, Role.CHAIR)
     return render_template("chair/programme.html", event=event, caller=caller, token=token,
-                           kind_fields=KIND_FIELDS, kind_required=KIND_REQUIRED)
+                           kind_fields=KIND_FIELDS, kind_required=KIND_REQUIRED,
+                           kind_fields_json={kind.value: sorted(fields) for kind, fields in KIND_FIELDS.items()},
+                           kind_required_json={kind.value: sorted(fields) for kind, fields in KIND_REQUIRED.items()})
 
 
 @bp.get("/e/<slug>/audience")

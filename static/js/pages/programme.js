@@ -1,11 +1,17 @@
-// The chair's programme editor: lists the segments and adds, edits, moves and deletes them through the API.
-// The server checks every change with the programme file's rules; this page shows its answer and keeps
-// no programme of its own beyond the last list it loaded. js-yaml is a classic script (window.jsyaml).
+// The chair's programme editor: the event, its sites, and the segments, added, edited, moved and deleted through
+// the API. The server checks every change with the programme file's rules; this page shows its answer (at the field
+// it names) and keeps no programme of its own beyond the last one it loaded.
 import { call, say } from "../core/api.js";
 import { connect } from "../core/live.js";
 import { showProblems, clearProblems } from "../core/problems.js";
+import { t } from "../core/strings.js";
+import { eventEditor } from "../programme/event.js";
+import { sitesEditor } from "../programme/sites.js";
+import { newEventForm } from "../programme/new-event.js";
+import { problemsByPath } from "../programme/fields.js";
+import { FORM_FIELDS, drawKindFields, segmentOut } from "../programme/segment.js";
+import { advancedYaml, readAdvanced } from "../programme/advanced.js";
 
-const jsyaml = window.jsyaml;
 const editor = document.getElementById("programme-editor");
 const text = editor.dataset;  // translated texts, data-text-*
 const rows = document.getElementById("segments");
@@ -18,12 +24,11 @@ const form = dialog.querySelector("form");
 const dialogProblems = document.getElementById("dialog-problems");
 const fields = form.elements;
 
-// The fields of the form's own inputs; everything else of a segment is in the details (YAML).
+// The fields of the form's own inputs; the kind's fields are drawn by programme/segment.js, and any without a form
+// field there (the order of sites) are in the "Advanced (YAML)" box.
 const COMMON_FIELDS = ["kind", "title", "start", "duration", "notes", "origin"];
-const DETAIL_FIELDS = ["site", "video", "order", "object", "polls", "parts"];
-// Scalars stay text, as when the server reads a programme file; the server's schema converts them,
-// so "13:00" or "no" mean the same here as in a file.
-const YAML_SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({ implicit: [jsyaml.types.null] });
+const KINDS = JSON.parse(document.getElementById("editor-kinds").textContent);
+const kindFields = document.getElementById("kind-fields");
 
 let programme = { version: -1, segments: [], programme: { sites: [] } };
 let onNow = null;     // the id of the segment on now (it cannot be deleted)
@@ -31,6 +36,13 @@ let editing = null;   // the segment being edited, or null when adding one
 let opener = null;    // the button that opened the dialog; it gets the focus back
 let stale = false;    // the programme changed elsewhere while the dialog was open
 let loadFailed = false;
+let draft = null;     // the segment in the dialog, as programme/segment.js edits it
+let problems = {};    // the server's refusal of the dialog, by field path
+
+const eventForm = eventEditor(document.getElementById("event-form"), function () { load(); });
+const sites = sitesEditor(document.getElementById("sites"), document.getElementById("sites-status"),
+                          document.getElementById("sites-problems"), function () { return load(); });
+newEventForm(document.getElementById("new-event-form"), document.getElementById("new-event-status"));
 
 // ---- the list ----
 
@@ -46,6 +58,8 @@ async function load(focus) {
   if (loadFailed) { clearProblems(pageProblems); loadFailed = false; }
   stale = false;
   onNow = state.segment ? state.segment.id : null;
+  eventForm.show(programme.programme.event);
+  sites.show(programme.programme.sites);
   const focused = document.activeElement;
   const keep = rows.contains(focused) && focused.dataset.action
     ? { action: focused.dataset.action, id: focused.dataset.id } : null;
@@ -246,12 +260,18 @@ async function remove(item) {
 function openDialog(item, button) {
   editing = item;
   opener = button;
+  problems = {};
   clearProblems(dialogProblems);
   clearProblems(pageProblems);
+  clearFieldProblems();
   form.reset();
   dialog.querySelector("#segment-dialog-title").textContent = item ? text.textEditTitle : text.textAddTitle;
   fillPositions();
+  fillOrigins();
   document.getElementById("position-field").hidden = Boolean(item);
+  draft = item ? JSON.parse(JSON.stringify(item.segment))
+               : { kind: fields.kind.value, title: "", start: null, duration: null, notes: "", origin: null, site: null,
+                   video: null, order: [], object: null, polls: [], parts: [] };
   if (item) {
     const segment = item.segment;
     fields.kind.value = segment.kind;
@@ -260,9 +280,8 @@ function openDialog(item, button) {
     fields.duration.value = segment.duration;
     fields.origin.value = segment.origin || "";
     fields.notes.value = segment.notes;
-    fields.details.value = detailsYaml(segment);
   }
-  showKindHints();
+  showKind();
   dialog.showModal();
   (item ? fields.title : fields.kind).focus();
 }
@@ -278,90 +297,96 @@ function fillPositions() {
   select.value = String(programme.segments.length);
 }
 
-// The selected kind decides whether a site broadcasts it and which details it takes.
-function showKindHints() {
-  const hint = dialog.querySelector(".kind-hints [data-kind='" + fields.kind.value + "']");
-  const takesOrigin = hint.dataset.origin === "yes";
+// The sites as they are now (the Sites section may have added one since the page was drawn).
+function fillOrigins() {
+  const select = fields.origin;
+  const none = select.options[0];
+  select.replaceChildren(none);
+  programme.programme.sites.forEach(function (site) { select.append(new Option(site.name, site.key)); });
+}
+
+// The selected kind decides whether a site broadcasts it, which fields it has, and what the YAML box holds.
+function showKind() {
+  draft.kind = fields.kind.value;
+  const kindFieldNames = KINDS.fields[draft.kind] || [];
+  const takesOrigin = kindFieldNames.indexOf("origin") >= 0;
   fields.origin.disabled = !takesOrigin;
-  dialog.querySelector("#origin-hint").textContent =
-    takesOrigin ? "" : dialog.querySelector(".kind-hints [data-text=no-origin]").textContent;
-  dialog.querySelector("#details-hint").textContent = hint.textContent.replace(/\s+/g, " ").trim();
-  fields.details.placeholder = hint.dataset.example;
+  dialog.querySelector("#origin-hint").textContent = takesOrigin ? "" : t("no_origin");
+  const rest = kindFieldNames.filter(function (name) { return FORM_FIELDS.indexOf(name) < 0; });
+  dialog.querySelector("#details-hint").textContent =
+    rest.length ? t("advanced_hint", { fields: rest.join(", ") }) : t("advanced_none");
+  fields.details.value = advancedYaml(draft, rest);
+  fields.details.disabled = !rest.length;
+  drawKind();
 }
 
-fields.kind.addEventListener("change", showKindHints);
-
-// A segment's kind-specific fields as YAML, written the way a programme file writes them.
-function detailsYaml(segment) {
-  const details = {};
-  DETAIL_FIELDS.forEach(function (name) {
-    const value = segment[name];
-    if (value === null || value === undefined || value === "" || (Array.isArray(value) && !value.length)) { return; }
-    details[name] = value;
+function drawKind() {
+  drawKindFields(kindFields, draft, {
+    kinds: KINDS.fields, sites: programme.programme.sites, problems: problems, newKey: newPollKey, redraw: drawKind,
   });
-  if (details.object) {  // a copy: the loaded programme stays as the server sent it
-    details.object = details.object.image ? { title: details.object.title, image: details.object.image }
-                                          : { title: details.object.title };
-  }
-  if (details.polls) { details.polls = details.polls.map(compactPoll); }
-  if (details.parts) {
-    details.parts = details.parts.map(function (part) {
-      const compact = { site: part.site, format: part.format, title: part.title };
-      if (part.items.length) { compact.items = part.items; }
-      if (part.polls.length) { compact.polls = part.polls.map(compactPoll); }
-      if (part.notes) { compact.notes = part.notes; }
-      return compact;
-    });
-  }
-  return Object.keys(details).length ? jsyaml.dump(details, { lineWidth: 100, noRefs: true }) : "";
 }
 
-function compactPoll(poll) {
-  const compact = { key: poll.key, kind: poll.kind, question: poll.question };
-  if (poll.options.length) {
-    compact.options = poll.options.map(function (option) { return option.correct ? option : option.label; });
-  }
-  if (poll.scale) { compact.scale = poll.scale; }
-  if (poll.hide_results === false) { compact.hide_results = false; }  // hidden until revealed is the default
-  return compact;
+fields.kind.addEventListener("change", showKind);
+
+// A poll key nobody uses yet in the programme (the chair may change it).
+function newPollKey() {
+  const taken = new Set((programme.programme.polls || []).map(function (poll) { return poll.key; }));
+  programme.segments.concat([{ segment: draft }]).forEach(function (item) {
+    item.segment.polls.forEach(function (poll) { taken.add(poll.key); });
+    item.segment.parts.forEach(function (part) { part.polls.forEach(function (poll) { taken.add(poll.key); }); });
+  });
+  let number = taken.size + 1;
+  while (taken.has("poll-" + number)) { number += 1; }
+  return "poll-" + number;
 }
 
 // The form as the API's segment; a problem found here (bad YAML) is thrown as {message, details}.
 function readForm() {
-  let details = {};
-  const source = fields.details.value;
-  if (source.trim()) {
-    try {
-      details = jsyaml.load(source, { schema: YAML_SCHEMA });
-    } catch (error) {
-      const where = text.textDetails + (error.mark ? ", " + text.textYamlLine + " " + (error.mark.line + 1) : "");
-      throw { message: text.textYamlError, details: [{ path: where, reason: error.reason || error.message }] };
-    }
-  }
-  if (details === null || details === undefined) { details = {}; }
-  if (typeof details !== "object" || Array.isArray(details)) {
-    throw { message: text.textYamlError, details: [{ path: "", reason: text.textNotMapping }] };
-  }
-  const misplaced = COMMON_FIELDS.filter(function (name) { return name in details; });
-  if (misplaced.length) {
-    throw { message: text.textNotSaved, details: misplaced.map(function (name) {
-      return { path: name, reason: text.textOwnField };
-    }) };
-  }
-  const segment = Object.assign({}, details, {
+  const details = readAdvanced(fields.details.disabled ? "" : fields.details.value,
+                               COMMON_FIELDS.concat(FORM_FIELDS), text);
+  Object.assign(draft, details, {
     kind: fields.kind.value,
     title: fields.title.value,
     start: fields.start.value.trim() || null,
     duration: fields.duration.value === "" ? null : Number(fields.duration.value),
     notes: fields.notes.value,
+    origin: !fields.origin.disabled && fields.origin.value ? fields.origin.value : null,
   });
-  if (!fields.origin.disabled && fields.origin.value) { segment.origin = fields.origin.value; }
-  return segment;
+  return segmentOut(draft, KINDS.fields);
+}
+
+// The refusal at the dialog's own inputs (title, start...): marked invalid, the reason under the input.
+function clearFieldProblems() {
+  form.querySelectorAll(".segment-form > .form-row [aria-invalid=true], .segment-form > label [aria-invalid=true]")
+    .forEach(function (input) { input.removeAttribute("aria-invalid"); input.removeAttribute("aria-errormessage"); });
+  form.querySelectorAll("p.common-problem").forEach(function (element) { element.remove(); });
+}
+
+function showFieldProblems() {
+  COMMON_FIELDS.forEach(function (name) {
+    const reason = problems["segment." + name];
+    if (!reason) { return; }
+    const input = fields[name];
+    const note = document.createElement("p");
+    note.className = "field-problem refused common-problem";
+    note.id = "problem-" + name;
+    note.dataset.testid = "field-problem";
+    note.textContent = reason;
+    input.closest("label").after(note);
+    input.setAttribute("aria-invalid", "true");
+    input.setAttribute("aria-errormessage", note.id);
+  });
+}
+
+function placedOnForm(path) {
+  if (COMMON_FIELDS.some(function (name) { return path === "segment." + name; })) { return true; }
+  return Boolean(kindFields.querySelector("[data-path='" + path + "']"));
 }
 
 form.addEventListener("submit", async function (event) {
   event.preventDefault();
   clearProblems(dialogProblems);
+  clearFieldProblems();
   let segment;
   try {
     segment = readForm();
@@ -377,7 +402,13 @@ form.addEventListener("submit", async function (event) {
       ? await call("PUT", "/segments/" + editing.id, { segment: segment })
       : await call("POST", "/segments", { segment: segment, position: Number(fields.position.value) });
   } catch (error) {
-    showProblems(dialogProblems, text.textNotSaved + " " + error.message, error.details);
+    for (const key in problems) { delete problems[key]; }
+    Object.assign(problems, problemsByPath(error, "segment"));
+    drawKind();
+    showFieldProblems();
+    const rest = Object.keys(problems).filter(function (path) { return !placedOnForm(path); })
+      .map(function (path) { return { path: path, reason: problems[path] }; });
+    showProblems(dialogProblems, text.textNotSaved + " " + error.message, rest);
     return;
   } finally {
     saveButton.disabled = false;
