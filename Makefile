@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test test-gevent setup setup-test chromium nginx lint bench bench-votes bench-storm bench-startup translations
+.PHONY: run test test-gevent setup setup-test chromium nginx lint bench bench-votes bench-storm bench-startup translations screenshots
 
 run: setup
 	$(PY) run.py $(ARGS)
@@ -54,6 +54,10 @@ nginx:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx-light >/dev/null \
 	  || test -x /usr/sbin/nginx; }
+
+# Every surface of the demo in headless Chromium, into docs/screenshots/ (scripts/screenshots.py).
+screenshots: setup-test
+	$(PY) scripts/screenshots.py
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .
