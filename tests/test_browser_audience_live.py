@@ -131,10 +131,14 @@ def test_a_quiz_question_counts_down_on_phone_and_screen_and_the_phone_locks_whe
         time.sleep(0.2)
     assert chair.poll("quiz-tijd")["state"] == "closed"  # the server closed it by itself
     assert chair.poll("quiz-tijd")["voters"] == 0
-    expect(screen_timer).to_be_hidden()
     expect(screen.get_by_test_id("poll-label")).to_contain_text("Voting is closed")
-    expect(timer).to_have_text("Time is up.")  # the phone saw the time run out
+    expect(screen_timer).to_contain_text("Time is up")  # until the results come
     expect(screen_nl.get_by_test_id("poll-label")).to_contain_text("stemmen is gesloten")
+    screen.screenshot(path=str(artifacts / "screen-quiz-time-up.png"))
+    chair.do("poll:reveal", {"poll_id": quiz["id"]})
+    expect(screen.get_by_test_id("poll-results")).to_be_visible(timeout=5000)
+    expect(screen_timer).to_be_hidden()
+    expect(timer).to_have_text("Time is up.")  # the phone saw the time run out
 
 
 def test_a_quiz_without_a_time_to_answer_shows_no_countdown(chair, phones, server_links, open_page):
@@ -160,6 +164,7 @@ def test_each_phone_shows_its_own_quiz_score_and_rank_after_the_reveal(
     join(right, "Anouk")
     wrong = phones.new(server_links["sites"]["enschede"]["join"]["url"])
     dutch(wrong)
+    expect(wrong.locator("body")).to_have_attribute("data-connection", "live")  # the page's module is running
     wrong.get_by_role("button", name="Doe mee").click()
     expect(wrong.locator("body")).to_have_attribute("data-joined", "yes")
     quiz = create_poll(chair, "quiz-1", QUIZ)
@@ -212,9 +217,10 @@ def test_the_participant_is_told_when_its_answer_and_its_question_are_approved_a
     expect(notice).to_have_text("")
 
     chair.do("answer:approve-all", {"poll_id": poll["id"], "site": None})
-    expect(notice).to_have_text("Your answer has been approved and can now appear on the screen.")
+    approved = "Your answer has been approved and can now appear on the screen."
+    expect(notice).to_have_text(approved)
     expect(notice).to_have_attribute("aria-live", "polite")
-    expect(phone.locator("#answer-hint")).to_have_text("Your answer has been approved and can now appear on the screen.")
+    expect(phone.locator("#answer-hint")).to_have_text(approved)
     expect(screen.get_by_test_id("answer-card")).to_have_text(re.compile("Energie om door te gaan"))
     expect(screen.get_by_test_id("waiting")).to_have_count(0)
     expect(phone.get_by_test_id("waiting")).to_have_count(0, timeout=8000)
@@ -246,8 +252,9 @@ VOTE_WORDS = re.compile(r"vote now|keep voting|stem nu|stem mee|blijf stemmen", 
 
 
 def test_the_screen_asks_for_votes_only_while_a_poll_is_open(chair, server_links, open_page, artifacts):
-    screens = {"en": open_page(url(server_links, "den-haag", "screen"), viewport=PROJECTOR),
-               "nl": open_page(url(server_links, "den-haag", "screen").replace("lang=en", "lang=nl"), viewport=PROJECTOR)}
+    link = url(server_links, "den-haag", "screen")
+    screens = {"en": open_page(link, viewport=PROJECTOR),
+               "nl": open_page(link.replace("lang=en", "lang=nl"), viewport=PROJECTOR)}
     for page in screens.values():
         wait_live(page)
 

@@ -13,17 +13,23 @@ import { answerOf, vote } from "./votes.js";
 let shownPoll = null; // the id of the poll on the card
 let announced = null; // "pollId|step" of the results last announced to screen readers
 let ranOut = null; // the poll whose time to answer this phone saw run out
+let counted = null; // {poll, endsAt}: the countdown this phone showed last
+const RAN_OUT_MARGIN_MS = 2000; // a close this near the deadline (by this phone's clock) was the deadline's
 
 // The time left to answer an open poll with a deadline (`closes_at`), by the server's clock, in ms; null without one.
 function timeLeft(poll) {
   if (!poll || poll.state !== "open" || !poll.closes_at || !view.live) { return null; }
-  return ms(poll.closes_at) - view.live.now();
+  counted = { poll: poll.id, endsAt: ms(poll.closes_at) };
+  return counted.endsAt - view.live.now();
 }
 
-// Whether the time to answer is up: the ballot locks at once; the server closes the poll itself a moment later.
+// Whether the time to answer is up: the ballot locks at once; the server closes the poll itself a moment later (and
+// may do so before this phone's clock got there: a close at the deadline is the time running out too).
 function timeUp(poll) {
   const left = timeLeft(poll);
-  return left !== null ? left <= 0 : ranOut === poll.id && poll.state === "closed";
+  if (left !== null) { return left <= 0; }
+  return poll.state === "closed" && (ranOut === poll.id || counted !== null && counted.poll === poll.id
+    && Boolean(view.live) && view.live.now() >= counted.endsAt - RAN_OUT_MARGIN_MS);
 }
 
 // This phone's answer, and whether the ballot takes a (new) one.

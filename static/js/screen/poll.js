@@ -14,6 +14,7 @@ const calm = window.matchMedia("(prefers-reduced-motion: reduce)");
 const area = { box: byId("poll"), label: byId("poll-label"), question: byId("poll-question"), count: byId("poll-count"),
   announce: byId("poll-announce"), results: byId("poll-results"), timer: byId("poll-timer") };
 const ENDING_MS = 10000;       // the last seconds to answer stand out
+const RAN_OUT_MARGIN_MS = 2000; // a close this near the deadline (by this screen's clock) was the deadline's
 
 const results = new Map();     // poll id -> the newest poll:results
 const voters = new Map();      // poll id -> the newest poll:voters
@@ -174,16 +175,23 @@ function announce(text) {
 }
 
 // The time to answer a poll with a deadline (`closes_at`, while it is open), counted down by the server's clock; at 0
-// it says the time is up (the server closes the poll; the screen only shows it). While the screen is not live it
-// shows "–:––" rather than a time that may be wrong. Called every tick.
+// it says the time is up (the server closes the poll; the screen only shows it), and keeps saying so once the server
+// closed it, until the results come. While the screen is not live it shows "–:––" rather than a time that may be
+// wrong. Called every tick.
+let counted = null;            // {poll, endsAt}: the countdown this screen showed last
+
 export function tickPollTimer(page, live) {
   const me = page.snapshot ? page.snapshot.sites.find(function (site) { return site.key === page.site; }) : null;
   const poll = me && me.poll && page.scene && page.scene.show === "poll" ? me.poll : null;
   const endsAt = poll && poll.state === "open" ? ms(poll.closes_at) : null;
-  area.timer.hidden = !endsAt;
-  if (!endsAt) { return; }
-  const left = endsAt - page.now();
-  const up = live && left <= 0;
+  if (endsAt) { counted = { poll: poll.id, endsAt: endsAt }; }
+  // Closed by the server at the deadline (not by the chair before it): the time ran out.
+  const ranOut = !endsAt && poll !== null && poll.state === "closed" && area.box.dataset.phase === "closed"
+    && counted !== null && counted.poll === poll.id && page.now() >= counted.endsAt - RAN_OUT_MARGIN_MS;
+  area.timer.hidden = !endsAt && !ranOut;
+  if (area.timer.hidden) { return; }
+  const left = ranOut ? 0 : endsAt - page.now();
+  const up = ranOut || live && left <= 0;
   const T = strings();
   area.timer.dataset.state = up ? "up" : live && left <= ENDING_MS ? "ending" : "";
   const label = up ? T.time_up : T.answer_time;
