@@ -6,15 +6,13 @@ only while a poll is open. Screenshots go to test-artifacts/ (phones 390x844, sc
 
 import re
 import time
-import uuid
 
 import pytest
-import requests
-import socketio
 from playwright.sync_api import expect
 
 from tests.crew import Chair, url, wait_live
 from tests.test_browser_phone import Phones, join
+from tests.test_browser_screen_polls import Phone
 
 pytestmark = pytest.mark.browser
 
@@ -39,32 +37,12 @@ def phones(browser, real_server):
     assert not phones.errors, f"the phone page reported errors: {phones.errors}"
 
 
-class SocketPhone:
-    """A participant's phone over Socket.IO only (other players in a quiz)."""
-
-    def __init__(self, server, links: dict, site: str, name: str):
-        response = requests.post(f"{server.base_url}/api/v1/join",
-                                 json={"code": links["sites"][site]["join"]["code"], "name": name}, timeout=10)
-        assert response.status_code == 201, response.text
-        self.client = socketio.Client(reconnection=False)
-        self.client.connect(server.base_url, auth={"participant": response.json()["token"]}, wait_timeout=10)
-
-    def vote(self, poll_id: int, answer: dict) -> None:
-        reply = self.client.call("poll:vote", {"poll_id": poll_id, "answer": answer, "key": uuid.uuid4().hex},
-                                 timeout=10)
-        assert reply["ok"], reply
-
-    def close(self) -> None:
-        if self.client.connected:
-            self.client.disconnect()
-
-
 @pytest.fixture
 def socket_phones(real_server, server_links):
     made = []
 
-    def make(site: str, name: str) -> SocketPhone:
-        made.append(SocketPhone(real_server, server_links, site, name))
+    def make(site: str, name: str) -> Phone:
+        made.append(Phone(real_server, server_links, site, name))
         return made[-1]
 
     yield make
@@ -83,6 +61,16 @@ def create_poll(chair: Chair, key: str, spec: dict) -> dict:
     return chair.poll(key)
 
 
+def at_the_polls(chair: Chair, phones: Phones, server_links: dict, open_page):
+    """The event at its polls segment, a phone joined at Den Haag and Den Haag's screen, live."""
+    chair.start_at_the_polls()
+    phone = phones.new(server_links["sites"]["den-haag"]["join"]["url"])
+    join(phone, "Anouk")
+    screen = open_page(url(server_links, "den-haag", "screen"), viewport=PROJECTOR)
+    wait_live(screen)
+    return phone, screen
+
+
 def shot(page, path) -> None:
     page.wait_for_timeout(700)  # the entrance animations and the bars
     page.screenshot(path=str(path))
@@ -92,12 +80,8 @@ def shot(page, path) -> None:
 
 def test_a_quiz_question_counts_down_on_phone_and_screen_and_the_phone_locks_when_the_time_is_up(
         chair, phones, server_links, open_page, artifacts):
-    chair.start_at_the_polls()
-    phone = phones.new(server_links["sites"]["den-haag"]["join"]["url"])
-    join(phone, "Anouk")
-    screen = open_page(url(server_links, "den-haag", "screen"), viewport=PROJECTOR)
+    phone, screen = at_the_polls(chair, phones, server_links, open_page)
     screen_nl = open_page(url(server_links, "den-haag", "screen").replace("lang=en", "lang=nl"), viewport=PROJECTOR)
-    wait_live(screen)
     wait_live(screen_nl)
     quiz = create_poll(chair, "quiz-tijd", {**QUIZ, "answer_seconds": 8})
     chair.do("poll:open", {"poll_id": quiz["id"]})
@@ -142,11 +126,7 @@ def test_a_quiz_question_counts_down_on_phone_and_screen_and_the_phone_locks_whe
 
 
 def test_a_quiz_without_a_time_to_answer_shows_no_countdown(chair, phones, server_links, open_page):
-    chair.start_at_the_polls()
-    phone = phones.new(server_links["sites"]["den-haag"]["join"]["url"])
-    join(phone)
-    screen = open_page(url(server_links, "den-haag", "screen"), viewport=PROJECTOR)
-    wait_live(screen)
+    phone, screen = at_the_polls(chair, phones, server_links, open_page)
     quiz = create_poll(chair, "quiz-vrij", QUIZ)
     chair.do("poll:open", {"poll_id": quiz["id"]})
     expect(phone.get_by_role("button", name="2020")).to_be_enabled()
@@ -195,11 +175,7 @@ def test_each_phone_shows_its_own_quiz_score_and_rank_after_the_reveal(
 
 def test_the_participant_is_told_when_its_answer_and_its_question_are_approved_and_waiting_answers_are_counted(
         chair, phones, server_links, open_page, artifacts):
-    chair.start_at_the_polls()
-    phone = phones.new(server_links["sites"]["den-haag"]["join"]["url"])
-    join(phone, "Anouk")
-    screen = open_page(url(server_links, "den-haag", "screen"), viewport=PROJECTOR)
-    wait_live(screen)
+    phone, screen = at_the_polls(chair, phones, server_links, open_page)
     poll = create_poll(chair, "mee-naar-huis", {"kind": "open", "question": "Wat neemt u mee naar huis?",
                                                 "hide_results": False})
     chair.do("poll:open", {"poll_id": poll["id"]})
