@@ -170,6 +170,9 @@ function update() {
 
 onRedraw(update);
 byId("join-form").addEventListener("submit", function (event) { join(event, connect); });
+// The join button is disabled in the page as served: a tap before this module ran would send the form to the server
+// as a plain GET and reload the page.
+byId("join-button").disabled = false;
 byId("ask-form").addEventListener("submit", ask);
 byId("ask-text").addEventListener("input", countQuestion);
 byId("change-answer").addEventListener("click", changeAnswer);
