@@ -139,6 +139,7 @@ def ui_strings() -> dict:
         "top_word": _("top word: {word}"), "top_ranked": _("number one: {label}"),
         "approved_answers": _("Approved answers"), "no_approved": _("No answers shown yet."),
         "answers_per_site": _("answers per site"),
+        "waiting_n": _("{n} waiting for moderation"), "waiting_1": _("1 waiting for moderation"),
         # the results sheet (report, results page, the chair's poll page)
         "total": _("Total"), "voters_label": _("Voters"), "mean_label": _("Mean"), "item": _("Answer"),
         "sheet_voters": _("{n} voted"), "sheet_mean": _("mean {value}"),

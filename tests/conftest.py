@@ -475,6 +475,21 @@ def live_phones(real_server, server_links):
         phone.close()
 
 
+@pytest.fixture
+def phones(browser, real_server):
+    """Phones to open pages with; the test fails on any script error in them.
+
+    It asks for the real server so that the phones close before the server stops: the other way round, a phone's
+    Socket.IO long-poll still open at the end is reset (ERR_CONNECTION_RESET) and its next request refused, and the
+    phone logs both (a test that ends right after a new connection, before it moved to the WebSocket, saw that)."""
+    from tests.crew import Phones  # not at the top: tests.crew imports this module
+
+    phones = Phones(browser)
+    yield phones
+    phones.close()
+    assert not phones.errors, f"the phone page reported errors: {phones.errors}"
+
+
 #: What Chromium logs while a test stops the server on purpose; anything else on a page's console is an error.
 NETWORK_NOISE = ("Failed to load resource", "WebSocket connection", "ERR_CONNECTION_REFUSED", "ERR_EMPTY_RESPONSE",
                  "net::ERR")

@@ -11,7 +11,7 @@ import requests
 import socketio
 from playwright.sync_api import expect
 
-from tests.conftest import with_query
+from tests.conftest import NETWORK_NOISE, with_query
 
 
 class Chair:
@@ -149,3 +149,52 @@ def url(links: dict, site: str, surface: str, extra: str = "") -> str:
 def wait_live(page) -> None:
     """Wait until the page has a fresh snapshot over a live connection."""
     expect(page.locator("body")).to_have_attribute("data-connection", "live", timeout=15000)
+
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+
+
+class Phones:
+    """Mobile browser contexts (390x844, touch), each failing the test on a script error."""
+
+    def __init__(self, browser):
+        self.browser = browser
+        self.contexts = []
+        self.errors: list[str] = []
+        self.noise_allowed = False
+
+    def new(self, url: str):
+        """A phone (its own context: its own localStorage) on a page, in English (the default is Dutch)."""
+        context = self.browser.new_context(**PHONE)
+        self.contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("console", self._console)
+        page.goto(url + ("&" if "?" in url else "?") + "lang=en")
+        return page
+
+    def _console(self, message):
+        if message.type != "error":
+            return
+        if self.noise_allowed and any(noise in message.text for noise in NETWORK_NOISE):
+            return
+        url = (message.location or {}).get("url", "")
+        if "status of 400" in message.text and "/socket.io/" in url:
+            # A long-poll of a connection that ended (replaced after joining, or refused): Socket.IO had sent its next
+            # poll before it closed the connection, and the server answers that poll 400 (no such session).
+            return
+        self.errors.append(f"{message.text} ({url})" if url else message.text)
+
+    def close(self):
+        for context in self.contexts:
+            context.close()
+
+
+def join(page, name: str = "") -> None:
+    """Fill in the join form and wait until the phone is in."""
+    expect(page.get_by_role("button", name="Join")).to_be_visible()
+    if name:
+        page.get_by_label("Your name (optional)").fill(name)
+    page.get_by_role("button", name="Join").click()
+    expect(page.locator("body")).to_have_attribute("data-joined", "yes")
+    expect(page.locator("body")).to_have_attribute("data-connection", "live")

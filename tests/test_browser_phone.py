@@ -11,74 +11,13 @@ from datetime import datetime
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import NETWORK_NOISE, RealServer
-from tests.crew import Chair
+from tests.conftest import RealServer
+from tests.crew import Chair, join
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 HOSTILE_NAME = "<b>Anouk</b><img src=x onerror=hacked=1>"  # a name is at most 40 characters
 HOSTILE_QUESTION = '<b>Bold?</b> <img src=x onerror="window.hacked=3"> Hoe gaan we verder na 2021?'
-
-
-class Phones:
-    """Mobile browser contexts (390x844, touch), each failing the test on a script error."""
-
-    def __init__(self, browser):
-        self.browser = browser
-        self.contexts = []
-        self.errors: list[str] = []
-        self.noise_allowed = False
-
-    def new(self, url: str):
-        """A phone (its own context: its own localStorage) on a page, in English (the default is Dutch)."""
-        context = self.browser.new_context(**PHONE)
-        self.contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda error: self.errors.append(str(error)))
-        page.on("console", self._console)
-        page.goto(url + ("&" if "?" in url else "?") + "lang=en")
-        return page
-
-    def _console(self, message):
-        if message.type != "error":
-            return
-        if self.noise_allowed and any(noise in message.text for noise in NETWORK_NOISE):
-            return
-        url = (message.location or {}).get("url", "")
-        if "status of 400" in message.text and "/socket.io/" in url:
-            # A long-poll of a connection that ended (replaced after joining, or refused): Socket.IO had sent its next
-            # poll before it closed the connection, and the server answers that poll 400 (no such session).
-            return
-        self.errors.append(f"{message.text} ({url})" if url else message.text)
-
-    def close(self):
-        for context in self.contexts:
-            context.close()
-
-
-@pytest.fixture
-def phones(browser, real_server):
-    """Phones to open pages with; the test fails on any script error in them.
-
-    It asks for the real server so that the phones close before the server stops: the other way round, a phone's
-    Socket.IO long-poll still open at the end is reset (ERR_CONNECTION_RESET) and its next request refused, and the
-    phone logs both (a test that ends right after a new connection, before it moved to the WebSocket, saw that)."""
-    phones = Phones(browser)
-    yield phones
-    phones.close()
-    assert not phones.errors, f"the phone page reported errors: {phones.errors}"
-
-
-def join(page, name: str = "") -> None:
-    """Fill in the join form and wait until the phone is in."""
-    expect(page.get_by_role("button", name="Join")).to_be_visible()
-    if name:
-        page.get_by_label("Your name (optional)").fill(name)
-    page.get_by_role("button", name="Join").click()
-    expect(page.locator("body")).to_have_attribute("data-joined", "yes")
-    expect(page.locator("body")).to_have_attribute("data-connection", "live")
-
 
 def horizontal_overflow(page) -> int:
     """How many pixels the page is wider than the window (0: nothing sticks out sideways)."""

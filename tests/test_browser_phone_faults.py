@@ -7,8 +7,8 @@ import sqlalchemy
 from playwright.sync_api import expect
 
 from tests.conftest import POSTGRES_ADMIN_URL, RealServer
-from tests.crew import Chair
-from tests.test_browser_phone import Phones, join, wait_for_voters
+from tests.crew import Chair, Phones, join
+from tests.test_browser_phone import wait_for_voters
 from tests.test_faults_server import set_connections
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]

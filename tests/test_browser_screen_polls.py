@@ -20,8 +20,8 @@ HTML = '<img src=x onerror="window.__pwned=1"><b>vet</b><script>window.__pwned=2
 
 
 @pytest.fixture
-def phones(live_phones):
-    """Phones at a site, each named after the site and a number: phones("enschede", 3)."""
+def site_phones(live_phones):
+    """Socket.IO phones at a site, each named after the site and a number: site_phones("enschede", 3)."""
     counter = itertools.count(1)
 
     def make(site: str, count: int = 1) -> list[Phone]:
@@ -72,7 +72,7 @@ def hide_results_until_revealed(chair: Chair, poll: dict) -> None:
 # ---- a poll on two screens, votes from two sites, one reveal moment ----
 
 def test_a_poll_shows_its_qr_code_then_flips_to_the_results_on_every_screen_at_once(
-        live_chair, server_links, phones, open_page, artifacts):
+        live_chair, server_links, site_phones, open_page, artifacts):
     live_chair.do("event:start", {"confirm": True})
     poll = live_chair.poll("vraag-3")
     hide_results_until_revealed(live_chair, poll)
@@ -96,7 +96,7 @@ def test_a_poll_shows_its_qr_code_then_flips_to_the_results_on_every_screen_at_o
     labels = list(options)
     votes = {"den-haag": [labels[0], labels[0], labels[1]], "enschede": [labels[0], labels[2]]}
     for site, answers in votes.items():
-        for phone, label in zip(phones(site, len(answers)), answers, strict=True):
+        for phone, label in zip(site_phones(site, len(answers)), answers, strict=True):
             phone.vote(poll["id"], {"option": options[label]})
     for page in (den_haag, enschede):
         expect(page.get_by_test_id("poll-voters")).to_have_text("5")
@@ -146,7 +146,7 @@ def test_a_poll_shows_its_qr_code_then_flips_to_the_results_on_every_screen_at_o
 # ---- the word cloud, the scale and the site-by-site reveal ----
 
 def test_the_word_cloud_grows_live_and_the_eurovision_reveal_shows_the_sites_in_turn(
-        live_chair, server_links, phones, open_page, artifacts):
+        live_chair, server_links, site_phones, open_page, artifacts):
     live_chair.do("event:start", {"confirm": True})
     live_chair.do("programme:jump", {"segment_id": live_chair.segment_id("poll")})
     screen = open_page(url(server_links, "eindhoven", "screen"))
@@ -159,7 +159,7 @@ def test_the_word_cloud_grows_live_and_the_eurovision_reveal_shows_the_sites_in_
         "eindhoven": [["samen", "lef"], ["verbinding"], ["<i>html</i>"]],
     }
     for site, answers in words.items():
-        for phone, answer in zip(phones(site, len(answers)), answers, strict=True):
+        for phone, answer in zip(site_phones(site, len(answers)), answers, strict=True):
             phone.vote(cloud["id"], {"words": answer})
     shown = screen.get_by_test_id("cloud-word")
     expect(shown.filter(has_text=re.compile("^samen$"))).to_have_attribute("data-count", "5")
@@ -181,7 +181,7 @@ def test_the_word_cloud_grows_live_and_the_eurovision_reveal_shows_the_sites_in_
     live_chair.do("poll:open", {"poll_id": scale["id"]})
     values = {"den-haag": [4, 5, 3], "enschede": [5, 5], "eindhoven": [2], "online": [4, 3]}
     for site, answers in values.items():
-        for phone, value in zip(phones(site, len(answers)), answers, strict=True):
+        for phone, value in zip(site_phones(site, len(answers)), answers, strict=True):
             phone.vote(scale["id"], {"value": value})
     live_chair.do("poll:close", {"poll_id": scale["id"]})
     expected_order = [site["key"] for site in live_chair.state()["sites"]]
@@ -207,7 +207,7 @@ def test_the_word_cloud_grows_live_and_the_eurovision_reveal_shows_the_sites_in_
 
 
 def test_a_screen_in_a_site_by_site_reveal_draws_only_the_revealed_sites_and_the_total_the_server_sent(
-        live_chair, server_links, phones, open_page):
+        live_chair, server_links, site_phones, open_page):
     live_chair.do("event:start", {"confirm": True})
     live_chair.do("programme:jump", {"segment_id": live_chair.segment_id("poll")})
     screen = open_page(url(server_links, "online", "screen"))
@@ -219,7 +219,7 @@ def test_a_screen_in_a_site_by_site_reveal_draws_only_the_revealed_sites_and_the
     votes = {"den-haag": [labels[0], labels[0], labels[1]], "enschede": [labels[2], labels[2]],
              "eindhoven": [labels[1]]}
     for site, answers in votes.items():
-        for phone, label in zip(phones(site, len(answers)), answers, strict=True):
+        for phone, label in zip(site_phones(site, len(answers)), answers, strict=True):
             phone.vote(poll["id"], {"option": next(o["id"] for o in poll["options"] if o["label"] == label)})
     expect(screen.get_by_test_id("poll-voters")).to_have_text("6")
     live_chair.do("poll:close", {"poll_id": poll["id"]})
@@ -239,7 +239,7 @@ def test_a_screen_in_a_site_by_site_reveal_draws_only_the_revealed_sites_and_the
 
 # ---- a quiz: the right answer, then the leaderboard ----
 
-def test_a_quiz_marks_the_right_answer_and_shows_the_leaderboard(live_chair, server_links, phones, open_page,
+def test_a_quiz_marks_the_right_answer_and_shows_the_leaderboard(live_chair, server_links, site_phones, open_page,
                                                                   artifacts):
     live_chair.do("event:start", {"confirm": True})
     live_chair.do("poll:create", {"poll": {"key": "quiz-1", "kind": "quiz", "hide_results": True,
@@ -252,7 +252,7 @@ def test_a_quiz_marks_the_right_answer_and_shows_the_leaderboard(live_chair, ser
     live_chair.do("poll:open", {"poll_id": quiz["id"]})
     by_label = {option["label"]: option["id"] for option in quiz["options"]}
     for site, label in (("enschede", "2020"), ("enschede", "2019"), ("den-haag", "2020"), ("online", "2021")):
-        phones(site)[0].vote(quiz["id"], {"option": by_label[label]})
+        site_phones(site)[0].vote(quiz["id"], {"option": by_label[label]})
     live_chair.do("poll:close", {"poll_id": quiz["id"]})
     live_chair.do("poll:reveal", {"poll_id": quiz["id"]})
     correct = screen.locator("[data-testid=result-bar].is-correct")
@@ -270,7 +270,7 @@ def test_a_quiz_marks_the_right_answer_and_shows_the_leaderboard(live_chair, ser
 # ---- a host runs its own site's poll ----
 
 def test_the_eindhoven_host_runs_its_own_statement_poll_and_moderates_its_site(
-        live_chair, server_links, phones, open_page, artifacts):
+        live_chair, server_links, site_phones, open_page, artifacts):
     live_chair.do("event:start", {"confirm": True})
     live_chair.do("programme:jump", {"segment_id": live_chair.segment_id("regional")})
     live_chair.do("poll:create", {"poll": {"key": "enschede-podium", "kind": "single", "question": "Welk podium?",
@@ -297,7 +297,7 @@ def test_the_eindhoven_host_runs_its_own_statement_poll_and_moderates_its_site(
     expect(statement.get_by_test_id("on-screen")).to_be_visible()
     expect(eindhoven.get_by_test_id("poll-question")).to_have_text("Perspectief op Werk is nog lang niet klaar.")
     expect(enschede.get_by_test_id("screen-poll")).to_be_hidden()  # only Eindhoven's screen
-    voters = phones("eindhoven", 3)
+    voters = site_phones("eindhoven", 3)
     for phone, choice in zip(voters, ["agree", "agree", "disagree"], strict=True):
         phone.vote(int(statement.get_attribute("data-poll-id")), {"choice": choice})
     expect(statement.get_by_test_id("poll-voters")).to_have_text("3 voted")
@@ -399,13 +399,13 @@ def test_the_host_panel_says_truthfully_when_each_polls_results_will_show(live_c
 # ---- the featured question, reactions ----
 
 def test_a_featured_question_shows_on_every_screen_as_text_and_reactions_rise(
-        live_chair, server_links, phones, open_page, artifacts):
+        live_chair, server_links, site_phones, open_page, artifacts):
     live_chair.do("event:start", {"confirm": True})
     screens = {site: open_page(url(server_links, site, "screen")) for site in ("den-haag", "enschede", "eindhoven")}
     calm = open_page(url(server_links, "online", "screen"), reduced_motion="reduce")
     for page in (*screens.values(), calm):
         wait_live(page)
-    asker = phones("enschede")[0]
+    asker = site_phones("enschede")[0]
     text = "Wat gebeurt er na 2021 met <script>window.__pwned=3</script><b>de regio's</b>?"
     question_id = asker.call("question:ask", {"text": text})["question"]
     live_chair.do("question:moderate", {"question_id": question_id, "state": "approved"})
@@ -419,7 +419,7 @@ def test_a_featured_question_shows_on_every_screen_as_text_and_reactions_rise(
         assert page.evaluate("window.__pwned") is None
 
     # Reactions from the phones rise on the screens; no more than a handful at once.
-    reacting = phones("den-haag", 3)
+    reacting = site_phones("den-haag", 3)
     for phone in reacting:
         for kind in ("applause", "heart", "laugh"):
             phone.call("reaction:send", {"kind": kind})

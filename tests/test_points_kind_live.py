@@ -11,8 +11,7 @@ import socketio
 from playwright.sync_api import expect
 
 from tests.conftest import PROJECT_ROOT
-from tests.crew import Chair
-from tests.test_browser_phone import join, phones  # noqa: F401  (the fixture)
+from tests.crew import Chair, join
 
 SPEC = {"key": "test-points", "kind": "points", "question": "Waar gaat het budget naartoe?",
         "options": ["Scholing", "Matching", "Begeleiding"], "hide_results": False}

@@ -7,9 +7,17 @@ import { formButtons, group } from "./ballots.js";
 const MAX_LENGTH = 500;
 const ANSWER_CARDS = 12;  // on the room screen
 
+// "3 waiting for moderation" (the server's count of the shown sites' answers that wait), or "" when none wait.
+function waitingText(results) {
+  const n = results.waiting || 0;
+  return n === 1 ? say("waiting_1") : n ? say("waiting_n", { n: number(n) }) : "";
+}
+
 function phoneResults(poll, results, ctx) {
   const approved = results.approved || [];
-  return html`<p class="hint">${say("answers_n", { n: (results.total || {}).answers || 0 })}</p>${approved.length
+  const waiting = waitingText(results);
+  return html`<p class="hint">${answersText((results.total || {}).answers || 0)}</p>${waiting
+    ? html`<p class="hint waiting" data-testid="waiting">${waiting}</p>` : nothing}${approved.length
     ? html`<h4 class="subhead">${say("approved_answers")}</h4><ul class="open-answers">${approved.map(function (a) {
       return html`<li><span>${a.text}</span><span class="muted small"> · ${ctx.siteName(a.site)}</span></li>`;
     })}</ul>` : nothing}`;
@@ -22,7 +30,7 @@ function screenResults(poll, results, ctx) {
     ? v.approved.slice(0, ctx.overlay ? 3 : ANSWER_CARDS).map(function (answer, i) {
       return html`<li class="answer-card" data-testid="answer-card" ${styles({ "--i": String(i) })}><p class="answer-text">${answer.text}</p><p class="answer-site">${ctx.siteName(answer.site)}</p></li>`;
     })
-    : html`<li class="cloud-empty">${say("no_votes")}</li>`;
+    : html`<li class="cloud-empty" data-testid=${results.waiting ? "waiting" : nothing}>${waitingText(results) || say("no_votes")}</li>`;
   return [html`<ul class="answers" data-testid="answer-cards">${cards}</ul>`, breakdown(poll, v, ctx)
     ? siteCards(poll, v, ctx, function () { return {}; }, function (voters, figures) { return answersText(figures.answers); }) : nothing];
 }

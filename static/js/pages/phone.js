@@ -13,11 +13,13 @@ import {
 } from "../phone/state.js";
 import { join, renderJoined, showJoinError } from "../phone/join.js";
 import { flushPending } from "../phone/votes.js";
-import { changeAnswer, clearComplaint, renderPoll } from "../phone/poll.js";
+import { changeAnswer, clearComplaint, renderPoll, tickTimer } from "../phone/poll.js";
 import { ask, countQuestion, renderQuestions } from "../phone/questions.js";
 import { renderReactions, setUpReactions } from "../phone/reactions.js";
 
 const RETRY_MS = 5000; // pending votes are sent again this often while connected
+const TICK_MS = 250; // the time to answer counts down this often
+const NOTICE_MS = 10000; // a notice (an approval) shows this long
 let generation = 0; // the connection whose news the page takes (an older one's late news is dropped)
 
 // --- the connection --------------------------------------------------------------------------------------------
@@ -53,6 +55,17 @@ function connect() {
         (data.votes || []).forEach(function (vote) { view.votes[vote.poll_id] = vote.answer; });
         renderPoll();
       },
+      "participant:score": function (score) {
+        if (!current()) { return; }
+        view.score = score;
+        renderPoll();
+      },
+      "participant:approved": function (data) {
+        if (!current()) { return; }
+        if (data.kind === "answer") { view.approved[data.poll_id] = true; }
+        notify(t(data.kind === "answer" ? "answer_approved" : "question_approved"));
+        renderPoll();
+      },
     },
   });
   update();
@@ -81,6 +94,16 @@ function renderConnection() {
   else if (view.status === "refused") { text = t("refused"); }
   if (line.textContent !== text) { line.textContent = text; }
   line.dataset.state = view.status;
+}
+
+// A short notice to this participant (its answer or question was approved), read out by screen readers; it goes
+// after a while.
+let noticeTimer = null;
+function notify(text) {
+  const notice = byId("notice");
+  notice.textContent = text;
+  clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(function () { notice.textContent = ""; }, NOTICE_MS);
 }
 
 // --- what is on now --------------------------------------------------------------------------------------------
@@ -147,11 +170,15 @@ function update() {
 
 onRedraw(update);
 byId("join-form").addEventListener("submit", function (event) { join(event, connect); });
+// The join button is disabled in the page as served: a tap before this module ran would send the form to the server
+// as a plain GET and reload the page.
+byId("join-button").disabled = false;
 byId("ask-form").addEventListener("submit", ask);
 byId("ask-text").addEventListener("input", countQuestion);
 byId("change-answer").addEventListener("click", changeAnswer);
 ["input", "change"].forEach(function (type) { byId("poll-body").addEventListener(type, clearComplaint); });
 setUpReactions();
 setInterval(function () { if (view.status === "live") { flushPending(); } }, RETRY_MS);
+setInterval(tickTimer, TICK_MS);
 countQuestion();
 connect();

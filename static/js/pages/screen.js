@@ -9,7 +9,7 @@ import { byId } from "../core/dom.js";
 import { ms, siteName, timeOfDay } from "../core/format.js";
 import { strings, t } from "../core/strings.js";
 import { drawNow } from "../screen/now.js";
-import { drawPoll, takeResults, takeVoters } from "../screen/poll.js";
+import { drawPoll, takeResults, takeVoters, tickPollTimer } from "../screen/poll.js";
 import { react } from "../screen/reactions.js";
 import { setTimer } from "../screen/timers.js";
 import { syncVideo } from "../screen/video.js";
@@ -189,6 +189,7 @@ function tick() {
   setTimer(parts["segment-timer"], T.time_left, segment ? ms(segment.planned_end) : null, now, isLive);
   const site = me() || {};
   setTimer(parts["site-timer"], T.own_timer, snapshot.status === "live" ? ms(site.timer_ends_at) : null, now, isLive);
+  tickPollTimer(page, isLive);
   if (segment && segment.kind === "video") { syncVideo(snapshot.video, now, parts.now.querySelector(".video-card"), isLive); }
   if (segment && segment.kind === "handoff") { updateWall(parts.now.querySelector(".wall"), snapshot.handoff, snapshot.sites, now); }
 }

@@ -5,25 +5,48 @@ import { html, render, nothing } from "/vendor/lit-html/lit-html.js";
 import { keyed } from "/vendor/lit-html/directives/keyed.js";
 import { ballot, ballotFolds, describeAnswer, resetBallot, results as kindResults, summary } from "../kinds/index.js";
 import { byId } from "../core/dom.js";
+import { clock, ms, number } from "../core/format.js";
 import { t } from "../core/strings.js";
 import { SITE, currentPoll, redraw, scene, setStatus, store, view } from "./state.js";
 import { answerOf, vote } from "./votes.js";
 
 let shownPoll = null; // the id of the poll on the card
 let announced = null; // "pollId|step" of the results last announced to screen readers
+let ranOut = null; // the poll whose time to answer this phone saw run out
+let counted = null; // {poll, endsAt}: the countdown this phone showed last
+const RAN_OUT_MARGIN_MS = 2000; // a close this near the deadline (by this phone's clock) was the deadline's
+
+// The time left to answer an open poll with a deadline (`closes_at`), by the server's clock, in ms; null without one.
+function timeLeft(poll) {
+  if (!poll || poll.state !== "open" || !poll.closes_at || !view.live) { return null; }
+  counted = { poll: poll.id, endsAt: ms(poll.closes_at) };
+  return counted.endsAt - view.live.now();
+}
+
+// Whether the time to answer is up: the ballot locks at once; the server closes the poll itself a moment later (and
+// may do so before this phone's clock got there: a close at the deadline is the time running out too).
+function timeUp(poll) {
+  const left = timeLeft(poll);
+  if (left !== null) { return left <= 0; }
+  return poll.state === "closed" && (ranOut === poll.id || counted !== null && counted.poll === poll.id
+    && Boolean(view.live) && view.live.now() >= counted.endsAt - RAN_OUT_MARGIN_MS);
+}
 
 // This phone's answer, and whether the ballot takes a (new) one.
 function context(poll) {
   const answer = answerOf(poll);
-  const open = scene().vote;
+  const up = timeUp(poll);
+  const open = scene().vote && !up;
   return {
     answer: answer,
     open: open,
+    timeUp: up,
     locked: !open || (poll.kind === "quiz" && answer !== null) || (!poll.allow_change && answer !== null),
   };
 }
 
 function submit(poll, answer) {
+  delete view.approved[poll.id]; // a new answer waits for the moderator again
   vote(poll, answer);
   const status = byId("vote-status");
   if (status.scrollIntoView && status.getBoundingClientRect().bottom > window.innerHeight) {
@@ -67,6 +90,26 @@ export function renderPoll() {
     <div class="ballot" ?hidden=${!showForm}>${form}</div>`)}`, byId("poll-body"));
   renderAnswer(poll, ctx, folds);
   renderResults(poll);
+  tickTimer();
+}
+
+// The countdown beside the ballot, from the server's clock; when it reaches 0 the ballot locks and says the time is
+// up (the server closes the poll; the page only shows it). Called every tick and on every redraw.
+export function tickTimer() {
+  const box = byId("answer-timer");
+  const poll = store.joined ? currentPoll() : null;
+  const left = timeLeft(poll);
+  const up = poll !== null && timeUp(poll);
+  box.hidden = left === null && !up;
+  const text = box.hidden ? "" : up ? t("time_up") : t("time_left", { time: clock(Math.ceil(left / 1000) * 1000) });
+  if (box.textContent !== text) { box.textContent = text; }
+  box.dataset.state = up ? "up" : left !== null && left <= 10000 ? "ending" : "";
+  if (up && ranOut !== poll.id) {
+    ranOut = poll.id;
+    if (answerOf(poll) === null) { resetBallot(poll); } // a choice picked but not sent is no answer
+    byId("results-announce").textContent = t("time_up");
+    redraw();
+  }
 }
 
 function renderAnswer(poll, ctx, folds) {
@@ -74,11 +117,12 @@ function renderAnswer(poll, ctx, folds) {
   byId("answer-summary").hidden = !hasAnswer && ctx.open;
   if (hasAnswer) {
     byId("your-answer").textContent = t("your_answer", { answer: describeAnswer(poll, ctx.answer) });
-    byId("answer-hint").textContent = !ctx.open ? t("closed") : poll.kind === "open" ? t("open_moderated")
-      : ctx.locked ? t("final") : t("can_change");
+    byId("answer-hint").textContent = ctx.timeUp ? t("time_up") : !ctx.open ? t("closed")
+      : poll.kind === "open" ? (view.approved[poll.id] ? t("answer_approved") : t("open_moderated"))
+        : ctx.locked ? t("final") : t("can_change");
   } else {
     byId("your-answer").textContent = "";
-    byId("answer-hint").textContent = ctx.open ? "" : t("closed_no_vote");
+    byId("answer-hint").textContent = ctx.timeUp ? t("time_up_no_vote") : ctx.open ? "" : t("closed_no_vote");
   }
   byId("change-answer").hidden = !(hasAnswer && folds && !ctx.locked && !view.editing);
 
@@ -125,6 +169,7 @@ function drawResults(poll, results) {
 
 function renderResults(poll) {
   const box = byId("poll-results");
+  renderScore(poll);
   if (!poll || !store.joined) {
     box.hidden = true;
     render(nothing, box);
@@ -149,4 +194,20 @@ function renderResults(poll) {
     announced = step;
     byId("results-announce").textContent = t("results_announce") + " " + summary(poll, results.total);
   }
+}
+
+// This player's own quiz score (participant:score) under a quiz question's results: "You: 3 points · place 2 of 14";
+// with 0 points only "You: 0 points" (the server gives no rank then).
+function renderScore(poll) {
+  const box = byId("quiz-score");
+  const score = view.score;
+  const shown = Boolean(poll && poll.kind === "quiz" && poll.results_visible && score && view.results[poll.id]);
+  box.hidden = !shown;
+  let text = "";
+  if (shown) {
+    const points = score.points === 1 ? t("points_1") : t("points_n", { n: number(score.points) });
+    text = score.points && score.rank ? t("score", { points: points, rank: number(score.rank), players: number(score.players) })
+      : t("score_none", { points: points });
+  }
+  if (box.textContent !== text) { box.textContent = text; }
 }

@@ -48,6 +48,8 @@ export const view = {
   inflight: {}, // poll id -> the attempt being sent
   questions: [],
   editing: false, // an answer given is being changed
+  score: null, // this player's quiz score (participant:score): {points, rank, players}
+  approved: {}, // poll id -> true: the moderator approved this phone's open answer (participant:approved)
 };
 
 // Forget this phone's sign-in and everything that belonged to it (the server no longer knows it).
@@ -57,6 +59,8 @@ export function forget() {
   store.seq = 0;
   view.votes = {};
   view.errors = {};
+  view.score = null;
+  view.approved = {};
   save("joined", null);
   save("pending", null);
   save("seq", null);

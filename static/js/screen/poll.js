@@ -4,7 +4,7 @@
 // totals counted: the page draws them as they come, with the poll kinds' renderers (static/js/kinds/).
 import { html, render, nothing } from "/vendor/lit-html/lit-html.js";
 import { byId } from "../core/dom.js";
-import { siteName } from "../core/format.js";
+import { clock, ms, siteName } from "../core/format.js";
 import { strings, t } from "../core/strings.js";
 import { kindLabel, mountResults, summary } from "../kinds/index.js";
 
@@ -12,7 +12,9 @@ const calm = window.matchMedia("(prefers-reduced-motion: reduce)");
 
 // The poll area's parts (in the template).
 const area = { box: byId("poll"), label: byId("poll-label"), question: byId("poll-question"), count: byId("poll-count"),
-  announce: byId("poll-announce"), results: byId("poll-results") };
+  announce: byId("poll-announce"), results: byId("poll-results"), timer: byId("poll-timer") };
+const ENDING_MS = 10000;       // the last seconds to answer stand out
+const RAN_OUT_MARGIN_MS = 2000; // a close this near the deadline (by this screen's clock) was the deadline's
 
 const results = new Map();     // poll id -> the newest poll:results
 const voters = new Map();      // poll id -> the newest poll:voters
@@ -170,4 +172,32 @@ function announce(text) {
     void area.announce.offsetWidth;  // restart the (motion-safe) entrance
     area.announce.classList.add("enter");
   }
+}
+
+// The time to answer a poll with a deadline (`closes_at`, while it is open), counted down by the server's clock; at 0
+// it says the time is up (the server closes the poll; the screen only shows it), and keeps saying so once the server
+// closed it, until the results come. While the screen is not live it shows "–:––" rather than a time that may be
+// wrong. Called every tick.
+let counted = null;            // {poll, endsAt}: the countdown this screen showed last
+
+export function tickPollTimer(page, live) {
+  const me = page.snapshot ? page.snapshot.sites.find(function (site) { return site.key === page.site; }) : null;
+  const poll = me && me.poll && page.scene && page.scene.show === "poll" ? me.poll : null;
+  const endsAt = poll && poll.state === "open" ? ms(poll.closes_at) : null;
+  if (endsAt) { counted = { poll: poll.id, endsAt: endsAt }; }
+  // Closed by the server at the deadline (not by the chair before it): the time ran out.
+  const ranOut = !endsAt && poll !== null && poll.state === "closed" && area.box.dataset.phase === "closed"
+    && counted !== null && counted.poll === poll.id && page.now() >= counted.endsAt - RAN_OUT_MARGIN_MS;
+  area.timer.hidden = !endsAt && !ranOut;
+  if (area.timer.hidden) { return; }
+  const left = ranOut ? 0 : endsAt - page.now();
+  const up = ranOut || live && left <= 0;
+  const T = strings();
+  area.timer.dataset.state = up ? "up" : live && left <= ENDING_MS ? "ending" : "";
+  const label = up ? T.time_up : T.answer_time;
+  const value = !live ? "–:––" : clock(Math.max(0, Math.ceil(left / 1000) * 1000));
+  const labelBox = area.timer.querySelector(".poll-timer-label");
+  const valueBox = area.timer.querySelector(".poll-timer-value");
+  if (labelBox.textContent !== label) { labelBox.textContent = label; }
+  if (valueBox.textContent !== value) { valueBox.textContent = value; }
 }
