@@ -292,3 +292,45 @@ def test_a_programme_edited_in_the_browser_exports_and_imports_unchanged(editor)
     again = {**reply["programme"], "segments": [item["segment"] for item in reply["segments"]]}
     assert again == copy
     assert any(segment["title"] == "Stemronde" for segment in again["segments"])
+
+
+def test_a_new_event_is_made_rehearsed_and_run_from_the_browser_alone(editor):
+    """Issue 19's whole day without a terminal: the chair makes an event, gives it a programme, rehearses it, resets
+    the rehearsal and starts it for real, every step a click in the browser."""
+    tab = editor.page
+    tab.on("dialog", lambda dialog: dialog.accept())  # the reset's "are you sure?"
+    section = tab.get_by_test_id("new-event-section")
+    section.get_by_label("Title").fill("Terugkomdag Zwolle")
+    section.get_by_label("Date").fill("2027-03-04")
+    section.get_by_label("Site name").fill("Zwolle")
+    section.get_by_role("button", name="Create event").click()
+    tab.wait_for_url("**/e/terugkomdag-zwolle-2027-03-04/programme#token=*")
+    expect(tab.get_by_test_id("event-section").get_by_label("Title")).to_have_value("Terugkomdag Zwolle")
+    for title in ("Opening", "Afsluiting"):
+        tab.get_by_role("button", name="Add segment").click()
+        editor.dialog.get_by_role("combobox", name="Kind", exact=True).select_option("central")
+        editor.dialog.get_by_role("textbox", name="Title", exact=True).fill(title)
+        editor.dialog.get_by_label("Duration (minutes)").fill("10")
+        editor.dialog.get_by_label("From site").select_option("zwolle")
+        if title == "Opening":  # the first segment needs a start time (the server says so otherwise)
+            editor.dialog.get_by_label("Start (HH:MM)").fill("13:00")
+        editor.dialog.get_by_role("button", name="Save").click()
+        expect(editor.dialog).to_be_hidden()
+    expect(tab.get_by_test_id("segment")).to_have_count(2)
+
+    tab.get_by_role("link", name="Control panel").click()
+    tab.wait_for_url("**/e/terugkomdag-zwolle-2027-03-04/control*")
+    tab.get_by_test_id("rehearsal-start").click()
+    expect(tab.get_by_test_id("rehearsal-band")).to_be_visible()
+    expect(tab.get_by_test_id("now-title")).to_have_text("Opening")
+    tab.get_by_role("button", name="Next").click()
+    expect(tab.get_by_test_id("now-title")).to_have_text("Afsluiting")
+    tab.get_by_test_id("rehearsal-reset").click()
+    expect(tab.get_by_test_id("event-status")).to_have_text("planned")
+
+    tab.get_by_role("button", name="Start event").click()
+    tab.get_by_test_id("start-dialog").get_by_role("button", name="Start for real").click()
+    expect(tab.get_by_test_id("event-status")).to_have_text("live")
+    expect(tab.get_by_test_id("mode")).to_have_text("Real run")
+    expect(tab.get_by_test_id("now-title")).to_have_text("Opening")
+    tab.screenshot(path=str(SCREENSHOTS / "editor-new-event-running.png"))
