@@ -273,3 +273,35 @@ def test_the_chair_moderates_open_answers_and_questions(real_server, server_link
     expect(other).to_have_attribute("data-state", "hidden")
     page.locator("[data-filter=hidden]").click()
     expect(questions).to_have_count(1)
+
+
+def test_the_chair_approves_every_waiting_answer_and_question_at_once(real_server, server_links, page, live_phones):
+    desk = Desk(page, real_server, server_links)
+    desk.open()
+    page.get_by_test_id("new-poll").click()
+    page.get_by_test_id("f-kind").select_option("open")
+    page.get_by_test_id("f-key").fill("open-alles")
+    page.get_by_test_id("f-question").fill("Wat neemt u mee?")
+    page.get_by_test_id("poll-submit").click()
+    expect(page.get_by_test_id("poll-key")).to_have_text("open-alles")
+    page.get_by_test_id("poll-open").click()
+    expect(page.get_by_test_id("poll-state")).to_have_text("open")
+    approve_answers = page.get_by_test_id("approve-all-answers")
+    expect(approve_answers).to_be_hidden()  # nothing waits yet
+    poll = desk.poll("open-alles")
+    for site, text in (("eindhoven", "Energie"), ("online", "Rust"), ("enschede", "Structuur")):
+        live_phones(site).vote(poll["id"], {"text": text})
+    expect(page.get_by_test_id("pending-answers").get_by_test_id("answer")).to_have_count(3)
+    approve_answers.click()
+    expect(page.get_by_test_id("approved-answers").get_by_test_id("answer")).to_have_count(3)
+    expect(approve_answers).to_be_hidden()
+
+    approve_questions = page.get_by_test_id("approve-all-questions")
+    expect(approve_questions).to_be_hidden()
+    live_phones("enschede").send("question:ask", {"text": "Hoe gaan we verder?"})
+    live_phones("den-haag").send("question:ask", {"text": "Komt er een vervolg?"})
+    questions = page.get_by_test_id("questions").get_by_test_id("question")
+    expect(questions).to_have_count(2)
+    approve_questions.click()
+    expect(questions.and_(page.locator("[data-state=approved]"))).to_have_count(2)
+    expect(approve_questions).to_be_hidden()

@@ -15,6 +15,7 @@ export function renderQuestionList(page) {
   document.querySelector("[data-action=unfeature]").hidden = !featured;
   const counts = { all: page.questions.length, pending: 0, approved: 0, answered: 0, hidden: 0 };
   page.questions.forEach(function (q) { counts[q.state] = (counts[q.state] || 0) + 1; });
+  byId("approve-all-questions").hidden = !counts.pending;
   Array.from(document.querySelectorAll("[data-filter]")).forEach(function (b) {
     b.setAttribute("aria-pressed", String(b.dataset.filter === page.filter));
     b.querySelector(".count").textContent = counts[b.dataset.filter] ? String(counts[b.dataset.filter]) : "";

@@ -306,6 +306,7 @@ import { kindLabel as pollKindLabel, kindNeeds, mountResults } from "../kinds/in
     const results = state.results.get(poll.id) || {};
     const pending = results.pending || [];
     byId("pending-count").textContent = pending.length ? "(" + pending.length + ")" : "";
+    byId("approve-all-answers").hidden = !pending.length;
     const answerItem = function (answer, decisions) {
       const item = el("li", { class: "answer", "data-vote-id": String(answer.id), "data-testid": "answer" });
       const text = el("p", { class: "answer-text" }, answer.text);
@@ -363,6 +364,14 @@ import { kindLabel as pollKindLabel, kindNeeds, mountResults } from "../kinds/in
 
   $("[data-action=unfeature]").addEventListener("click", function () {
     act("question:feature", { question_id: null }, S.done["question:unfeature"]).catch(function () {});
+  });
+  // Approve all: every site's waiting answers of the selected poll, or every site's waiting questions.
+  byId("approve-all-answers").addEventListener("click", function () {
+    const poll = pollById(state.selected);
+    if (poll) { act("answer:approve-all", { poll_id: poll.id, site: null }, S.done["answer:approve-all"]).catch(function () {}); }
+  });
+  byId("approve-all-questions").addEventListener("click", function () {
+    act("question:approve-all", { site: null }, S.done["question:approve-all"]).catch(function () {});
   });
   $$("[data-filter]").forEach(function (b) {
     b.addEventListener("click", function () { state.filter = b.dataset.filter; renderQuestions(); });
