@@ -210,3 +210,14 @@ def test_a_host_receives_only_its_own_sites_crew_data_over_socket_io(app, demo, 
     assert [answer["text"] for answer in results["pending"]] == ["Verder"]
     chair_state = [m["args"][0] for m in chair_client.get_received() if m["name"] == "state:changed"][-1]
     assert len(chair_state["cues"]) == 2 and "eindhoven-eigen" in [poll["key"] for poll in chair_state["polls"]]
+
+
+def test_the_crews_polls_say_which_segment_of_the_run_sheet_each_belongs_to(demo):
+    """The control panel's "now" card offers a poll segment's own polls: the crew's poll list names their segment
+    (null for a poll made outside the run sheet)."""
+    poll_segment = next(s for s in demo.segments if s.kind == SegmentKind.POLL)
+    polls.create_poll(chair_of(demo), PollSpec(key="los", kind="single", question="Nu?", options=["Ja", "Nee"]),
+                      None, None)
+    by_key = {poll.key: poll.segment_id for poll in crew_snapshot(demo).polls}
+    assert by_key["vraag-3"] == poll_segment.id
+    assert by_key["los"] is None

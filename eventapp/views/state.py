@@ -104,6 +104,8 @@ class PollView(BaseModel):
     question: str
     #: The site a site's own poll belongs to; None for the whole event.
     site: str | None
+    #: The segment of the run sheet the poll belongs to; None for a poll made outside it (live, for any moment).
+    segment_id: int | None = None
     options: list[OptionView]
     scale: ScaleView | None
     state: str
@@ -476,7 +478,7 @@ def poll_view(event: Event, poll: Poll, voters: int | None = None) -> PollView:
                           max_label=poll.scale_max_label or "")
     return PollView(
         id=poll.id, key=poll.key, kind=poll.kind.value, question=poll.question,
-        site=_site_key(event, poll.site_id), scale=scale, state=poll.state.value, allow_change=poll.allow_change,
+        site=_site_key(event, poll.site_id), segment_id=poll.segment_id, scale=scale, state=poll.state.value, allow_change=poll.allow_change,
         hide_results=poll.hide_results,
         options=[OptionView(id=o.id, label=o.label, correct=o.correct if tell_correct else None)
                  for o in poll.options],

@@ -6,12 +6,14 @@ import { html, render, nothing } from "/vendor/lit-html/lit-html.js";
 import { repeat } from "/vendor/lit-html/directives/repeat.js";
 import { fill } from "../core/format.js";
 
-// The polls the now card offers: the event's polls (the sites' own polls are their hosts'). The crew's poll list
-// does not say which segment a poll belongs to, so a poll segment shows every poll of the whole event.
+// The polls the now card offers: the event's polls of the segment on now, and those made outside the run sheet
+// (live, for any moment). The sites' own polls are their hosts'.
 export function segmentPolls(snapshot) {
   const segment = snapshot.status === "live" ? snapshot.segment : null;
   if (!segment || segment.kind !== "poll") { return null; }
-  return (snapshot.polls || []).filter(function (poll) { return poll.site === null; });
+  return (snapshot.polls || []).filter(function (poll) {
+    return poll.site === null && (poll.segment_id === segment.id || poll.segment_id === null);
+  });
 }
 
 // ctx: { T, snapshot, results (poll id -> newest poll:results) }
