@@ -478,7 +478,8 @@ def poll_view(event: Event, poll: Poll, voters: int | None = None) -> PollView:
                           max_label=poll.scale_max_label or "")
     return PollView(
         id=poll.id, key=poll.key, kind=poll.kind.value, question=poll.question,
-        site=_site_key(event, poll.site_id), segment_id=poll.segment_id, scale=scale, state=poll.state.value, allow_change=poll.allow_change,
+        site=_site_key(event, poll.site_id), segment_id=poll.segment_id, scale=scale, state=poll.state.value,
+        allow_change=poll.allow_change,
         hide_results=poll.hide_results,
         options=[OptionView(id=o.id, label=o.label, correct=o.correct if tell_correct else None)
                  for o in poll.options],
