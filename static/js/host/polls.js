@@ -6,10 +6,9 @@ import { html, render, nothing } from "/vendor/lit-html/lit-html.js";
 import { repeat } from "/vendor/lit-html/directives/repeat.js";
 import { fill, resultsVisibility } from "../core/format.js";
 import { t } from "../core/strings.js";
-import { kindLabel, results as drawResults } from "../kinds/index.js";
+import { kindLabel, kindNeeds, results as drawResults } from "../kinds/index.js";
 import { byId, byIds } from "../core/dom.js";
 
-const OPTION_KINDS = ["single", "multiple", "quiz", "ranking"];
 const QUESTION_ORDER = { pending: 0, approved: 1, answered: 2, hidden: 3 };
 
 // page: { site, T, act, alert(text), snapshot(), me(), ownPart(), screenNow(), now() }
@@ -59,9 +58,9 @@ export function setupPolls(page) {
   // The form shows the fields the chosen kind needs.
   function showKindFields() {
     const kind = newKind.value;
-    byId("new-poll-options-field").hidden = OPTION_KINDS.indexOf(kind) < 0;
-    byId("new-poll-quiz-hint").hidden = kind !== "quiz";
-    byId("new-poll-scale-field").hidden = kind !== "scale";
+    byId("new-poll-options-field").hidden = !kindNeeds(kind, "options");
+    byId("new-poll-quiz-hint").hidden = !kindNeeds(kind, "correct");
+    byId("new-poll-scale-field").hidden = !kindNeeds(kind, "scale");
   }
   newKind.addEventListener("change", function () {
     kindChosen = true;
@@ -89,7 +88,7 @@ export function setupPolls(page) {
     }
     const poll = { key: page.site + "-" + Date.now().toString(36), kind: kind, question: question,
       hide_results: byId("new-poll-hide").checked };
-    if (OPTION_KINDS.indexOf(kind) >= 0) {
+    if (kindNeeds(kind, "options")) {
       const lines = ui.newPollOptions.value.split("\n").map(function (line) { return line.trim(); })
         .filter(function (line) { return line; });
       if (!lines.length) {
@@ -98,11 +97,11 @@ export function setupPolls(page) {
         return;
       }
       poll.options = lines.map(function (line) {
-        const correct = kind === "quiz" && line.charAt(0) === "*";
+        const correct = kindNeeds(kind, "correct") && line.charAt(0) === "*";
         return { label: correct ? line.slice(1).trim() : line, correct: correct };
       });
     }
-    if (kind === "scale") {
+    if (kindNeeds(kind, "scale")) {
       poll.scale = { min: Number(byId("new-poll-min").value), max: Number(byId("new-poll-max").value),
         min_label: byId("new-poll-min-label").value.trim(), max_label: byId("new-poll-max-label").value.trim() };
     }
