@@ -24,7 +24,7 @@ from flask_babel import force_locale
 from eventapp import create_app
 from eventapp.access import Caller
 from eventapp.controller import polls
-from eventapp.extensions import db
+from eventapp.extensions import db, socketio
 from eventapp.links import event_links
 from eventapp.lookup import event_by_slug
 from eventapp.models import Role
@@ -156,7 +156,7 @@ def sqlite_transactions_by_sqlalchemy(engine: sqlalchemy.Engine) -> None:
 
 
 @pytest.fixture
-def app(request, demo_instance, tmp_path):
+def app(request, demo_instance, tmp_path, monkeypatch):
     """The app on the migrated SQLite database with the demo event loaded: in one transaction on the shared
     database, rolled back when the test ends; or, for a test marked `own_database` (one that needs the changes
     committed to the file: other threads, processes or apps read them), on its own copy of it."""
@@ -168,6 +168,12 @@ def app(request, demo_instance, tmp_path):
             db.session.remove()
             db.engine.dispose()
         return
+    # An app's background tasks (the results pump, the presence writes and announcements) run in other threads,
+    # which the shared database refuses: there they could only fail, each failure logged from its own thread while
+    # the test runs (on Python 3.11 two threads formatting tracebacks at once can fail the test itself with
+    # "SystemError: AST constructor recursion depth mismatch"). So they are not started; a test that needs them is
+    # marked own_database.
+    monkeypatch.setattr(socketio, "start_background_task", lambda *args, **kwargs: None)
     app = create_app({**TEST_SETTINGS, "MIGRATE_ON_START": False, SHARED_DEMO_DATABASE: True,
                       "SECRET_KEY": (demo_instance / "secret_key").read_text().strip(),
                       "DATABASE_URL": f"sqlite:///{demo_instance / 'eventapp.sqlite3'}"})
