@@ -28,6 +28,7 @@ from eventapp.extensions import db, socketio
 from eventapp.links import event_links
 from eventapp.lookup import event_by_slug
 from eventapp.models import Role
+from eventapp.realtime import pump
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
@@ -174,6 +175,7 @@ def app(request, demo_instance, tmp_path, monkeypatch):
     # "SystemError: AST constructor recursion depth mismatch"). So they are not started; a test that needs them is
     # marked own_database.
     monkeypatch.setattr(socketio, "start_background_task", lambda *args, **kwargs: None)
+    monkeypatch.setattr(pump, "_ensure_running", lambda: None)  # nor is the pump marked as running
     app = create_app({**TEST_SETTINGS, "MIGRATE_ON_START": False, SHARED_DEMO_DATABASE: True,
                       "SECRET_KEY": (demo_instance / "secret_key").read_text().strip(),
                       "DATABASE_URL": f"sqlite:///{demo_instance / 'eventapp.sqlite3'}"})

@@ -70,6 +70,7 @@ def wait_until(condition, timeout: float = 5) -> bool:
     return True
 
 
+@pytest.mark.own_database  # the pump's own loop, a background task, runs only on a database of its own
 def test_the_pump_survives_a_failed_push_sends_it_again_and_clears_its_running_flag(app, demo, monkeypatch):
     monkeypatch.setattr(pump, "BACKOFF", 0.05, raising=False)
     monkeypatch.setattr(pump, "IDLE_ROUNDS", 3)
