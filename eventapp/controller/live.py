@@ -292,9 +292,7 @@ def _timer_of(caller: Caller, site: Site) -> SiteScene:
 def show_message(caller: Caller, text: str, site_key: str | None) -> None:
     """Show a message from the chair on one screen or all ("nog 2 minuten"); empty text clears it."""
     require_role(caller, Role.CHAIR)
-    text = text.strip()
-    if len(text) > 200:
-        raise BadInput(_("a message is at most 200 characters"))
+    text = _message_text(text)
     for site in _target_sites(caller, site_key):
         site_scene(caller, site).message = text
     commit_change(caller, "screen:message", {"site": site_key, "text": text})
@@ -304,12 +302,18 @@ def set_stage_message(caller: Caller, text: str, site_key: str | None) -> None:
     """The chair's message to the person on stage at one site or all ("wrap up", "one more question"): on the speaker
     view only, never on a screen or phone; empty text clears it."""
     require_role(caller, Role.CHAIR)
-    text = text.strip()
-    if len(text) > 200:
-        raise BadInput(_("a message is at most 200 characters"))
+    text = _message_text(text)
     for site in _target_sites(caller, site_key):
         site_scene(caller, site).stage_message = text
     commit_change(caller, "stage:message", {"site": site_key, "text": text})
+
+
+def _message_text(text: str) -> str:
+    """A message of the chair's (to the screens or to the stage), trimmed; at most 200 characters."""
+    text = text.strip()
+    if len(text) > 200:
+        raise BadInput(_("a message is at most 200 characters"))
+    return text
 
 
 def set_scene(caller: Caller, scene: Scene, text: str, site_key: str | None) -> None:
